@@ -1,0 +1,49 @@
+# Lustro: `make demo` sets everything up and runs the demo; `make test` runs all tests.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PO := $(wildcard survey/translations/*/LC_MESSAGES/*.po)
+MO := $(PO:.po=.mo)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: demo test setup test-setup system-deps translations lint format serve clean
+
+demo: setup
+	$(BIN)/survey init
+	$(BIN)/survey demo --host $(HOST) --port $(PORT)
+
+test: test-setup
+	$(BIN)/pytest -q
+
+setup: system-deps $(STAMP) translations
+
+test-setup: setup
+	@.ci/system-deps.sh --test
+
+system-deps:
+	@.ci/system-deps.sh
+
+$(BIN)/python:
+	python3 -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+translations: $(MO)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) $(MO)

@@ -1,0 +1,194 @@
+"""The one module that owns the database: connections, pragmas and the schema.
+
+Responses are stored so that nothing links them to a person, an invite code or a
+moment: random keys in WITHOUT ROWID tables (physical order follows the random key,
+not arrival), dates only, and comments kept apart from the numeric answers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+migrations = Migrations("lustro")
+
+
+def open_db(path: str | Path) -> Database:
+    """Open the database file with the pragmas every connection needs."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA journal_mode = WAL")
+    # FULL: an acknowledged response survives a power cut too, not only a killed process.
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending migrations; return the names applied (empty when up to date)."""
+    pending = [m.name for m in migrations.pending(db)]
+    migrations.apply(db)
+    return pending
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """BEGIN IMMEDIATE … COMMIT: take the write lock up front so concurrent writers
+    wait on the busy timeout instead of failing half-way, and roll back on any error."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.execute("COMMIT")
+
+
+def get_db() -> Database:
+    """The request's (or CLI command's) connection, opened once and closed at teardown."""
+    if "db" not in g:
+        g.db = open_db(current_app.config["DATABASE"])
+    return g.db
+
+
+def close_db(_exc: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.conn.close()
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(close_db)
+
+
+# --- Schema. Never edit a migration that has shipped: add a new one below. ---
+
+
+@migrations()
+def m001_rounds(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE rounds (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            questionnaire_id TEXT NOT NULL,
+            questionnaire_version INTEGER NOT NULL,
+            questionnaire_json TEXT,            -- frozen copy, set when the round opens
+            side_a TEXT NOT NULL,
+            side_b TEXT NOT NULL,
+            lang TEXT NOT NULL DEFAULT 'pl',     -- the round's main language
+            languages TEXT NOT NULL DEFAULT 'pl,en',
+            headcount_a INTEGER,
+            headcount_b INTEGER,
+            threshold INTEGER NOT NULL DEFAULT 5 CHECK (threshold >= 3),
+            comment_threshold INTEGER NOT NULL DEFAULT 10,
+            status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'open', 'closed')),
+            timezone TEXT NOT NULL DEFAULT 'Europe/Warsaw',
+            closes_on TEXT,                      -- planned closing date (YYYY-MM-DD)
+            created_on TEXT NOT NULL,
+            opened_on TEXT,
+            closed_on TEXT,
+            CHECK (comment_threshold >= threshold)
+        )
+        """
+    )
+
+
+@migrations()
+def m002_responses(db: Database) -> None:
+    # WITHOUT ROWID on a random key: rows are stored in key order, which is random,
+    # so neither a rowid nor the file's physical layout reveals the order of arrival.
+    db.execute(
+        """
+        CREATE TABLE responses (
+            id TEXT PRIMARY KEY,                 -- random, not derived from anything
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            submitted_on TEXT NOT NULL           -- a date (YYYY-MM-DD), never a time
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX responses_round ON responses(round_id, side)")
+    db.execute(
+        """
+        CREATE TABLE answers (
+            response_id TEXT NOT NULL REFERENCES responses(id),
+            dimension TEXT NOT NULL,
+            item TEXT NOT NULL,
+            perspective TEXT NOT NULL CHECK (perspective IN ('self', 'other', 'meta')),
+            value INTEGER CHECK (value IS NULL OR value BETWEEN 1 AND 5),  -- NULL = don't know
+            PRIMARY KEY (response_id, dimension, item, perspective)
+        ) WITHOUT ROWID
+        """
+    )
+    # Open answers are not linked to a response: wording can identify a person, and a
+    # link would then expose that person's numeric answers too.
+    db.execute(
+        """
+        CREATE TABLE comments (
+            id TEXT PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            question TEXT NOT NULL,
+            text TEXT NOT NULL,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            hidden_reason TEXT
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX comments_round ON comments(round_id, side, question)")
+
+
+@migrations()
+def m003_invites(db: Database) -> None:
+    # Only a keyed hash of each code; no link to the response it was spent on,
+    # and no time of spending.
+    db.execute(
+        """
+        CREATE TABLE invites (
+            code_hash TEXT PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            spent INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX invites_round ON invites(round_id, side, spent)")
+
+
+@migrations()
+def m004_console(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE users (
+            email TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('hr', 'facilitator')),
+            password_hash TEXT NOT NULL,
+            created_on TEXT NOT NULL
+        )
+        """
+    )
+    # Console actions only; respondents' actions are never logged.
+    db.execute(
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_email TEXT,
+            action TEXT NOT NULL,
+            round_id INTEGER,
+            detail TEXT
+        )
+        """
+    )

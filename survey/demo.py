@@ -1,0 +1,223 @@
+"""Demo data: realistic simulated rounds with planted perception gaps.
+
+The simulation follows the intergroup image pattern the product is built for: each side
+rates itself kindly, rates the other side more harshly on the classic stereotypes
+(sales as "stars" who ignore technical limits, production as rigid and not
+customer-minded), and expects to be seen worse than it really is (meta error < 0).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from .questionnaire import Questionnaire
+from .responses import Submission, add_responses
+from .rounds import close_round, create_round, get_round, list_rounds, open_round
+
+DEMO_QUESTIONNAIRE = "sales-production"
+SIDE_LABELS = {"a": "Sprzedaż", "b": "Produkcja"}
+NEUTRAL = 3.4
+
+# How each side really acts on a dimension (as the other side experiences it) and how
+# much it flatters itself there. Dimensions not listed use NEUTRAL and a small bias.
+TRUE_LEVEL = {
+    "a": {
+        "understanding": 2.4,
+        "cost_awareness": 2.3,
+        "respect": 2.8,
+        "boundaries": 2.6,
+        "commitments": 2.7,
+        "customer": 4.1,
+    },
+    "b": {
+        "flexibility": 2.5,
+        "customer": 2.6,
+        "information": 2.9,
+        "understanding": 3.1,
+        "commitments": 3.6,
+        "cost_awareness": 3.9,
+    },
+}
+SELF_BIAS = {
+    "a": {
+        "understanding": 1.4,
+        "cost_awareness": 1.3,
+        "respect": 1.1,
+        "boundaries": 1.1,
+        "cooperation": 1.0,
+    },
+    "b": {"flexibility": 1.3, "customer": 1.2, "information": 0.8, "cooperation": 1.0},
+}
+DEFAULT_SELF_BIAS = 0.25
+META_PESSIMISM = {"a": -0.7, "b": -0.8}  # both sides expect to be judged more harshly
+
+COMMENTS = {
+    "a": {
+        "harder": [
+            "Terminy podawane przez produkcję zmieniają się bez uprzedzenia, a klient dzwoni do mnie.",
+            "Odpowiedź na proste pytanie o dostępność trwa dwa dni.",
+            "Każda zmiana w zamówieniu kończy się dyskusją, zamiast szybkiej decyzji.",
+            "Nie wiemy, kto po stronie produkcji podejmuje decyzję o priorytetach.",
+            "We only learn about delays when the customer has already complained.",
+            "Produkcja odrzuca zlecenia specjalne bez wyjaśnienia, co jest możliwe.",
+            "Brak jednego miejsca, w którym widać status zamówienia.",
+            "Odpowiedzi typu „nie da się” bez propozycji alternatywy.",
+            "Plan produkcji jest zamknięty na dwa tygodnie do przodu, rynek tak nie działa.",
+            "Kontakt tylko mailowy, nikt nie odbiera telefonu po 14:00.",
+            "Zmiany w specyfikacji wracają do nas jako nasza wina.",
+            "Priorytety zmieniają się po każdym telefonie od dyrektora.",
+        ],
+        "need": [
+            "Realnej daty dostawy w ciągu jednego dnia od zapytania.",
+            "Jednej osoby kontaktowej na zmianie.",
+            "Informacji o wolnych mocach co tydzień, nawet orientacyjnej.",
+            "Wiedzy, które zmiany są tanie, a które drogie, zanim obiecam coś klientowi.",
+            "A short weekly call about the next two weeks of orders.",
+            "Zaproszenia na przegląd planu, żebyśmy rozumieli ograniczenia.",
+            "Szybkiej informacji, gdy termin jest zagrożony.",
+            "Więcej zaufania, że nie wymyślamy pilnych zamówień dla zabawy.",
+            "Wspólnego kalendarza przestojów i przeglądów maszyn.",
+            "Prostego cennika zmian i zleceń ekspresowych.",
+        ],
+        "better": [
+            "Mniej obiecywać klientom bez sprawdzenia terminu.",
+            "Zbierać pełną specyfikację przed przekazaniem zamówienia.",
+            "Częściej pytać produkcję, zanim zgodzimy się na zmianę.",
+            "Przekazywać prognozy sprzedaży na czas, a nie na ostatnią chwilę.",
+            "We could visit the shop floor more often.",
+            "Nie eskalować do zarządu każdej drobnej sprawy.",
+            "Dziękować za zlecenia zrobione ekspresowo.",
+            "Uczyć nowych handlowców, jak wygląda proces produkcji.",
+            "Lepiej tłumaczyć klientom, dlaczego coś trwa.",
+            "Nie zmieniać zamówień po zamknięciu planu.",
+        ],
+    },
+    "b": {
+        "harder": [
+            "Zamówienia przychodzą niekompletne i wracamy z pytaniami kilka razy.",
+            "Sprzedaż obiecuje terminy, których nikt z nami nie sprawdził.",
+            "Zmiany w ostatniej chwili rozbijają cały plan zmiany.",
+            "Wszystko jest pilne, więc nic nie jest pilne.",
+            "Handlowcy przychodzą na halę i ustalają priorytety z operatorami.",
+            "Sales promise custom options we have never made before.",
+            "Prognozy dostajemy za późno, żeby zamówić materiał.",
+            "Reklamacje trafiają do nas bez informacji od klienta.",
+            "Traktują nas jak usługodawcę, a nie część firmy.",
+            "Dzwonią bezpośrednio do ludzi na linii, z pominięciem kierownika zmiany.",
+            "Nie wiedzą, ile kosztuje przezbrojenie maszyny.",
+            "Na spotkaniach słyszymy tylko, czego nie zrobiliśmy.",
+        ],
+        "need": [
+            "Pełnej specyfikacji przy przyjęciu zamówienia.",
+            "Prognozy na kwartał, nawet z dużą niepewnością.",
+            "Jednego kanału zgłaszania zmian, z zatwierdzeniem.",
+            "Pytania o termin przed obietnicą złożoną klientowi.",
+            "Respect for the frozen part of the plan.",
+            "Informacji zwrotnej od klientów, także tej dobrej.",
+            "Żeby ktoś ze sprzedaży był na naszym porannym spotkaniu raz w tygodniu.",
+            "Jasnej zasady, kto decyduje o kolejności zleceń.",
+            "Zrozumienia, że jakość wymaga czasu.",
+            "Uprzedzenia o dużych kontraktach, zanim zostaną podpisane.",
+        ],
+        "better": [
+            "Szybciej odpowiadać na pytania o dostępność.",
+            "Proponować alternatywę zamiast mówić „nie”.",
+            "Informować o opóźnieniach od razu, nie na koniec tygodnia.",
+            "Pokazać sprzedaży, jak wygląda nasz plan i skąd biorą się ograniczenia.",
+            "We could explain our constraints without sounding defensive.",
+            "Ustalić stały dyżur do kontaktu ze sprzedażą.",
+            "Mniej narzekać na klientów przy handlowcach.",
+            "Lepiej opisywać powody odrzucenia zlecenia.",
+            "Wspólnie z nimi planować zlecenia ekspresowe.",
+            "Doceniać, że to oni przynoszą zamówienia.",
+        ],
+    },
+}
+
+
+@dataclass(frozen=True)
+class DemoRound:
+    name: str
+    respondents: int
+    gap_scale: float  # 1.0 = full planted gaps; a later round shows them shrinking
+    close: bool
+
+
+def _level(table: dict[str, dict[str, float]], side: str, dimension: str, default: float) -> float:
+    return table.get(side, {}).get(dimension, default)
+
+
+def simulate(
+    questionnaire: Questionnaire, side: str, rng: random.Random, gap_scale: float = 1.0
+) -> Submission:
+    """One simulated respondent of `side`: self, other and meta views with noise."""
+    other = "b" if side == "a" else "a"
+    submission = Submission(side=side)
+    person = rng.gauss(0, 0.45)  # some people answer more kindly than others
+    for dimension in questionnaire.dimensions:
+        own_true = _level(TRUE_LEVEL, side, dimension.id, NEUTRAL)
+        other_true = _level(TRUE_LEVEL, other, dimension.id, NEUTRAL)
+        centre = {
+            "self": own_true + gap_scale * _level(SELF_BIAS, side, dimension.id, DEFAULT_SELF_BIAS),
+            "other": NEUTRAL + gap_scale * (other_true - NEUTRAL),
+            # What I expect them to say of us: their real view, shifted by pessimism.
+            "meta": NEUTRAL + gap_scale * (own_true - NEUTRAL + META_PESSIMISM[side]),
+        }
+        for item in dimension.items:
+            for perspective, mean in centre.items():
+                roll = rng.random()
+                if roll < 0.02:
+                    continue  # skipped
+                key = (dimension.id, item.id, perspective)
+                if roll < 0.06 or (perspective == "meta" and roll < 0.09):
+                    submission.answers[key] = None  # don't know
+                    continue
+                value = round(mean + person + rng.gauss(0, 0.75))
+                submission.answers[key] = min(5, max(1, value))
+    for question in questionnaire.open_questions:
+        pool = COMMENTS[side].get(question.id)
+        if pool and rng.random() < 0.45:
+            submission.comments[question.id] = rng.choice(pool)
+    return submission
+
+
+def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[int]:
+    """Create the demo rounds (idempotent: existing demo rounds are kept). Returns their ids."""
+    plan = [
+        DemoRound("Demo: wiosna 2026", respondents, 1.0, close=True),
+        DemoRound("Demo: jesień 2026", respondents, 0.65, close=True),
+    ]
+    existing = {r.name: r.id for r in list_rounds(db)}
+    rng = random.Random(seed)
+    ids = []
+    for demo in plan:
+        round_id = existing.get(demo.name) or create_round(
+            db,
+            demo.name,
+            DEMO_QUESTIONNAIRE,
+            SIDE_LABELS["a"],
+            SIDE_LABELS["b"],
+            lang="pl",
+            headcount_a=respondents + 6,
+            headcount_b=respondents + 9,
+        )
+        round_ = get_round(db, round_id)
+        if round_.status == "draft":  # new, or left half-made by an interrupted run
+            round_ = open_round(db, round_id)
+            questionnaire = round_.questionnaire
+            add_responses(
+                db,
+                round_id,
+                [
+                    simulate(questionnaire, side, rng, demo.gap_scale)
+                    for side in ("a", "b")
+                    for _ in range(demo.respondents)
+                ],
+            )
+        if demo.close and round_.status == "open":
+            close_round(db, round_id)
+        ids.append(round_id)
+    return ids

@@ -1,0 +1,124 @@
+"""Storing responses so that none can be traced to a person, a code or a moment.
+
+Each response gets a random id and the date only. Open answers go to `comments`
+without any link to the response. Callers that also spend an invite code do both
+inside one `write_transaction`, so a response is stored exactly when its code is spent.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from .db import write_transaction
+from .errors import InvalidInput, WrongState
+from .questionnaire import Questionnaire
+from .rounds import Round, get_round
+
+MAX_COMMENT_LENGTH = 2000
+SIDES = ("a", "b")
+
+AnswerKey = tuple[str, str, str]  # (dimension, item, perspective)
+
+
+@dataclass
+class Submission:
+    """One respondent's answers. A value of None means "don't know"; a key that is
+    missing means the item was skipped."""
+
+    side: str
+    answers: dict[AnswerKey, int | None] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+
+
+def validate(questionnaire: Questionnaire, submission: Submission) -> Submission:
+    """Check a submission against the round's questionnaire; raise InvalidInput."""
+    if submission.side not in SIDES:
+        raise InvalidInput(f"Unknown side {submission.side!r}; use 'a' or 'b'.")
+    known = set(questionnaire.item_keys())
+    for key, value in submission.answers.items():
+        if key not in known:
+            raise InvalidInput(f"Unknown question {'.'.join(key)!r}.")
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5
+        ):
+            raise InvalidInput(f"{'.'.join(key)}: {value!r} is not an answer from 1 to 5.")
+    open_ids = {q.id for q in questionnaire.open_questions}
+    for question, text in submission.comments.items():
+        if question not in open_ids:
+            raise InvalidInput(f"Unknown open question {question!r}.")
+        if len(text) > MAX_COMMENT_LENGTH:
+            raise InvalidInput(
+                f"open.{question}: the answer is longer than {MAX_COMMENT_LENGTH} characters."
+            )
+    return submission
+
+
+def insert_response(db: Database, round_: Round, submission: Submission) -> None:
+    """Write one validated submission. Call inside a write transaction."""
+    response_id = secrets.token_hex(16)
+    db["responses"].insert(
+        {
+            "id": response_id,
+            "round_id": round_.id,
+            "side": submission.side,
+            "submitted_on": round_.today().isoformat(),
+        }
+    )
+    db["answers"].insert_all(
+        {
+            "response_id": response_id,
+            "dimension": dimension,
+            "item": item,
+            "perspective": perspective,
+            "value": value,
+        }
+        for (dimension, item, perspective), value in submission.answers.items()
+    )
+    comments = [
+        {
+            "id": secrets.token_hex(16),
+            "round_id": round_.id,
+            "side": submission.side,
+            "question": question,
+            "text": text.strip(),
+        }
+        for question, text in submission.comments.items()
+        if text and text.strip()
+    ]
+    if comments:
+        db["comments"].insert_all(comments)
+
+
+def require_open(db: Database, round_id: int) -> Round:
+    """Re-read the round inside the caller's transaction: a round closed a moment ago
+    must not take one more response."""
+    round_ = get_round(db, round_id)
+    if round_.status != "open":
+        state = "still a draft" if round_.status == "draft" else "closed"
+        raise WrongState(f"Round {round_.id} is {state}; it does not accept responses.")
+    return round_
+
+
+def add_responses(db: Database, round_id: int, submissions: Iterable[Submission]) -> int:
+    """Store many submissions all-or-nothing (CSV import, demo data). Returns the count."""
+    submissions = list(submissions)
+    with write_transaction(db):
+        round_ = require_open(db, round_id)
+        questionnaire = round_.questionnaire
+        for submission in submissions:
+            insert_response(db, round_, validate(questionnaire, submission))
+    return len(submissions)
+
+
+def count_by_side(db: Database, round_id: int) -> Mapping[str, int]:
+    """Respondents per side (no breakdown finer than the side)."""
+    counts = {side: 0 for side in SIDES}
+    for row in db.query(
+        "SELECT side, count(*) AS n FROM responses WHERE round_id = ? GROUP BY side", [round_id]
+    ):
+        counts[row["side"]] = row["n"]
+    return counts

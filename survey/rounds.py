@@ -1,0 +1,214 @@
+"""Survey rounds: create, open (freezing the questionnaire), close. Closing is final."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlite_utils import Database
+
+from . import questionnaire as qn
+from .db import write_transaction
+from .errors import InvalidInput, NotFound, WrongState
+
+DEFAULT_THRESHOLD = 5
+DEFAULT_COMMENT_THRESHOLD = 10
+MIN_THRESHOLD = 3
+DEFAULT_TIMEZONE = "Europe/Warsaw"
+MAX_LABEL_LENGTH = 60
+MAX_NAME_LENGTH = 120
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    name: str
+    questionnaire_id: str
+    questionnaire_version: int
+    questionnaire_json: str | None
+    side_a: str
+    side_b: str
+    lang: str
+    languages: str
+    headcount_a: int | None
+    headcount_b: int | None
+    threshold: int
+    comment_threshold: int
+    status: str
+    timezone: str
+    closes_on: str | None
+    created_on: str
+    opened_on: str | None
+    closed_on: str | None
+
+    @property
+    def questionnaire(self) -> qn.Questionnaire:
+        """The frozen copy once open; the file while still a draft."""
+        if self.questionnaire_json:
+            return qn.Questionnaire.from_json(self.questionnaire_json)
+        return qn.load(self.questionnaire_id)
+
+    def label(self, side: str) -> str:
+        return self.side_a if side == "a" else self.side_b
+
+    def other_side(self, side: str) -> str:
+        return "b" if side == "a" else "a"
+
+    def headcount(self, side: str) -> int | None:
+        return self.headcount_a if side == "a" else self.headcount_b
+
+    def today(self) -> dt.date:
+        """Today's date in the round's time zone (the only time respondents leave)."""
+        return dt.datetime.now(ZoneInfo(self.timezone)).date()
+
+
+def _today(timezone: str = DEFAULT_TIMEZONE) -> str:
+    return dt.datetime.now(ZoneInfo(timezone)).date().isoformat()
+
+
+def _clean_label(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"{what} must not be empty.")
+    if len(value) > MAX_LABEL_LENGTH:
+        raise InvalidInput(f"{what} is longer than {MAX_LABEL_LENGTH} characters.")
+    return value
+
+
+def check_settings(
+    *,
+    threshold: int,
+    comment_threshold: int,
+    headcount_a: int | None,
+    headcount_b: int | None,
+) -> None:
+    """The reporting rules every round must keep (shared by create and edit)."""
+    if threshold < MIN_THRESHOLD:
+        raise InvalidInput(f"The threshold must be at least {MIN_THRESHOLD}.")
+    if comment_threshold < threshold:
+        raise InvalidInput("The comment threshold must not be lower than the threshold.")
+    for side, count in (("A", headcount_a), ("B", headcount_b)):
+        if count is not None and count < 1:
+            raise InvalidInput(f"The headcount of side {side} must be 1 or more.")
+
+
+def create_round(
+    db: Database,
+    name: str,
+    questionnaire_id: str,
+    side_a: str,
+    side_b: str,
+    *,
+    lang: str = "pl",
+    headcount_a: int | None = None,
+    headcount_b: int | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    comment_threshold: int = DEFAULT_COMMENT_THRESHOLD,
+    closes_on: str | None = None,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> int:
+    """Create a draft round and return its id."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("The round needs a name.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"The round name is longer than {MAX_NAME_LENGTH} characters.")
+    side_a = _clean_label(side_a, "Side A's label")
+    side_b = _clean_label(side_b, "Side B's label")
+    if side_a.casefold() == side_b.casefold():
+        raise InvalidInput("The two sides need different labels.")
+    questionnaire = qn.load(questionnaire_id)
+    if lang not in questionnaire.languages:
+        raise InvalidInput(
+            f"Language {lang!r} is not offered by {questionnaire.id!r} "
+            f"({', '.join(questionnaire.languages)})."
+        )
+    check_settings(
+        threshold=threshold,
+        comment_threshold=comment_threshold,
+        headcount_a=headcount_a,
+        headcount_b=headcount_b,
+    )
+    if closes_on is not None:
+        try:
+            closes_on = dt.date.fromisoformat(closes_on).isoformat()
+        except ValueError as exc:
+            raise InvalidInput(f"Closing date {closes_on!r} is not a date (YYYY-MM-DD).") from exc
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(f"Unknown time zone {timezone!r}.") from exc
+    table = db["rounds"]
+    with write_transaction(db):
+        table.insert(
+            {
+                "name": name,
+                "questionnaire_id": questionnaire.id,
+                "questionnaire_version": questionnaire.version,
+                "side_a": side_a,
+                "side_b": side_b,
+                "lang": lang,
+                "languages": ",".join(questionnaire.languages),
+                "headcount_a": headcount_a,
+                "headcount_b": headcount_b,
+                "threshold": threshold,
+                "comment_threshold": comment_threshold,
+                "timezone": timezone,
+                "closes_on": closes_on,
+                "created_on": _today(timezone),
+            }
+        )
+    return table.last_pk
+
+
+def get_round(db: Database, round_id: int | str) -> Round:
+    try:
+        key = int(round_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(f"Round {round_id!r} does not exist.") from exc
+    rows = list(db.query("SELECT * FROM rounds WHERE id = ?", [key]))
+    if not rows:
+        raise NotFound(f"Round {round_id} does not exist.")
+    return Round(**rows[0])
+
+
+def list_rounds(db: Database) -> list[Round]:
+    return [Round(**row) for row in db.query("SELECT * FROM rounds ORDER BY id")]
+
+
+def _set_status(db: Database, round_id: int, expected: str, changes: dict[str, Any]) -> Round:
+    with write_transaction(db):
+        current = get_round(db, round_id)
+        if current.status != expected:
+            raise WrongState(_transition_error(current, changes["status"]))
+        db["rounds"].update(current.id, changes)
+    return get_round(db, round_id)
+
+
+def _transition_error(current: Round, wanted: str) -> str:
+    if current.status == "closed":
+        return f"Round {current.id} is closed; closing is final."
+    if wanted == "closed":
+        return f"Round {current.id} is a draft; open it before closing it."
+    return f"Round {current.id} is already open."
+
+
+def open_round(db: Database, round_id: int) -> Round:
+    """draft → open. Freezes a copy of the questionnaire into the round."""
+    current = get_round(db, round_id)
+    frozen = qn.load(current.questionnaire_id) if current.status == "draft" else None
+    changes = {"status": "open", "opened_on": _today(current.timezone)}
+    if frozen is not None:
+        changes["questionnaire_json"] = frozen.to_json()
+        changes["questionnaire_version"] = frozen.version
+    return _set_status(db, round_id, "draft", changes)
+
+
+def close_round(db: Database, round_id: int) -> Round:
+    """open → closed. A closed round never accepts responses again."""
+    current = get_round(db, round_id)
+    return _set_status(
+        db, round_id, "open", {"status": "closed", "closed_on": _today(current.timezone)}
+    )

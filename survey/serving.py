@@ -1,0 +1,30 @@
+"""Serving without an access log that could tie a respondent to an address or a moment."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.serving import WSGIRequestHandler, run_simple
+
+log = logging.getLogger("lustro.http")
+
+
+class AnonymousRequestHandler(WSGIRequestHandler):
+    """Logs method, path and status for the console only: no address, no time, and
+    nothing at all for respondent pages (their paths can carry an invite code)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        path = self.path.split("?", 1)[0]
+        if path.startswith("/console") or path.startswith("/static"):
+            log.info("%s %s %s", self.command, path, code)
+
+    def log(self, type: str, message: str, *args) -> None:  # noqa: A002 (werkzeug's name)
+        if type == "error":
+            log.error(message, *args)
+
+
+def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    run_simple(host, port, app, threaded=True, request_handler=AnonymousRequestHandler)

@@ -1,0 +1,65 @@
+"""Shared fixtures: a throwaway app on a fresh database, its client and CLI runner."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from survey import create_app
+from survey.cli import cli
+from survey.db import migrate, open_db
+from survey.rounds import create_round, open_round
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "survey.db"
+    db = open_db(path)
+    migrate(db)
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def db(db_path):
+    database = open_db(db_path)
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def app(db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(db_path),
+            "SECRET_KEY": "test-secret",
+            "INVITE_KEY": "test-invite-key",
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def run_cli(db_path, tmp_path, monkeypatch):
+    """Run the `survey` command line against the test database, as a user would."""
+    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(cli, ["--db", str(db_path), *args], input=input)
+
+    return run
+
+
+@pytest.fixture
+def open_round_id(db):
+    """An open round of the sales-production questionnaire."""
+    round_id = create_round(db, "Test round", "sales-production", "Sprzedaż", "Produkcja")
+    open_round(db, round_id)
+    return round_id

@@ -1,0 +1,161 @@
+import json
+
+import click
+import pytest
+
+from survey.cli import cli
+
+
+def _all_commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _all_commands(command, (*prefix, name))
+
+
+COMMANDS = list(_all_commands(cli))
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_and_option_has_help_text(path, command):
+    assert command.help, f"survey {' '.join(path)} has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"survey {' '.join(path)} {param.opts[0]} has no help text"
+
+
+def test_the_commands_the_issue_names_exist():
+    names = {" ".join(path) for path, _ in COMMANDS}
+    assert {
+        "init",
+        "questionnaire list",
+        "questionnaire check",
+        "questionnaire columns",
+        "round create",
+        "round list",
+        "round open",
+        "round close",
+        "import",
+        "export",
+        "demo",
+        "serve",
+    } <= names
+
+
+def test_init_is_idempotent_and_creates_secrets(run_cli, tmp_path):
+    first = run_cli("init")
+    second = run_cli("init")
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "up to date" in second.output
+    config = (tmp_path / "instance" / "config.toml").read_text()
+    assert "SECRET_KEY" in config and "INVITE_KEY" in config
+
+
+def test_round_lifecycle_from_the_command_line(run_cli):
+    created = run_cli(
+        "round",
+        "create",
+        "Jesień 2026",
+        "--questionnaire",
+        "sales-production",
+        "--side-a",
+        "Sprzedaż",
+        "--side-b",
+        "Produkcja",
+        "--headcount-a",
+        "20",
+    )
+    assert created.exit_code == 0
+    round_id = created.output.strip()
+    assert round_id.isdigit()
+    assert run_cli("round", "open", round_id).exit_code == 0
+    assert "open" in run_cli("round", "list").output
+    assert run_cli("round", "close", round_id).exit_code == 0
+    reopened = run_cli("round", "open", round_id)
+    assert reopened.exit_code == 1
+    assert "closing is final" in reopened.output
+
+
+def test_errors_are_one_line_without_a_traceback(run_cli):
+    result = run_cli("round", "open", "42")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: Round 42 does not exist."
+
+
+def test_questionnaire_check_passes_shipped_files_and_names_the_field_of_a_broken_one(
+    run_cli, tmp_path
+):
+    from survey.questionnaire import QUESTIONNAIRE_DIR
+
+    good = run_cli("questionnaire", "check", *map(str, QUESTIONNAIRE_DIR.glob("*.toml")))
+    assert good.exit_code == 0, good.output
+    broken = tmp_path / "broken.toml"
+    text = (QUESTIONNAIRE_DIR / "pulse.toml").read_text(encoding="utf-8")
+    broken.write_text(text.replace('en = "Cooperation pulse"', ""), encoding="utf-8")
+    result = run_cli("questionnaire", "check", str(broken))
+    assert result.exit_code == 1
+    assert f"{broken}: title.en: missing translation" in result.output
+
+
+def test_columns_prints_one_header_line(run_cli):
+    result = run_cli("questionnaire", "columns", "pulse")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("side,information.timely.self,")
+
+
+def test_import_and_export_from_the_command_line(run_cli, tmp_path):
+    round_id = run_cli(
+        "round",
+        "create",
+        "R",
+        "--questionnaire",
+        "pulse",
+        "--side-a",
+        "Sala",
+        "--side-b",
+        "Kuchnia",
+        "--comment-threshold",
+        "5",
+    ).output.strip()
+    run_cli("round", "open", round_id)
+    header = run_cli("questionnaire", "columns", "pulse").output.strip()
+    columns = header.split(",")
+    rows = [
+        ",".join(
+            side if c == "side" else ("Dobrze" if c.startswith("open.") else "4") for c in columns
+        )
+        for side in "ab" * 5
+    ]
+    source = tmp_path / "in.csv"
+    source.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    imported = run_cli("import", round_id, str(source))
+    assert imported.exit_code == 0 and "Imported 10 responses" in imported.output
+    run_cli("round", "close", round_id)
+    exported = run_cli("export", round_id, "--format", "json")
+    data = json.loads(exported.output)
+    assert len(data) == 10 and all(row["open.change"] == "Dobrze" for row in data)
+
+
+def test_a_bad_csv_row_is_reported_and_nothing_stored(run_cli, tmp_path):
+    round_id = run_cli(
+        "round", "create", "R", "--questionnaire", "pulse", "--side-a", "A", "--side-b", "B"
+    ).output.strip()
+    run_cli("round", "open", round_id)
+    source = tmp_path / "bad.csv"
+    source.write_text("side,information.timely.self\na,4\nb,9\n", encoding="utf-8")
+    result = run_cli("import", round_id, str(source))
+    assert result.exit_code == 1
+    assert "Row 3, column information.timely.self: '9' is not 1–5" in result.output
+    run_cli("round", "close", round_id)
+    assert "<5 / <5" in run_cli("round", "list").output.replace("responses ", "")
+
+
+def test_demo_without_serving_creates_closed_rounds_and_is_idempotent(run_cli):
+    first = run_cli("demo", "--no-serve", "--respondents", "8")
+    second = run_cli("demo", "--no-serve", "--respondents", "8")
+    assert first.exit_code == 0, first.output
+    assert first.output == second.output
+    listing = run_cli("round", "list").output
+    assert listing.count("closed") == 2
+    assert "responses 8 / 8" in listing
