@@ -1,0 +1,1 @@
+"""Analysis of closed rounds and the PDF gap report (independent of the web layer)."""
