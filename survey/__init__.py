@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, g, render_template, request, session
 
 from . import db
-from .extensions import babel, csrf, limiter, login_manager
+from .extensions import babel, csrf, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("pl", "en")
@@ -64,7 +64,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.globals["current_language"] = current_language
     app.after_request(set_security_headers)

@@ -3,11 +3,9 @@
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
 babel = Babel()
 csrf = CSRFProtect()
-login_manager = LoginManager()
 # Counters live in memory only: an address is never written to disk or to a log.
 limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[])
