@@ -1,0 +1,107 @@
+"""Single-use invite codes. Only a keyed hash of each code is stored; a spent code keeps
+no trace of when it was spent or of the response it produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from .db import write_transaction
+from .errors import InvalidInput
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to type from paper
+CODE_LENGTH = 12
+GROUP = 4
+MAX_CODES_PER_CALL = 5000
+
+
+@dataclass(frozen=True)
+class Invite:
+    code_hash: str
+    round_id: int
+    side: str
+    spent: bool
+
+
+def new_code() -> str:
+    """A random code, grouped XXXX-XXXX-XXXX (about 59 bits)."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return format_code(raw)
+
+
+def format_code(raw: str) -> str:
+    return "-".join(raw[i : i + GROUP] for i in range(0, len(raw), GROUP))
+
+
+def normalise(entered: str) -> str | None:
+    """What a person typed, as the canonical code: case, spaces and dashes don't matter.
+    None when it cannot be a code at all."""
+    raw = "".join(ch for ch in (entered or "").upper() if ch not in " -\t\n")
+    if len(raw) != CODE_LENGTH or any(ch not in ALPHABET for ch in raw):
+        return None
+    return format_code(raw)
+
+
+def code_hash(code: str, key: str) -> str:
+    """HMAC-SHA256 of the canonical code under the instance's INVITE_KEY."""
+    if not key:
+        raise RuntimeError("INVITE_KEY is not set: run `survey init` first.")
+    return hmac.new(key.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+def generate(db: Database, round_id: int, side: str, count: int, key: str) -> list[str]:
+    """Create `count` new codes for one round and side; return them (they are never
+    stored in plain text, so this is the only time anyone sees them)."""
+    if side not in ("a", "b"):
+        raise InvalidInput(f"Unknown side {side!r}; use 'a' or 'b'.")
+    if not 1 <= count <= MAX_CODES_PER_CALL:
+        raise InvalidInput(f"The number of codes must be between 1 and {MAX_CODES_PER_CALL}.")
+    codes = [new_code() for _ in range(count)]
+    with write_transaction(db):
+        db["invites"].insert_all(
+            {"code_hash": code_hash(code, key), "round_id": round_id, "side": side, "spent": 0}
+            for code in codes
+        )
+    return codes
+
+
+def find(db: Database, entered: str, key: str) -> Invite | None:
+    """The invite a typed or scanned code stands for, or None when there is no such code."""
+    code = normalise(entered)
+    if code is None:
+        return None
+    rows = list(
+        db.query(
+            "SELECT code_hash, round_id, side, spent FROM invites WHERE code_hash = ?",
+            [code_hash(code, key)],
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    return Invite(row["code_hash"], row["round_id"], row["side"], bool(row["spent"]))
+
+
+def spend(db: Database, invite: Invite) -> bool:
+    """Mark the code spent. Call inside the write transaction that stores the response;
+    returns False when it was already spent (a double click, a second tab, a replay)."""
+    cursor = db.execute(
+        "UPDATE invites SET spent = 1 WHERE code_hash = ? AND spent = 0", [invite.code_hash]
+    )
+    return cursor.rowcount == 1
+
+
+def issued_counts(db: Database, round_id: int) -> dict[str, int]:
+    """Codes issued per side. (How many are spent is a live count of responses: show it
+    only where live counts are allowed.)"""
+    counts = {"a": 0, "b": 0}
+    for row in db.query(
+        "SELECT side, count(*) AS n FROM invites WHERE round_id = ? GROUP BY side", [round_id]
+    ):
+        counts[row["side"]] = row["n"]
+    return counts
