@@ -1,0 +1,93 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the app on 127.0.0.1.
+
+Playwright's own browser download is never used (no internet here): we launch
+/usr/bin/chromium with flags that keep it off the network.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from survey import create_app
+from survey.db import migrate, open_db
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+class LiveServer:
+    """The real app served by werkzeug in a thread, on a fresh database."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        app.config["PUBLIC_URL"] = self.url
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def db(self):
+        return open_db(self.app.config["DATABASE"])
+
+
+@pytest.fixture
+def live_server(tmp_path, monkeypatch):
+    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
+    db_path = tmp_path / "survey.db"
+    database = open_db(db_path)
+    migrate(database)
+    database.conn.close()
+    app = create_app(
+        {
+            "DATABASE": str(db_path),
+            "SECRET_KEY": "browser-test-secret",
+            "INVITE_KEY": "browser-test-invite-key",
+            "RATELIMIT_ENABLED": True,
+        }
+    )
+    server = LiveServer(app)
+    server.thread.start()
+    yield server
+    server.server.shutdown()
+    server.thread.join(timeout=5)
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot under test-results/screenshots/ to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
