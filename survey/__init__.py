@@ -23,11 +23,20 @@ def default_instance_path() -> Path:
     return Path(os.environ.get("SURVEY_INSTANCE", Path.cwd() / "instance")).resolve()
 
 
+class LustroFlask(Flask):
+    """Flask, except that an error on a respondent page is logged without its path:
+    a path can carry an invite code."""
+
+    def log_exception(self, exc_info) -> None:
+        path = request.path if request.path.startswith("/console") else "(respondent page)"
+        self.logger.error("Exception on %s [%s]", path, request.method, exc_info=exc_info)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: defaults, then instance/config.toml, then SURVEY_* variables,
     then the test dict."""
     instance_path = default_instance_path()
-    app = Flask(
+    app = LustroFlask(
         __name__,
         instance_path=str(instance_path),
         template_folder=str(ROOT / "templates"),

@@ -340,10 +340,31 @@ def demo_command(no_serve: bool, respondents: int, host: str, port: int) -> None
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", type=int, default=5000, show_default=True, help="Port to serve on.")
+@click.option("--prod", is_flag=True, help="Serve with gunicorn (several workers) for real rounds.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="gunicorn workers (default 2 × cores + 1)."
+)
 @with_appcontext
-def serve_command(host: str, port: int) -> None:
-    """Serve the app (development server, no access log of respondents)."""
+def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None:
+    """Serve the app; no access log records respondents, addresses or times."""
+    if prod:
+        import os
+
+        from .serving import production_command
+
+        command = production_command(current_app.config["DATABASE"], host, port, workers)
+        click.echo(f"Lustro (gunicorn) on http://{host}:{port}/")
+        os.execv(command[0], command)
     _serve(host, port)
+
+
+@cli.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(file: str) -> None:
+    """Copy the live database to FILE with SQLite's online backup (safe while serving)."""
+    pages = storage.backup(_db(), file)
+    click.echo(f"Backed up {current_app.config['DATABASE']} to {file} ({pages} pages).")
 
 
 def _serve(host: str, port: int) -> None:

@@ -16,6 +16,8 @@ from flask import Flask, current_app, g
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from .errors import InvalidInput
+
 BUSY_TIMEOUT_MS = 10_000
 
 migrations = Migrations("lustro")
@@ -53,6 +55,21 @@ def write_transaction(db: Database) -> Iterator[Database]:
         db.conn.rollback()
         raise
     db.conn.execute("COMMIT")
+
+
+def backup(db: Database, target: str | Path) -> int:
+    """Copy the database with SQLite's online backup API: a consistent snapshot even
+    while the server is writing. Returns the number of pages copied."""
+    target = Path(target)
+    if target.exists():
+        raise InvalidInput(f"{target} already exists; choose a new file name.")
+    destination = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(destination)
+        pages = destination.execute("PRAGMA page_count").fetchone()[0]
+    finally:
+        destination.close()
+    return pages
 
 
 def get_db() -> Database:

@@ -28,3 +28,26 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     run_simple(host, port, app, threaded=True, request_handler=AnonymousRequestHandler)
+
+
+def production_command(
+    database: str, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None
+) -> list[str]:
+    """The gunicorn command line for production: workers sized for the machine, no
+    access log (it would record addresses and times), errors to stderr."""
+    import os
+    import sys
+
+    workers = workers or (os.cpu_count() or 1) * 2 + 1
+    return [
+        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+        "--bind", f"{host}:{port}",
+        "--workers", str(workers),
+        "--worker-class", "gthread",
+        "--threads", "4",
+        "--no-control-socket",
+        "--error-logfile", "-",
+        "--graceful-timeout", "10",
+        "--env", f"SURVEY_DB={database}",
+        "survey:create_app()",
+    ]  # fmt: skip
