@@ -52,7 +52,7 @@ csrf.exempt(bp)
 logging.getLogger("flask-limiter").setLevel(logging.WARNING)  # breaches log at INFO
 
 SESSION_KEY = "respond"
-DIMENSIONS_PER_PAGE = 2
+DIMENSIONS_PER_PAGE = 1  # short pages on a phone; the dimension name is the heading
 CODE_LIMIT = "10/minute"  # typed and scanned codes together, per address, in memory only
 
 

@@ -6,6 +6,8 @@ import re
 
 from survey import invites
 from survey.db import open_db
+from survey.questionnaire import PERSPECTIVES
+from survey.respond import DIMENSIONS_PER_PAGE
 from survey.rounds import get_round
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -23,16 +25,6 @@ def new_code(app, round_id: int, side: str = "a") -> str:
         db.conn.close()
 
 
-def page_count(app, round_id: int) -> int:
-    """Question pages of the round (two dimensions a page)."""
-    db = open_db(app.config["DATABASE"])
-    try:
-        dims = len(get_round(db, round_id).questionnaire.dimensions)
-    finally:
-        db.conn.close()
-    return (dims + 1) // 2
-
-
 def post_page(client, url: str, data: dict, button: str = "next"):
     token = csrf_token(client.get(url).get_data(as_text=True))
     return client.post(url, data={**data, "csrf_token": token, button: "1"})
@@ -41,19 +33,17 @@ def post_page(client, url: str, data: dict, button: str = "next"):
 def answer_everything(client, app, round_id: int, code: str, value: str = "4", comment: str = ""):
     """Open the code's link, answer every question with `value`, and send."""
     assert client.get(f"/r/{code}").status_code == 302
-    from survey.rounds import get_round as _get
-
     db = open_db(app.config["DATABASE"])
-    questionnaire = _get(db, round_id).questionnaire
+    questionnaire = get_round(db, round_id).questionnaire
     db.conn.close()
-    pages = page_count(app, round_id)
     dims = questionnaire.dimensions
-    for page in range(1, pages + 1):
+    per_page = DIMENSIONS_PER_PAGE
+    for page in range(1, (len(dims) + per_page - 1) // per_page + 1):
         data = {
             f"{d.id}.{i.id}.{p}": value
-            for d in dims[(page - 1) * 2 : page * 2]
+            for d in dims[(page - 1) * per_page : page * per_page]
             for i in d.items
-            for p in ("self", "other", "meta")
+            for p in PERSPECTIVES
         }
         assert post_page(client, f"/page/{page}", data).status_code == 302
     comments = {q.id: comment for q in questionnaire.open_questions}
