@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from . import answering, drafts
+from . import answering, current_language, drafts
 from .answering import (
     AlreadyReceived,
     RoundClosed,
@@ -96,7 +96,7 @@ class Context:
         self.round = entry.round
         self.side = entry.invite.side
         self.questionnaire = self.round.questionnaire
-        lang = str(current_app.jinja_env.globals["current_language"]())
+        lang = current_language()
         self.lang = lang if lang in self.questionnaire.languages else self.round.lang
         self.own = self.round.label(self.side)
         self.other = self.round.label(self.round.other_side(self.side))

@@ -73,5 +73,6 @@ def render_slips_pdf(
             pages=pages,
             lang=round_.lang,
             closes=closes,
+            site=base_url.rstrip("/"),
         )
     return HTML(string=html, base_url=str(FONT_DIR) + "/").write_pdf()

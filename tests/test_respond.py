@@ -65,6 +65,14 @@ def test_unknown_code_is_refused_in_the_persons_language(client, headers, text):
     assert typed.status_code == 404 and text in typed.get_data(as_text=True)
 
 
+def test_expired_token_on_the_start_page_keeps_the_typed_code(app, client, db, open_round_id):
+    code = new_code(app, open_round_id)
+    page = client.post("/code", data={"code": code, "csrf_token": "stale"}, headers=PL)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Strona wygasła" in html and f'value="{code}"' in html
+    assert db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+
+
 def test_spent_code_is_refused(app, client, db, open_round_id):
     code = new_code(app, open_round_id)
     answer_everything(client, app, open_round_id, code)
