@@ -67,6 +67,9 @@ def _begin(entered: str):
     """Check the code and start a fresh draft (the code is spent only at submit)."""
     db = get_db()
     entry = answering.check_code(db, entered, _key())
+    state = session.get(SESSION_KEY)
+    if state and state["code"] == entry.code and drafts.load(db, state["draft"]):
+        return redirect(url_for("respond.welcome"))  # the same slip again: keep the answers
     draft_id = drafts.start(db, entry.round)
     session[SESSION_KEY] = {"code": entry.code, "draft": draft_id}
     session.pop("submitted", None)

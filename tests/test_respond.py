@@ -65,6 +65,16 @@ def test_unknown_code_is_refused_in_the_persons_language(client, headers, text):
     assert typed.status_code == 404 and text in typed.get_data(as_text=True)
 
 
+def test_opening_the_same_slip_again_keeps_the_answers_so_far(app, client, db, open_round_id):
+    code = new_code(app, open_round_id)
+    client.get(f"/r/{code}")
+    post_page(client, "/page/1", {"information.timely.self": "5"})
+    client.get(f"/r/{code.lower()}")
+    html = client.get("/page/1").get_data(as_text=True)
+    assert '<input checked id="information.timely.self-4"' in html
+    assert db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 1
+
+
 def test_expired_token_on_the_start_page_keeps_the_typed_code(app, client, db, open_round_id):
     code = new_code(app, open_round_id)
     page = client.post("/code", data={"code": code, "csrf_token": "stale"}, headers=PL)

@@ -94,6 +94,8 @@ def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
     # The same slip again: refused.
     page.goto(link)
     expect(page.locator("h1")).to_have_text("This code has already been used")
+    fits(page, viewport)
+    screenshot(f"respond-spent-{name}")
 
 
 def test_keyboard_only_from_typed_code_to_the_second_page(page, live_server, screenshot):
