@@ -105,3 +105,45 @@ def test_database_dump_and_log_hold_no_code_order_or_time(app, db_path, caplog):
     ids = [row[0] for row in rows["responses"]]
     assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids) and len(set(ids)) == RESPONDENTS
     db.conn.close()
+
+
+def test_the_served_app_logs_nothing_of_respondent_requests(app, caplog):
+    """Through `survey serve`'s request handler: the log shows it works (a static file is
+    logged) yet holds no respondent path, code or address."""
+    import threading
+
+    import httpx
+    from werkzeug.serving import make_server
+
+    from survey.serving import AnonymousRequestHandler
+
+    caplog.set_level(logging.DEBUG)
+    db = open_db(app.config["DATABASE"])
+    round_id = create_round(db, "Runda", "pulse", "Sprzedaż", "Produkcja")
+    open_round(db, round_id)
+    db.conn.close()
+    code = new_code(app, round_id)
+    server = make_server(
+        "127.0.0.1", 0, app, threaded=True, request_handler=AnonymousRequestHandler
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{server.server_port}") as browser:
+            assert browser.get(f"/r/{code}").status_code == 302
+            assert browser.get("/welcome").status_code == 200
+            assert browser.get("/r/WRONG-CODE-0000").status_code == 404
+            assert browser.get("/static/lustro.css").status_code == 200
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    # The server's side only: httpx, playing the phone, logs its own requests.
+    server_log = "\n".join(
+        record.getMessage()
+        for record in caplog.records
+        if not record.name.startswith(("httpx", "httpcore"))
+    )
+    assert "GET /static/lustro.css 200" in server_log
+    for secret in (code, code.replace("-", ""), "WRONG", "/r/", "/welcome", "127.0.0.1"):
+        assert secret not in server_log
+    assert not TIME_OF_DAY.search(server_log)
