@@ -2,7 +2,9 @@
 
 It computes no statistics of its own; it only arranges what the analysis gives. Texts are
 English in the templates and Polish in the "report" translation domain, loaded without Flask
-so the report works from the command line and from tests alike."""
+so the report works from the command line and from tests alike. Every report message carries
+the context "report": Flask-Babel merges all domains into one catalogue for the web pages, and
+the context keeps a short report word ("change", "Time") from overriding another area's."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ TEMPLATES = ROOT / "templates"
 TRANSLATIONS = ROOT / "survey" / "translations"
 DOMAIN = "report"
 MINUS = "\u2212"
+CONTEXT = "report"
 
 
 @functools.cache
@@ -61,7 +64,12 @@ def environment(lang: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)
+    catalogue = translations(lang)
+    env.install_gettext_callables(
+        gettext=functools.partial(catalogue.pgettext, CONTEXT),
+        ngettext=functools.partial(catalogue.npgettext, CONTEXT),
+        newstyle=True,
+    )
     env.filters["num"] = functools.partial(_number, lang=lang)
     env.filters["signed"] = functools.partial(_signed, lang=lang)
     env.filters["pct"] = functools.partial(_percent, lang=lang)

@@ -150,3 +150,13 @@ def test_write_pdf_renders_the_analysis_of_a_round(db, open_round_id, tmp_path, 
     assert calls == [(open_round_id, None)]
     assert path.read_bytes().startswith(b"%PDF-")
     assert "Facilitator's guide" in _text(path.read_bytes())
+
+
+def test_report_words_never_override_the_web_pages_translations(app):
+    """Flask-Babel merges every domain; report entries carry a context, so plain gettext in
+    the web pages never picks them up (a short report word cannot replace a console one)."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale("pl"):
+        assert gettext("They see you better than you think") == "They see you better than you think"
+        assert gettext("change") == "change"
