@@ -111,8 +111,11 @@ def build_analysis(
     compare: bool = False,
     n_a: int = 23,
     n_b: int = 31,
+    thin_cell: bool = True,
 ) -> dict[str, Any]:
-    """A contract-shaped analysis of a demo round of the sales-production questionnaire."""
+    """A contract-shaped analysis of a demo round of the sales-production questionnaire.
+    With thin_cell, side b's predicted view of the last dimension has too few answers (many
+    "don't know") and is suppressed on its own, as the contract allows."""
     rng = random.Random(20261125)
     questionnaire = qn.load(QUESTIONNAIRE_ID)
     label_a, label_b = LABELS[lang]
@@ -124,6 +127,8 @@ def build_analysis(
                 cells[key] = _suppressed("fewer than 5 respondents")
             else:
                 cells[key] = _cell(rng, mean, n_a if key.startswith("a.") else n_b)
+        if thin_cell and not suppress_b and dimension is questionnaire.dimensions[-1]:
+            cells["b.meta"] = _suppressed("fewer than 5 answers")
         gaps = {}
         for side, other in (("a", "b"), ("b", "a")):
             gaps[f"{side}.blind_spot"] = _gap(cells[f"{side}.self"], cells[f"{other}.other"])

@@ -53,6 +53,8 @@ def test_report_names_both_sides_every_dimension_the_top_gap_and_the_guide(polis
     assert f"1. {top_name}" in text
     assert "Przewodnik dla prowadzącego" in text
     assert "Widzą was lepiej, niż myślicie" in text
+    # A single cell below the threshold (the last dimension's b.meta) is named, not drawn.
+    assert "mniej niż 5 odpowiedzi – nie pokazujemy" in text
     # The discussion questions come from the questionnaire file.
     assert QUESTIONNAIRE.dimension(top["dimension"]).discussion["pl"][0] in text
 
