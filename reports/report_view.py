@@ -40,6 +40,15 @@ def compared_cells(gap_key: str) -> tuple[str, str]:
     return f"{side}.self", f"{side}.meta"
 
 
+def _in_language(analysis: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Dimension names in the report's language (the analysis names them in the round's)."""
+    dimensions = [
+        dimension | {"name": (dimension.get("names") or {}).get(lang, dimension["name"])}
+        for dimension in analysis["dimensions"]
+    ]
+    return analysis | {"dimensions": dimensions}
+
+
 def _meta_rows(analysis: dict[str, Any], side: str) -> dict[str, Any]:
     """Meta errors of one side, largest first; counted by direction for the headline."""
     rows = []
@@ -161,6 +170,7 @@ def view_model(
     analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str
 ) -> dict[str, Any]:
     """Everything the templates show, in the order they show it."""
+    analysis = _in_language(analysis, lang)
     sides = analysis["sides"]
     top = _top_gaps(analysis)
     closed = analysis["round"].get("closed_on")

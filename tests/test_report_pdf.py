@@ -129,7 +129,8 @@ def test_only_the_comments_given_are_shown():
 
 
 def test_english_report_is_in_english():
-    data = _pdf(build_analysis("en"), "en")
+    """Even of a Polish round: dimension names come from the analysis's "names"."""
+    data = _pdf(build_analysis("en") | {"dimensions": build_analysis("pl")["dimensions"]}, "en")
     text = _text(data)
     assert "They see you better than you think" in text
     assert "Facilitator's guide" in text
