@@ -6,6 +6,7 @@ domain errors into one clear line and a non-zero exit.
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
 from pathlib import Path
@@ -311,6 +312,45 @@ def export_command(round_id: str, fmt: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+# --- reports -------------------------------------------------------------------
+
+REPORT_FORMATS = ["json"]
+
+
+def write_report(round_id: int, fmt: str, output: str | None, compare_with: int | None) -> None:
+    """Render the report in `fmt` and write it to `output` or stdout (one place per format)."""
+    from reports.analysis import analyse
+
+    report = analyse(_db(), round_id, compare_with=compare_with)
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        sys.stdout.write(text)
+
+
+@cli.command("report")
+@click.argument("round_id", metavar="ROUND")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(REPORT_FORMATS),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option(
+    "--compare", "compare_with", metavar="ROUND2", help="Compare with an earlier closed round."
+)
+@with_appcontext
+def report_command(round_id: str, fmt: str, output: str | None, compare_with: str | None) -> None:
+    """The gap report of a closed ROUND (JSON on stdout unless -o is given)."""
+    earlier = get_round(_db(), compare_with).id if compare_with is not None else None
+    write_report(get_round(_db(), round_id).id, fmt, output, earlier)
+
+
 # --- demo and serving ----------------------------------------------------------
 
 
@@ -361,6 +401,7 @@ COMMANDS = [
     round_group,
     import_command,
     export_command,
+    report_command,
     demo_command,
     serve_command,
 ]
