@@ -22,7 +22,8 @@ from scipy.special import ndtr, ndtri
 BOOTSTRAP_RESAMPLES = 9_999
 CONFIDENCE = 0.95
 MAGNITUDES = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"))
-WILCOXON_SCIPY_UP_TO = 50  # scipy's own cut-off below which it may test exactly
+WILCOXON_EXACT_UP_TO = 50  # scipy's cut-offs for its exact and permutation tests
+WILCOXON_PERMUTATION_UP_TO = 13
 
 
 @dataclass(frozen=True)
@@ -172,25 +173,43 @@ def mann_whitney_p(x: Sample, y: Sample) -> float | None:
 
 def wilcoxon_p(differences: Sample) -> float | None:
     """Two-sided p of `scipy.stats.wilcoxon` on paired differences (zeros dropped);
-    None when every difference is zero."""
+    None when every difference is zero. Follows scipy's choice of method: exact for
+    up to 50 differences without ties or zeros, every sign flip for up to 13 with
+    them, else the normal approximation with tie correction (computed from counts)."""
     units, weights = differences.units, differences.weights
     nonzero = units != 0
     if not nonzero.any():
         return None
-    if differences.n <= WILCOXON_SCIPY_UP_TO:  # scipy tests these exactly or by permutation
+    n = differences.n
+    _, group = np.unique(np.abs(units[nonzero]), return_inverse=True)
+    ties = np.bincount(group, weights=weights[nonzero]).astype(np.int64)
+    if n <= WILCOXON_EXACT_UP_TO and nonzero.all() and (ties == 1).all():
         return float(sps.wilcoxon(differences.expand()).pvalue)
+    if n <= WILCOXON_PERMUTATION_UP_TO:
+        return _sign_flip_p(differences.expand())
     units, weights = units[nonzero], weights[nonzero]
-    magnitudes, group = np.unique(np.abs(units), return_inverse=True)
-    ties = np.bincount(group, weights=weights).astype(np.int64)
     ranks = np.cumsum(ties) - ties + (ties + 1) / 2  # average rank of each |d|
     r_plus = float(weights[units > 0] @ ranks[group[units > 0]])
     count = int(weights.sum())
     mean = count * (count + 1) / 4
-    spread = (
-        count * (count + 1) * (2 * count + 1) - float(np.sum(ties.astype(float) ** 3 - ties)) / 2
-    )
-    z = (r_plus - mean) / math.sqrt(spread / 24)
+    tie_term = float(np.sum(ties.astype(float) ** 3 - ties))
+    z = (r_plus - mean) / math.sqrt((count * (count + 1) * (2 * count + 1) - tie_term / 2) / 24)
     return float(min(1.0, 2 * ndtr(-abs(z))))
+
+
+def _sign_flip_p(d: np.ndarray) -> float:
+    """scipy's exact permutation p for the signed-rank sum: all 2^n sign flips
+    (scipy's own enumeration is slow; this is the same null distribution)."""
+    n = len(d)
+    ranks = np.zeros(n)
+    ranks[d != 0] = sps.rankdata(np.abs(d[d != 0]))
+    flipped = (np.arange(2**n)[:, None] >> np.arange(n)) & 1 == 1
+    null = np.where(flipped, d < 0, d > 0) @ ranks
+    observed = ranks[d > 0].sum()
+    gamma = abs(np.finfo(float).eps * 100 * observed)  # scipy's tolerance for equal sums
+    less = np.mean(null <= observed + gamma)
+    greater = np.mean(null >= observed - gamma)
+    return float(min(1.0, 2 * min(less, greater)))
 
 
 def holm(p_values: Sequence[float | None]) -> list[float | None]:
