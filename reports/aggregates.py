@@ -1,24 +1,30 @@
 """What the analysis reads from the database: aggregates made by SQLite, never rows
 of answers looped over in Python.
 
-One pass over a round's answers builds, per respondent and dimension, the sum and count
-of numeric answers in each perspective, the answer counts by value, and the item
-vector of the `self` answers. Grouping those rows again gives, per side and dimension,
-how many respondents have each dimension score — a handful of distinct values — which
-is all the statistics need.
+SQLite sums, per respondent and dimension, one integer that packs all their answers
+there: the `self` answers item by item (3 bits each: 0 skipped, 1–5, 6 don't know) and,
+for `other` and `meta`, how many answers took each value (3 bits per value). Grouping
+by that code leaves a few thousand distinct rows per round however many respondents
+it has; numpy unpacks them into scores, answer counts, pairs and item vectors.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import numpy as np
 from sqlite_utils import Database
 
-from survey.questionnaire import PERSPECTIVES, Questionnaire
+from survey.errors import InvalidInput
+from survey.questionnaire import Questionnaire
 
 SCALE = range(1, 6)
+DONT_KNOW = 6  # the digit for "don't know"
+BITS = 3
+SYMBOLS = 6  # values 1–5 and don't know
+MAX_ITEMS = 2**BITS - 1  # a digit counts at most 7 answers of one value
+SIDE_NAMES = ("a", "b")
 
 Score = Fraction  # a respondent's dimension score: mean of their numeric answers
 CellKey = tuple[str, str, str]  # (side, perspective, dimension)
@@ -41,101 +47,132 @@ class RoundData:
     vectors: dict[tuple[str, str], dict[tuple[int, ...], int]]
 
 
-def _per_respondent_sql(questionnaire: Questionnaire) -> tuple[str, list[str]]:
-    """One row per (respondent, dimension): per perspective the sum and count of numeric
-    answers, don't knows and answers of each value; x0, x1, … the `self` answer to the
-    dimension's first, second, … item (for Cronbach's alpha)."""
-    width = max(len(d.items) for d in questionnaire.dimensions)
-    columns = []
-    for p in PERSPECTIVES:
-        columns += [
-            f"sum(CASE WHEN a.perspective = '{p}' THEN a.value END) AS {p}_total",
-            f"count(CASE WHEN a.perspective = '{p}' THEN a.value END) AS {p}_k",
-            f"sum(a.perspective = '{p}' AND a.value IS NULL) AS {p}_dk",
-        ]
-        columns += [f"sum(a.perspective = '{p}' AND a.value = {v}) AS {p}_c{v}" for v in SCALE]
-    params: list[str] = []
-    for position in range(width):
-        keys = [
-            f"{d.id}/{d.items[position].id}"
-            for d in questionnaire.dimensions
-            if len(d.items) > position
-        ]
-        marks = ", ".join("?" for _ in keys)
-        columns.append(
-            f"max(CASE WHEN a.perspective = 'self' AND a.dimension || '/' || a.item IN ({marks})"
-            f" THEN a.value END) AS x{position}"
-        )
-        params += keys
+@dataclass(frozen=True)
+class Layout:
+    """Where each part of the packed code sits."""
+
+    width: int  # most items in a dimension
+
+    @property
+    def other_shift(self) -> int:
+        return BITS * self.width
+
+    @property
+    def meta_shift(self) -> int:
+        return self.other_shift + BITS * SYMBOLS
+
+
+def _codes_sql(questionnaire: Questionnaire, layout: Layout) -> tuple[str, list[object]]:
+    """Per (side, dimension, packed code): how many respondents."""
+    items = [f"i{j}" for j in range(layout.width)]
+    dims = ", ".join(f"({', '.join('?' * (2 + layout.width))})" for _ in questionnaire.dimensions)
+    params: list[object] = []
+    for index, dimension in enumerate(questionnaire.dimensions):
+        ids = [item.id for item in dimension.items]
+        params += [index, dimension.id, *ids, *[None] * (layout.width - len(ids))]
+    value = f"coalesce(a.value, {DONT_KNOW})"
+    position = " ".join(f"WHEN d.{item} THEN {BITS * j}" for j, item in enumerate(items))
+    term = f"""CASE a.perspective
+        WHEN 'self' THEN {value} << (CASE a.item {position} END)
+        WHEN 'other' THEN 1 << ({layout.other_shift} + {BITS} * ({value} - 1))
+        ELSE 1 << ({layout.meta_shift} + {BITS} * ({value} - 1)) END"""
     sql = f"""
-        CREATE TEMP TABLE analysis_rows AS
-        SELECT r.side AS side, a.dimension AS dimension, {", ".join(columns)}
-        FROM responses r JOIN answers a ON a.response_id = r.id
-        WHERE r.round_id = ?
-        GROUP BY a.response_id, a.dimension
+        WITH dims(idx, dimension, {", ".join(items)}) AS (VALUES {dims}),
+        codes AS MATERIALIZED (  -- else SQLite runs the subquery once per use
+            SELECT r.side = 'b' AS side, d.idx AS dimension,
+                   (SELECT sum({term}) FROM answers a
+                    WHERE a.response_id = r.id AND a.dimension = d.dimension) AS code
+            FROM responses r CROSS JOIN dims d
+            WHERE r.round_id = ?
+        )
+        SELECT side, dimension, code, count(*) FROM codes
+        WHERE code IS NOT NULL GROUP BY side, dimension, code
     """
     return sql, params
 
 
-def _score_rows_sql() -> str:
-    """Per side, perspective, dimension and score (sum, count): respondents and answers."""
-    parts = [
-        f"""SELECT side, '{p}' AS perspective, dimension, {p}_total AS total, {p}_k AS k,
-               count(*) AS n, sum({p}_dk) AS dk,
-               {", ".join(f"sum({p}_c{v}) AS c{v}" for v in SCALE)}
-           FROM analysis_rows GROUP BY side, dimension, {p}_total, {p}_k"""
-        for p in PERSPECTIVES
-    ]
-    return " UNION ALL ".join(parts)
+def _digits(codes: np.ndarray, shift: int, count: int) -> np.ndarray:
+    """The `count` 3-bit digits of each code from bit `shift` on (one column each)."""
+    shifts = shift + BITS * np.arange(count, dtype=np.int64)
+    return (codes[:, None] >> shifts) & MAX_ITEMS
+
+
+def _group(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of `keys` (small non-negative integers) and the summed weights of
+    each. Rows are packed into one integer each, which numpy sorts far faster."""
+    keys = keys.reshape(len(keys), -1)
+    radix = keys.max(axis=0, initial=0) + 1
+    place = np.concatenate([np.cumprod(radix[::-1])[::-1][1:], [1]])
+    packed, inverse = np.unique(keys @ place, return_inverse=True)
+    unique = (packed[:, None] // place) % radix
+    return unique, np.bincount(inverse, weights=weights, minlength=len(packed)).astype(np.int64)
 
 
 def read_round(db: Database, round_id: int, questionnaire: Questionnaire) -> RoundData:
     """Everything the analysis needs from one round, aggregated by SQLite."""
-    respondents = {"a": 0, "b": 0}
+    respondents = {side: 0 for side in SIDE_NAMES}
     for row in db.query(
         "SELECT side, count(*) AS n FROM responses WHERE round_id = ? GROUP BY side", [round_id]
     ):
         respondents[row["side"]] = row["n"]
-    cells: dict[CellKey, CellData] = defaultdict(CellData)
-    differences: dict[tuple[str, str], dict[Score, int]] = defaultdict(dict)
-    vectors: dict[tuple[str, str], dict[tuple[int, ...], int]] = defaultdict(dict)
-    sql, params = _per_respondent_sql(questionnaire)
-    items = {d.id: len(d.items) for d in questionnaire.dimensions}
-    db.execute("DROP TABLE IF EXISTS temp.analysis_rows")
-    db.execute(sql, [*params, round_id])
-    try:
-        for row in db.execute(_score_rows_sql()).fetchall():
-            side, perspective, dimension, total, k, n, dk, *counts = row
-            cell = cells[(side, perspective, dimension)]
-            cell.dont_know += dk
-            cell.counts = [a + b for a, b in zip(cell.counts, counts, strict=True)]
-            if k:
-                score = Fraction(total, k)
-                cell.scores[score] = cell.scores.get(score, 0) + n
-        pairs = db.execute(
-            """SELECT side, dimension, self_total, self_k, meta_total, meta_k, count(*)
-               FROM analysis_rows WHERE self_k > 0 AND meta_k > 0
-               GROUP BY side, dimension, self_total, self_k, meta_total, meta_k"""
-        ).fetchall()
-        for side, dimension, s_total, s_k, m_total, m_k, n in pairs:
-            diff = Fraction(s_total, s_k) - Fraction(m_total, m_k)
-            bucket = differences[(side, dimension)]
-            bucket[diff] = bucket.get(diff, 0) + n
-        width = max(items.values())
-        xs = ", ".join(f"x{i}" for i in range(width))
-        for row in db.execute(
-            f"SELECT side, dimension, {xs}, count(*) FROM analysis_rows "
-            f"WHERE self_k > 1 GROUP BY side, dimension, {xs}"
-        ).fetchall():
-            side, dimension, *vector, n = row
-            vector = vector[: items.get(dimension, 0)]
-            if vector and None not in vector:  # listwise: every item answered
-                vectors[(side, dimension)][tuple(vector)] = n
-    finally:
-        db.execute("DROP TABLE IF EXISTS temp.analysis_rows")
-    return RoundData(
-        respondents=respondents,
-        cells=dict(cells),
-        differences=dict(differences),
-        vectors=dict(vectors),
+    layout = Layout(width=max(len(d.items) for d in questionnaire.dimensions))
+    if layout.width > MAX_ITEMS:
+        raise InvalidInput(f"The report handles at most {MAX_ITEMS} items per dimension.")
+    sql, params = _codes_sql(questionnaire, layout)
+    rows = np.array(db.execute(sql, [*params, round_id]).fetchall(), dtype=np.int64)
+    rows = rows.reshape(-1, 4)
+    side, dim, code, n = rows.T
+    # Per perspective: the answer counts of each symbol (1–5, don't know) per row.
+    self_digits = _digits(code, 0, layout.width)
+    symbols = np.arange(1, SYMBOLS + 1)
+    tallies = {
+        "self": (self_digits[:, :, None] == symbols).sum(axis=1),
+        "other": _digits(code, layout.other_shift, SYMBOLS),
+        "meta": _digits(code, layout.meta_shift, SYMBOLS),
+    }
+    totals = {p: t[:, :5] @ symbols[:5] for p, t in tallies.items()}
+    answered = {p: t[:, :5].sum(axis=1) for p, t in tallies.items()}
+    names = [d.id for d in questionnaire.dimensions]
+
+    cells: dict[CellKey, CellData] = {}
+    groups, inverse = np.unique(np.column_stack([side, dim]), axis=0, return_inverse=True)
+    for perspective, tally in tallies.items():
+        sums = np.zeros((len(groups), SYMBOLS), np.int64)
+        np.add.at(sums, inverse.ravel(), tally * n[:, None])
+        for (s, d), counts in zip(groups, sums, strict=True):
+            cells[(SIDE_NAMES[s], perspective, names[d])] = CellData(
+                counts=[int(c) for c in counts[:5]], dont_know=int(counts[5])
+            )
+        has = answered[perspective] > 0
+        keys, weights = _group(
+            np.column_stack([side, dim, totals[perspective], answered[perspective]])[has], n[has]
+        )
+        for (s, d, total, k), weight in zip(keys, weights, strict=True):
+            scores = cells[(SIDE_NAMES[s], perspective, names[d])].scores
+            score = Fraction(int(total), int(k))  # 6/2 and 3/1 are the same score
+            scores[score] = scores.get(score, 0) + int(weight)
+
+    differences: dict[tuple[str, str], dict[Score, int]] = {}
+    both = (answered["self"] > 0) & (answered["meta"] > 0)
+    keys, weights = _group(
+        np.column_stack(
+            [side, dim, totals["self"], answered["self"], totals["meta"], answered["meta"]]
+        )[both],
+        n[both],
     )
+    for (s, d, st, sk, mt, mk), weight in zip(keys, weights, strict=True):
+        bucket = differences.setdefault((SIDE_NAMES[s], names[d]), {})
+        diff = Fraction(int(st), int(sk)) - Fraction(int(mt), int(mk))
+        bucket[diff] = bucket.get(diff, 0) + int(weight)
+
+    vectors: dict[tuple[str, str], dict[tuple[int, ...], int]] = {}
+    items = np.array([len(d.items) for d in questionnaire.dimensions])[dim]
+    complete = (items >= 2) & (answered["self"] == items)
+    keys, weights = _group(np.column_stack([side, dim, self_digits])[complete], n[complete])
+    for key, weight in zip(keys, weights, strict=True):
+        s, d, vector = int(key[0]), int(key[1]), key[2:]
+        width = len(questionnaire.dimensions[d].items)
+        vectors.setdefault((SIDE_NAMES[s], names[d]), {})[tuple(int(v) for v in vector[:width])] = (
+            int(weight)
+        )
+    return RoundData(respondents, cells, differences, vectors)
