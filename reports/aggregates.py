@@ -100,7 +100,6 @@ def _digits(codes: np.ndarray, shift: int, count: int) -> np.ndarray:
 def _group(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of `keys` (small non-negative integers) and the summed weights of
     each. Rows are packed into one integer each, which numpy sorts far faster."""
-    keys = keys.reshape(len(keys), -1)
     radix = keys.max(axis=0, initial=0) + 1
     place = np.concatenate([np.cumprod(radix[::-1])[::-1][1:], [1]])
     packed, inverse = np.unique(keys @ place, return_inverse=True)

@@ -318,3 +318,29 @@ def test_compare_refuses_an_open_round(db):
     with pytest.raises(WrongState):
         analyse(db, later, compare_with=still_open)
     assert get_round(db, still_open).status == "open"
+
+
+@pytest.mark.parametrize("questionnaire", ["sales-production", "pulse"])
+def test_a_round_without_any_response_is_all_held_back(db, questionnaire):
+    report = analyse(db, make_round(db, [], questionnaire=questionnaire))
+    assert all(side["suppressed"] for side in report["sides"].values())
+    assert report["top_gaps"] == [] and len(report["dimensions"]) >= 5
+    for d in report["dimensions"]:
+        assert all(cell["suppressed"] for cell in d["cells"].values())
+        assert d["alpha"] is None
+
+
+def test_comments_come_in_random_order(db):
+    subs = [uniform(db, "a", 3, better=f"Pomysł {i}") for i in range(12)]
+    round_id = make_round(db, subs)
+    orders = {tuple(analyse(db, round_id)["comments"]["better"]["a"]) for _ in range(3)}
+    assert len(orders) > 1  # the same order three times: about 1 in 10^17
+
+
+def test_the_analysis_does_not_depend_on_the_web_layer():
+    from pathlib import Path
+
+    import reports
+
+    for path in Path(reports.__file__).parent.glob("*.py"):
+        assert "flask" not in path.read_text(encoding="utf-8").lower(), path.name
