@@ -107,6 +107,39 @@ def _group(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return unique, np.bincount(inverse, weights=weights, minlength=len(packed)).astype(np.int64)
 
 
+@dataclass(frozen=True)
+class Unpacked:
+    """The grouped codes as columns: one row per (side, dimension, code)."""
+
+    side: np.ndarray
+    dim: np.ndarray
+    n: np.ndarray
+    self_digits: np.ndarray  # the self answer to each item position
+    tallies: dict[str, np.ndarray]  # perspective -> answers of each symbol
+    totals: dict[str, np.ndarray]  # perspective -> sum of numeric answers
+    answered: dict[str, np.ndarray]  # perspective -> number of numeric answers
+
+
+def _unpack(rows: np.ndarray, layout: Layout) -> Unpacked:
+    side, dim, code, n = rows.reshape(-1, 4).T
+    self_digits = _digits(code, 0, layout.width)
+    symbols = np.arange(1, SYMBOLS + 1)
+    tallies = {
+        "self": (self_digits[:, :, None] == symbols).sum(axis=1),
+        "other": _digits(code, layout.other_shift, SYMBOLS),
+        "meta": _digits(code, layout.meta_shift, SYMBOLS),
+    }
+    return Unpacked(
+        side=side,
+        dim=dim,
+        n=n,
+        self_digits=self_digits,
+        tallies=tallies,
+        totals={p: t[:, :5] @ symbols[:5] for p, t in tallies.items()},
+        answered={p: t[:, :5].sum(axis=1) for p, t in tallies.items()},
+    )
+
+
 def read_round(db: Database, round_id: int, questionnaire: Questionnaire) -> RoundData:
     """Everything the analysis needs from one round, aggregated by SQLite."""
     respondents = {side: 0 for side in SIDE_NAMES}
@@ -119,59 +152,62 @@ def read_round(db: Database, round_id: int, questionnaire: Questionnaire) -> Rou
         raise InvalidInput(f"The report handles at most {MAX_ITEMS} items per dimension.")
     sql, params = _codes_sql(questionnaire, layout)
     rows = np.array(db.execute(sql, [*params, round_id]).fetchall(), dtype=np.int64)
-    rows = rows.reshape(-1, 4)
-    side, dim, code, n = rows.T
-    # Per perspective: the answer counts of each symbol (1–5, don't know) per row.
-    self_digits = _digits(code, 0, layout.width)
-    symbols = np.arange(1, SYMBOLS + 1)
-    tallies = {
-        "self": (self_digits[:, :, None] == symbols).sum(axis=1),
-        "other": _digits(code, layout.other_shift, SYMBOLS),
-        "meta": _digits(code, layout.meta_shift, SYMBOLS),
-    }
-    totals = {p: t[:, :5] @ symbols[:5] for p, t in tallies.items()}
-    answered = {p: t[:, :5].sum(axis=1) for p, t in tallies.items()}
+    data = _unpack(rows, layout)
     names = [d.id for d in questionnaire.dimensions]
+    return RoundData(
+        respondents=respondents,
+        cells=_cells(data, names),
+        differences=_differences(data, names),
+        vectors=_vectors(data, questionnaire),
+    )
 
+
+def _cells(data: Unpacked, names: list[str]) -> dict[CellKey, CellData]:
     cells: dict[CellKey, CellData] = {}
-    groups, inverse = np.unique(np.column_stack([side, dim]), axis=0, return_inverse=True)
-    for perspective, tally in tallies.items():
+    groups, inverse = np.unique(np.column_stack([data.side, data.dim]), axis=0, return_inverse=True)
+    for perspective, tally in data.tallies.items():
         sums = np.zeros((len(groups), SYMBOLS), np.int64)
-        np.add.at(sums, inverse.ravel(), tally * n[:, None])
+        np.add.at(sums, inverse.ravel(), tally * data.n[:, None])
         for (s, d), counts in zip(groups, sums, strict=True):
             cells[(SIDE_NAMES[s], perspective, names[d])] = CellData(
                 counts=[int(c) for c in counts[:5]], dont_know=int(counts[5])
             )
-        has = answered[perspective] > 0
-        keys, weights = _group(
-            np.column_stack([side, dim, totals[perspective], answered[perspective]])[has], n[has]
-        )
-        for (s, d, total, k), weight in zip(keys, weights, strict=True):
+        total, k = data.totals[perspective], data.answered[perspective]
+        has = k > 0
+        keys, weights = _group(np.column_stack([data.side, data.dim, total, k])[has], data.n[has])
+        for (s, d, total_s, k_s), weight in zip(keys, weights, strict=True):
             scores = cells[(SIDE_NAMES[s], perspective, names[d])].scores
-            score = Fraction(int(total), int(k))  # 6/2 and 3/1 are the same score
+            score = Fraction(int(total_s), int(k_s))  # 6/2 and 3/1 are the same score
             scores[score] = scores.get(score, 0) + int(weight)
+    return cells
 
+
+def _differences(data: Unpacked, names: list[str]) -> dict[tuple[str, str], dict[Score, int]]:
+    """Per side and dimension: self score − meta score of everyone with both."""
     differences: dict[tuple[str, str], dict[Score, int]] = {}
-    both = (answered["self"] > 0) & (answered["meta"] > 0)
-    keys, weights = _group(
-        np.column_stack(
-            [side, dim, totals["self"], answered["self"], totals["meta"], answered["meta"]]
-        )[both],
-        n[both],
-    )
+    both = (data.answered["self"] > 0) & (data.answered["meta"] > 0)
+    columns = [data.side, data.dim]
+    columns += [data.totals["self"], data.answered["self"], data.totals["meta"]]
+    columns += [data.answered["meta"]]
+    keys, weights = _group(np.column_stack(columns)[both], data.n[both])
     for (s, d, st, sk, mt, mk), weight in zip(keys, weights, strict=True):
         bucket = differences.setdefault((SIDE_NAMES[s], names[d]), {})
         diff = Fraction(int(st), int(sk)) - Fraction(int(mt), int(mk))
         bucket[diff] = bucket.get(diff, 0) + int(weight)
+    return differences
 
+
+def _vectors(
+    data: Unpacked, questionnaire: Questionnaire
+) -> dict[tuple[str, str], dict[tuple[int, ...], int]]:
+    """Per side and dimension of two or more items: complete self answer vectors."""
     vectors: dict[tuple[str, str], dict[tuple[int, ...], int]] = {}
-    items = np.array([len(d.items) for d in questionnaire.dimensions])[dim]
-    complete = (items >= 2) & (answered["self"] == items)
-    keys, weights = _group(np.column_stack([side, dim, self_digits])[complete], n[complete])
+    items = np.array([len(d.items) for d in questionnaire.dimensions])[data.dim]
+    complete = (items >= 2) & (data.answered["self"] == items)
+    columns = np.column_stack([data.side, data.dim, data.self_digits])
+    keys, weights = _group(columns[complete], data.n[complete])
     for key, weight in zip(keys, weights, strict=True):
-        s, d, vector = int(key[0]), int(key[1]), key[2:]
-        width = len(questionnaire.dimensions[d].items)
-        vectors.setdefault((SIDE_NAMES[s], names[d]), {})[tuple(int(v) for v in vector[:width])] = (
-            int(weight)
-        )
-    return RoundData(respondents, cells, differences, vectors)
+        dimension = questionnaire.dimensions[int(key[1])]
+        vector = tuple(int(v) for v in key[2 : 2 + len(dimension.items)])
+        vectors.setdefault((SIDE_NAMES[int(key[0])], dimension.id), {})[vector] = int(weight)
+    return vectors

@@ -344,3 +344,18 @@ def test_the_analysis_does_not_depend_on_the_web_layer():
 
     for path in Path(reports.__file__).parent.glob("*.py"):
         assert "flask" not in path.read_text(encoding="utf-8").lower(), path.name
+
+
+@pytest.mark.parametrize("skipping,shown", [(2, False), (1, True)])
+def test_a_cell_below_the_threshold_is_held_back(db, skipping, shown):
+    subs = [uniform(db, side, v) for side in "ab" for v in (1, 2, 3, 4, 5, 3)]
+    for sub in subs[:skipping]:  # these side-a respondents skip every meta item
+        sub.answers = {k: v for k, v in sub.answers.items() if k[2] != "meta"}
+    report = analyse(db, make_round(db, subs))
+    for d in report["dimensions"]:
+        cell = d["cells"]["a.meta"]
+        assert cell["suppressed"] is not shown
+        assert cell["n"] == (5 if shown else None)
+        assert d["gaps"]["a.meta_error"]["suppressed"] is not shown
+        assert d["gaps"]["a.felt_misjudgement"]["suppressed"] is not shown
+        assert not d["cells"]["a.self"]["suppressed"]
