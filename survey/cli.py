@@ -314,20 +314,28 @@ def export_command(round_id: str, fmt: str, output: str | None) -> None:
 
 # --- reports -------------------------------------------------------------------
 
-REPORT_FORMATS = ["json"]
 
-
-def write_report(round_id: int, fmt: str, output: str | None, compare_with: int | None) -> None:
-    """Render the report in `fmt` and write it to `output` or stdout (one place per format)."""
+def render_json_report(round_id: int, compare_with: int | None) -> bytes:
     from reports.analysis import analyse
 
     report = analyse(_db(), round_id, compare_with=compare_with)
-    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# format -> function(round id, round id to compare with or None) giving the file's bytes.
+REPORT_RENDERERS = {"json": render_json_report}
+
+
+def write_report(round_id: int, fmt: str, output: str | None, compare_with: int | None) -> None:
+    """Render the report in `fmt`; write it to `output`, or to stdout without one."""
+    data = REPORT_RENDERERS[fmt](round_id, compare_with)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_bytes(data)
         click.echo(f"Wrote {output}.", err=True)
     else:
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 @cli.command("report")
@@ -335,7 +343,7 @@ def write_report(round_id: int, fmt: str, output: str | None, compare_with: int 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(REPORT_FORMATS),
+    type=click.Choice(list(REPORT_RENDERERS)),
     default="json",
     show_default=True,
     help="Output format.",

@@ -255,7 +255,7 @@ def test_report_of_an_open_round_is_refused_in_one_line(run_cli, db):
 def test_report_prints_json_or_writes_a_file(run_cli, db, tmp_path):
     round_id = closed_round(db, {"a": 6, "b": 7})
     printed = run_cli("report", str(round_id), "--format", "json")
-    assert printed.exit_code == 0, printed.output
+    assert printed.exit_code == 0, repr(printed.exception)
     report = json.loads(printed.stdout)
     check(report, SCHEMA)
     assert report["round"]["id"] == round_id and report["sides"]["b"]["n"] == 7
