@@ -171,4 +171,6 @@ def _crash_during_submits(server, clients, database, env, codes) -> None:
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # Committed-but-unacknowledged submissions can only be the few in flight at the kill.
     assert already_received == stored - len(acknowledged)
-    print(f"acknowledged {len(acknowledged)}, committed unacknowledged {already_received}, retried {len(unacknowledged) - already_received}")
+    print(
+        f"acknowledged {len(acknowledged)}, committed unacknowledged {already_received}, retried {len(unacknowledged) - already_received}"
+    )
