@@ -109,6 +109,12 @@ def _heat_rows(analysis: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+# A printed report shows at most this many comments per question and side (the analysis
+# already shuffled them, so these are a random sample); the PDF must not grow with the
+# number of respondents. All of them stay in the analysis JSON and the console.
+MAX_PRINTED_COMMENTS = 25
+
+
 def _comments(
     analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str
 ) -> list[dict[str, Any]]:
@@ -125,7 +131,10 @@ def _comments(
                     {
                         "side": side,
                         "question": qn.fill(question.text[lang], labels[side], labels[other(side)]),
-                        "comments": given.get(side),
+                        "comments": None
+                        if given.get(side) is None
+                        else given[side][:MAX_PRINTED_COMMENTS],
+                        "total": None if given.get(side) is None else len(given[side]),
                     }
                     for side in SIDES
                 ],

@@ -163,3 +163,11 @@ def test_report_words_never_override_the_web_pages_translations(app):
     with app.test_request_context(), force_locale("pl"):
         assert gettext("They see you better than you think") == "They see you better than you think"
         assert gettext("change") == "change"
+
+
+def test_a_printed_report_shows_a_random_sample_of_many_comments_and_says_so():
+    analysis = build_analysis("pl")
+    analysis["comments"]["harder"]["a"] = [f"Komentarz numer {i}" for i in range(300)]
+    text = _text(_pdf(analysis, "pl"))
+    assert "Komentarz numer 24 " in text and "Komentarz numer 25 " not in text
+    assert "25 z 300 komentarzy, wybranych losowo" in text
