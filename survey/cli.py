@@ -328,11 +328,14 @@ def export_command(round_id: str, fmt: str, output: str | None) -> None:
 @with_appcontext
 def demo_command(no_serve: bool, respondents: int, host: str, port: int) -> None:
     """Create demo rounds with realistic responses, then serve the app."""
-    from .demo import create_demo
+    from .demo import create_demo, create_demo_accounts
 
     initialise()
     ids = create_demo(_db(), respondents=respondents)
     click.echo(f"Demo rounds: {', '.join(map(str, ids))} (see `survey round list`).")
+    click.echo(f"Console: open http://{host}:{port}/console/login and log in as")
+    for email, role, password in create_demo_accounts(_db()):
+        click.echo(f"  {role:<12} {email}  password: {password}")
     if not no_serve:
         _serve(host, port)
 
@@ -375,8 +378,12 @@ def _serve(host: str, port: int) -> None:
     serve(app, host, port)
 
 
+from .user_cli import user_group  # noqa: E402  (it builds on SurveyGroup above)
+
 cli.add_command(init_command)
+cli.add_command(user_group)
 COMMANDS = [
+    user_group,
     init_command,
     questionnaire_group,
     round_group,
