@@ -23,6 +23,9 @@ from ..moderation import MAX_REASON_LENGTH
 from ..rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
 
 
+RANGE = _l("Enter a whole number from %(min)s to %(max)s.")
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=500)])
@@ -39,13 +42,13 @@ class SettingsForm(FlaskForm):
     threshold = IntegerField(
         _l("Smallest group shown (score threshold)"),
         default=5,
-        validators=[InputRequired(), NumberRange(min=MIN_THRESHOLD, max=1000)],
+        validators=[InputRequired(), NumberRange(min=MIN_THRESHOLD, max=1000, message=RANGE)],
         description=_l("Figures of a group smaller than this are never shown. At least 3."),
     )
     comment_threshold = IntegerField(
         _l("Smallest side whose comments are shown (comment threshold)"),
         default=10,
-        validators=[InputRequired(), NumberRange(min=MIN_THRESHOLD, max=1000)],
+        validators=[InputRequired(), NumberRange(min=MIN_THRESHOLD, max=1000, message=RANGE)],
         description=_l("Wording can identify a person, so this is at least the score threshold."),
     )
     closes_on = DateField(_l("Planned closing date"), validators=[Optional()])
@@ -100,10 +103,10 @@ class RoundForm(SettingsForm):
         description=_l("Respondents can switch between Polish and English."),
     )
     headcount_a = IntegerField(
-        _l("People on side A"), validators=[Optional(), NumberRange(min=1, max=100000)]
+        _l("People on side A"), validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)]
     )
     headcount_b = IntegerField(
-        _l("People on side B"), validators=[Optional(), NumberRange(min=1, max=100000)]
+        _l("People on side B"), validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)]
     )
 
     def validate_side_b(self, field) -> None:
@@ -115,7 +118,7 @@ class InvitesForm(FlaskForm):
     side = RadioField(_l("For which side"), validators=[InputRequired()])
     count = IntegerField(
         _l("How many codes"),
-        validators=[InputRequired(), NumberRange(min=1, max=MAX_CODES_PER_CALL)],
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_CODES_PER_CALL, message=RANGE)],
         description=_l("One per person, plus a few spare."),
     )
     submit = SubmitField(_l("Generate codes"))

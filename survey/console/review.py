@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..audit import entries, record
 from ..db import get_db
-from ..errors import SurveyError
+from ..errors import NotFound, SurveyError
 from ..moderation import comments_for_moderation, hide_comment, unhide_comment
 from ..rounds import Round, get_round, list_rounds
 from . import bp, hr_only, staff
@@ -125,6 +125,6 @@ def audit():
 @bp.errorhandler(SurveyError)
 def refused(error: SurveyError):
     """A rule broken by a console request: a page in the person's language, not a 500."""
-    return render_template(
-        "error.html", status=400, message=_("That was refused: %(reason)s", reason=str(error))
-    ), 400
+    status = 404 if isinstance(error, NotFound) else 400
+    message = _("That was refused: %(reason)s", reason=str(error))
+    return render_template("error.html", status=status, message=message), status

@@ -7,6 +7,7 @@ import pytest
 
 from survey import create_app
 from survey.accounts import add_user
+from survey.responses import Submission, add_responses
 from survey.rounds import close_round, create_round, open_round
 
 PASSWORD = "correct horse battery"
@@ -54,12 +55,28 @@ def anonymous(console_app):
     return console_app.test_client()
 
 
+def respond(db, round_id, side, count, comment=None, question="change"):
+    """`count` responses of one side (each with the same comment when given)."""
+    submissions = [
+        Submission(
+            side=side,
+            answers={("information", "timely", "self"): 4},
+            comments={question: comment} if comment else {},
+        )
+        for _ in range(count)
+    ]
+    add_responses(db, round_id, submissions)
+
+
 @pytest.fixture
 def closed_round_id(db):
+    """A closed pulse round, thresholds 3/3, three respondents per side with comments."""
     round_id = create_round(
         db, "Closed", "pulse", "Sala", "Kuchnia", threshold=3, comment_threshold=3
     )
     open_round(db, round_id)
+    respond(db, round_id, "a", 3, "Sala comment")
+    respond(db, round_id, "b", 3, "Kuchnia comment")
     close_round(db, round_id)
     return round_id
 
