@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from .db import write_transaction
 from .errors import InvalidInput, NotFound, WrongState
+from .questionnaire import fill
 from .responses import SIDES, count_by_side
 from .rounds import Round, get_round
 
@@ -30,7 +31,7 @@ class Comment:
 @dataclass
 class QuestionComments:
     question: str
-    text: str  # the question, in the language asked for
+    texts: dict[str, str]  # side -> the question as that side read it (labels filled in)
     by_side: dict[str, list[Comment]] = field(default_factory=dict)  # withheld sides absent
 
     @property
@@ -60,7 +61,12 @@ def comments_for_moderation(
     sides = visible_sides(db, round_)
     result = []
     for question in round_.questionnaire.open_questions:
-        group = QuestionComments(question.id, question.text.get(lang) or question.text["en"])
+        text = question.text.get(lang) or question.text[round_.lang]
+        texts = {
+            side: fill(text, round_.label(side), round_.label(round_.other_side(side)))
+            for side in SIDES
+        }
+        group = QuestionComments(question.id, texts)
         for side in sides:
             comments = [
                 Comment(

@@ -22,7 +22,6 @@ from ..invites import MAX_CODES_PER_CALL
 from ..moderation import MAX_REASON_LENGTH
 from ..rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
 
-
 RANGE = _l("Enter a whole number from %(min)s to %(max)s.")
 
 
@@ -59,12 +58,16 @@ class SettingsForm(FlaskForm):
     minimum_comment_threshold: int | None = None
 
     def validate_threshold(self, field) -> None:
+        if field.errors:
+            return
         if self.minimum_threshold is not None and field.data < self.minimum_threshold:
             raise ValidationError(
                 _l("The round is open: the threshold can be raised but not lowered.")
             )
 
     def validate_comment_threshold(self, field) -> None:
+        if field.errors:
+            return
         threshold = self.threshold.data
         if threshold is not None and field.data is not None and field.data < threshold:
             raise ValidationError(_l("The comment threshold must not be below the threshold."))
@@ -103,10 +106,12 @@ class RoundForm(SettingsForm):
         description=_l("Respondents can switch between Polish and English."),
     )
     headcount_a = IntegerField(
-        _l("People on side A"), validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)]
+        _l("People on side A"),
+        validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)],
     )
     headcount_b = IntegerField(
-        _l("People on side B"), validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)]
+        _l("People on side B"),
+        validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)],
     )
 
     def validate_side_b(self, field) -> None:

@@ -1,0 +1,125 @@
+"""A whole round in the console, in real Chromium: HR sets it up, people answer, HR closes
+it, a facilitator moderates, the reports page is ready. Screenshots at laptop and tablet
+widths go to test-results/screenshots/."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from survey.accounts import add_user
+from survey.responses import Submission, add_responses
+
+from .conftest import DESKTOP
+
+TABLET = {"width": 768, "height": 1024}
+PASSWORD = "browser test password"
+
+
+def _log_in(page, url, email):
+    page.goto(url + "/console/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def _paper_forms(live_server, round_id):
+    """Three paper forms per side typed in (as `survey import` would), so each side reaches
+    the thresholds of 3 and its comments can be moderated."""
+    db = live_server.db()
+    add_responses(
+        db,
+        round_id,
+        [
+            Submission(side, {("information", "timely", "self"): 4}, {"change": text})
+            for side, text in [
+                ("a", "Jan Kowalski from planning never calls back."),
+                ("a", "Weekly planning meeting together."),
+                ("a", "Earlier warnings about delays."),
+                ("b", "More reliable forecasts."),
+                ("b", "Ask us before promising dates."),
+                ("b", "Fewer urgent orders on Friday afternoon."),
+            ]
+        ],
+    )
+    db.conn.close()
+
+
+def _laptop_and_tablet(page, screenshot, name):
+    screenshot(f"{name}-laptop")
+    page.set_viewport_size(TABLET)
+    assert page.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
+    screenshot(f"{name}-tablet")
+    page.set_viewport_size(DESKTOP)
+
+
+def test_hr_runs_a_round_and_a_facilitator_moderates(page, live_server, screenshot):
+    db = live_server.db()
+    add_user(db, "hr@firma.pl", "hr", PASSWORD)
+    add_user(db, "fac@firma.pl", "facilitator", PASSWORD)
+    db.conn.close()
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + "/lang/en?next=/console/")
+    expect(page).to_have_url(re.compile(r"/console/login"))
+    _log_in(page, live_server.url, "hr@firma.pl")
+    expect(page.locator("h1")).to_have_text("Survey rounds")
+
+    page.get_by_role("link", name="New round").click()
+    page.get_by_label("Questionnaire").select_option("pulse")
+    page.get_by_label("Name of the round").fill("Autumn 2026")
+    page.get_by_label("Side A", exact=True).fill("Sales")
+    page.get_by_label("Side B", exact=True).fill("Production")
+    page.get_by_label("People on side A").fill("12")
+    page.get_by_label("People on side B").fill("20")
+    page.get_by_label("Smallest group shown (score threshold)").fill("3")
+    page.get_by_label("Smallest side whose comments are shown (comment threshold)").fill("1")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".error")).to_have_text("Enter a whole number from 3 to 1000.")
+    screenshot("console-new-round-error-laptop")
+    page.get_by_label("Smallest side whose comments are shown (comment threshold)").fill("3")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash")).to_have_text("The round is created as a draft.")
+    round_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+
+    page.get_by_role("link", name="Invite codes").click()
+    page.get_by_label("Production").check()
+    page.get_by_label("How many codes").fill("5")
+    page.get_by_role("button", name="Generate codes").click()
+    expect(page.locator("ol.codes li")).to_have_count(5)
+    screenshot("console-codes-laptop")
+    page.get_by_role("link", name="Done: back to invite codes").click()
+    expect(page.locator("table.counts")).to_contain_text("5")
+    page.get_by_role("link", name="Autumn 2026").click()
+    page.get_by_role("button", name="Open the round").click()
+    expect(page.locator(".flash")).to_contain_text("The round is open")
+
+    _paper_forms(live_server, round_id)
+    page.reload()
+    # Today's answers are not counted yet: the count is as of the start of today.
+    expect(page.locator("table.participation")).to_contain_text("fewer than 3")
+    _laptop_and_tablet(page, screenshot, "console-round-open")
+
+    page.get_by_role("link", name="Close the round").click()
+    page.get_by_role("button", name="Yes, close the round for good").click()
+    expect(page.locator(".flash")).to_have_text(
+        "The round is closed. It will never accept responses again."
+    )
+    page.get_by_role("button", name="Log out").click()
+
+    _log_in(page, live_server.url, "fac@firma.pl")
+    expect(page.get_by_role("link", name="New round")).to_have_count(0)
+    page.get_by_role("link", name="Autumn 2026").click()
+    page.get_by_role("link", name="Moderate comments").click()
+    expect(page.locator("blockquote")).to_have_count(6)
+    comment = page.locator("li.comment", has_text="Jan Kowalski")
+    comment.get_by_label("Reason for hiding").fill("names a person")
+    comment.get_by_role("button", name="Hide from the report").click()
+    expect(page.locator(".flash")).to_contain_text("The comment is hidden from the report")
+    expect(page.locator("li.hidden-comment")).to_contain_text("names a person")
+    expect(page.locator("main")).to_contain_text("1 comment hidden")
+    _laptop_and_tablet(page, screenshot, "console-comments")
+    page.get_by_role("link", name="Autumn 2026").click()
+    page.get_by_role("link", name="Reports").click()
+    expect(page.locator("h1")).to_have_text("Reports")
+    screenshot("console-reports-laptop")
