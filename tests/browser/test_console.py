@@ -123,3 +123,17 @@ def test_hr_runs_a_round_and_a_facilitator_moderates(page, live_server, screensh
     page.get_by_role("link", name="Reports").click()
     expect(page.locator("h1")).to_have_text("Reports")
     screenshot("console-reports-laptop")
+
+    # HR reads in the audit log who did what, in Polish.
+    page.get_by_role("button", name="Log out").click()
+    _log_in(page, live_server.url, "hr@firma.pl")
+    page.get_by_role("link", name="Polski").click()
+    page.get_by_role("link", name="Dziennik zdarzeń").click()
+    rows = page.locator("table.audit tbody tr")
+    expect(rows.first).to_contain_text("hr@firma.pl")
+    expect(page.locator("table.audit")).to_contain_text("ukrycie komentarza")
+    expect(page.locator("table.audit")).to_contain_text("names a person")
+    screenshot("console-audit-laptop")
+    page.get_by_role("link", name="Badania", exact=True).click()
+    expect(page.locator("table.participation")).to_contain_text("3")
+    _laptop_and_tablet(page, screenshot, "console-rounds-pl")
