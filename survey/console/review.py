@@ -39,7 +39,6 @@ def comments(round_id: int):
         round=round_,
         questions=comments_for_moderation(db, round_, str(get_locale())),
         hide_form=HideForm(),
-        action=ActionForm(),
     )
 
 

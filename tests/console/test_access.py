@@ -8,6 +8,7 @@ from survey import create_app
 from survey.audit import entries
 
 from .conftest import PASSWORD
+from .test_rounds_console import NEW_ROUND
 
 # (method, path template, HR only). {draft}, {open}, {closed} and {comment} are filled in.
 ROUTES = [
@@ -226,3 +227,24 @@ def test_successful_logins_do_not_count_towards_the_limit(console_app, accounts)
         )
         assert response.status_code == 302
         client.post("/console/logout")
+
+
+POSTS = [(path, hr_only) for method, path, hr_only in ROUTES if method == "POST"]
+
+
+@pytest.mark.parametrize("path,hr_only", POSTS, ids=[path for path, _ in POSTS])
+def test_every_console_form_refuses_a_post_without_its_csrf_token(
+    csrf_app, db, urls, path, hr_only
+):
+    client = csrf_app.test_client()
+    token = _csrf_token(client, "/console/login")
+    client.post(
+        "/console/login",
+        data={"email": "hr@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    before = [list(db[table].rows) for table in ("rounds", "invites", "comments")]
+    response = client.post(
+        path.format(**urls), data={"reason": "names", "side": "a", "count": "3", **NEW_ROUND}
+    )
+    assert response.status_code == 400
+    assert [list(db[table].rows) for table in ("rounds", "invites", "comments")] == before
