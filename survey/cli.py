@@ -314,6 +314,44 @@ def export_command(round_id: str, fmt: str, output: str | None) -> None:
 # --- demo and serving ----------------------------------------------------------
 
 
+@cli.command("invites")
+@click.argument("round_id", metavar="ROUND")
+@click.option(
+    "--side", type=click.Choice(["a", "b"]), required=True, help="The side the codes are for."
+)
+@click.option(
+    "--count", type=click.IntRange(min=1), required=True, help="How many new codes to create."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write FILE.csv (mail merge) or FILE.pdf (printable slips) instead of printing codes.",
+)
+@with_appcontext
+def invites_command(round_id: str, side: str, count: int, output: str | None) -> None:
+    """Create single-use invite codes for one side of a round (shown only this once)."""
+    from . import invites, slips
+
+    if output and Path(output).suffix.lower() not in (".csv", ".pdf"):
+        raise click.BadParameter("the file name must end in .csv or .pdf", param_hint="-o")
+    if not current_app.config["INVITE_KEY"]:
+        raise click.ClickException("INVITE_KEY is not set: run `survey init` first.")
+    round_ = get_round(_db(), round_id)
+    if round_.status == "closed":
+        raise click.ClickException(f"Round {round_.id} is closed; it takes no more responses.")
+    codes = invites.generate(_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
+    base_url = current_app.config["PUBLIC_URL"]
+    if not output:
+        click.echo("\n".join(codes))
+    elif output.lower().endswith(".pdf"):
+        Path(output).write_bytes(slips.render_slips_pdf(round_, codes, base_url, side))
+        click.echo(f"{count} codes for {round_.label(side)}: slips written to {output}.")
+    else:
+        Path(output).write_text(slips.codes_csv(round_, codes, base_url, side), encoding="utf-8")
+        click.echo(f"{count} codes for {round_.label(side)}: written to {output}.")
+
+
 @cli.command("demo")
 @click.option("--no-serve", is_flag=True, help="Set up the demo data and stop.")
 @click.option(
@@ -389,6 +427,7 @@ COMMANDS = [
     round_group,
     import_command,
     export_command,
+    invites_command,
     demo_command,
     serve_command,
 ]

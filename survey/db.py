@@ -209,3 +209,20 @@ def m004_console(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m101_drafts(db: Database) -> None:
+    # Partial answers while someone is answering, under a random id that only their own
+    # session cookie knows. Never linked to an invite code; deleted when they submit.
+    db.execute(
+        """
+        CREATE TABLE drafts (
+            id TEXT PRIMARY KEY,                 -- random
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            started_on TEXT NOT NULL,            -- a date, for clearing abandoned drafts
+            answers TEXT NOT NULL DEFAULT '{}',  -- {"dimension.item.perspective": 1..5 | null}
+            comments TEXT NOT NULL DEFAULT '{}'
+        ) WITHOUT ROWID
+        """
+    )

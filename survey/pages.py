@@ -7,7 +7,10 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("index.html")
+    """The start page is where respondents type the code from their slip."""
+    from .respond_forms import CodeForm
+
+    return render_template("index.html", form=CodeForm())
 
 
 @bp.get("/lang/<lang>")

@@ -1,0 +1,87 @@
+"""Respondent forms, built from the round's frozen questionnaire (WTForms subclassing)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from .questionnaire import PERSPECTIVES, Dimension, Questionnaire, fill
+from .responses import MAX_COMMENT_LENGTH
+
+DONT_KNOW = "dk"
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Your code"),
+        validators=[DataRequired(_l("Type the code from your slip."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+class SubmitForm(FlaskForm):
+    """Only the CSRF token: the answers are already in the draft."""
+
+
+def field_name(key: tuple[str, str, str]) -> str:
+    return ".".join(key)
+
+
+def answers_form(
+    questionnaire: Questionnaire,
+    dimensions: list[Dimension],
+    lang: str,
+    own: str,
+    other: str,
+    data: dict | None = None,
+) -> FlaskForm:
+    """One radio group (1–5 or don't know) per item and perspective on this page."""
+
+    class PageForm(FlaskForm):
+        pass
+
+    labels = questionnaire.scale[lang]
+    choices = [SelectChoice(str(i + 1), label) for i, label in enumerate(labels)]
+    choices.append(SelectChoice(DONT_KNOW, questionnaire.dont_know[lang]))
+    for dimension in dimensions:
+        for item in dimension.items:
+            for perspective in PERSPECTIVES:
+                text = fill(item.texts[perspective][lang], own, other)
+                name = field_name((dimension.id, item.id, perspective))
+                setattr(PageForm, name, RadioField(text, choices=choices, validators=[Optional()]))
+    return PageForm(data=data)
+
+
+def comments_form(
+    questionnaire: Questionnaire, lang: str, own: str, other: str, data: dict | None = None
+) -> FlaskForm:
+    class CommentsForm(FlaskForm):
+        pass
+
+    too_long = _l("Please shorten this answer to %(n)s characters.", n=MAX_COMMENT_LENGTH)
+    for question in questionnaire.open_questions:
+        field = TextAreaField(
+            fill(question.text[lang], own, other),
+            validators=[Optional(), Length(max=MAX_COMMENT_LENGTH, message=too_long)],
+            render_kw={"maxlength": MAX_COMMENT_LENGTH, "rows": 4},
+        )
+        setattr(CommentsForm, question.id, field)
+    return CommentsForm(data=data)
+
+
+def answer_value(raw: str | None) -> tuple[bool, int | None]:
+    """(answered?, value): "dk" is answered with None; nothing chosen is not answered."""
+    if not raw:
+        return False, None
+    return True, None if raw == DONT_KNOW else int(raw)
+
+
+def form_value(value: int | None) -> str:
+    return DONT_KNOW if value is None else str(value)
+
+
+def only_csrf_failed(form: FlaskForm) -> bool:
+    return set(form.errors) == {"csrf_token"}

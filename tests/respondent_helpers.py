@@ -1,0 +1,52 @@
+"""Helpers for driving the respondent pages with Flask's test client."""
+
+from __future__ import annotations
+
+import re
+
+from survey import invites
+from survey.db import open_db
+from survey.questionnaire import PERSPECTIVES
+from survey.respond import DIMENSIONS_PER_PAGE
+from survey.rounds import get_round
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    return TOKEN.search(html).group(1)
+
+
+def new_code(app, round_id: int, side: str = "a") -> str:
+    db = open_db(app.config["DATABASE"])
+    try:
+        return invites.generate(db, round_id, side, 1, app.config["INVITE_KEY"])[0]
+    finally:
+        db.conn.close()
+
+
+def post_page(client, url: str, data: dict, button: str = "next"):
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token, button: "1"})
+
+
+def answer_everything(client, app, round_id: int, code: str, value: str = "4", comment: str = ""):
+    """Open the code's link, answer every question with `value`, and send."""
+    assert client.get(f"/r/{code}").status_code == 302
+    db = open_db(app.config["DATABASE"])
+    questionnaire = get_round(db, round_id).questionnaire
+    db.conn.close()
+    dims = questionnaire.dimensions
+    per_page = DIMENSIONS_PER_PAGE
+    for page in range(1, (len(dims) + per_page - 1) // per_page + 1):
+        data = {
+            f"{d.id}.{i.id}.{p}": value
+            for d in dims[(page - 1) * per_page : page * per_page]
+            for i in d.items
+            for p in PERSPECTIVES
+        }
+        assert post_page(client, f"/page/{page}", data).status_code == 302
+    comments = {q.id: comment for q in questionnaire.open_questions}
+    assert post_page(client, "/comments", comments).status_code == 302
+    token = csrf_token(client.get("/review").get_data(as_text=True))
+    return client.post("/submit", data={"csrf_token": token})
