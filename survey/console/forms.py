@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -16,7 +17,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..invites import MAX_CODES_PER_CALL
 from ..moderation import MAX_REASON_LENGTH
@@ -127,6 +128,14 @@ class InvitesForm(FlaskForm):
         description=_l("One per person, plus a few spare."),
     )
     submit = SubmitField(_l("Generate codes"))
+
+
+class DownloadCodesForm(FlaskForm):
+    """Sends the codes just shown back for a PDF or CSV: they are stored nowhere."""
+
+    side = HiddenField(validators=[AnyOf(["a", "b"])])
+    codes = HiddenField(validators=[DataRequired(), Length(max=MAX_CODES_PER_CALL * 16)])
+    fmt = HiddenField(validators=[AnyOf(["pdf", "csv"])])
 
 
 class HideForm(FlaskForm):

@@ -25,8 +25,8 @@ def _log_in(page, url, email):
 
 
 def _paper_forms(live_server, round_id):
-    """Three paper forms per side typed in (as `survey import` would), so each side reaches
-    the thresholds of 3 and its comments can be moderated."""
+    """Two paper forms per side typed in (as `survey import` would): with the two answers
+    sent online, each side reaches the thresholds of 3 and its comments can be moderated."""
     db = live_server.db()
     add_responses(
         db,
@@ -34,16 +34,39 @@ def _paper_forms(live_server, round_id):
         [
             Submission(side, {("information", "timely", "self"): 4}, {"change": text})
             for side, text in [
-                ("a", "Jan Kowalski from planning never calls back."),
                 ("a", "Weekly planning meeting together."),
                 ("a", "Earlier warnings about delays."),
                 ("b", "More reliable forecasts."),
                 ("b", "Ask us before promising dates."),
-                ("b", "Fewer urgent orders on Friday afternoon."),
             ]
         ],
     )
     db.conn.close()
+
+
+def _answer_online(browser, url, code, comment):
+    """A respondent with a slip, in a browser of their own: opens the link, skips to the
+    open question (every question may be skipped), writes a comment and sends."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{url}/r/{code}")  # the round's language: Polish
+    page.get_by_role("link", name="Rozpocznij").click()
+    while page.get_by_role("heading", name="Własnymi słowami").count() == 0:
+        page.get_by_role("button", name="Dalej").click()
+    page.locator("textarea").first.fill(comment)
+    page.get_by_role("button", name="Dalej").click()
+    page.get_by_role("button", name="Wyślij odpowiedzi").click()
+    expect(page.locator("h1")).to_have_text("Dziękujemy")
+    context.close()
+
+
+def _generate(page, side_label, count):
+    """Generate codes for one side; return them as the page shows them (once)."""
+    page.get_by_label(side_label).check()
+    page.get_by_label("How many codes").fill(str(count))
+    page.get_by_role("button", name="Generate codes").click()
+    expect(page.locator("ol.codes li")).to_have_count(count)
+    return page.locator("ol.codes code").all_inner_texts()
 
 
 def _laptop_and_tablet(page, screenshot, name):
@@ -54,7 +77,7 @@ def _laptop_and_tablet(page, screenshot, name):
     page.set_viewport_size(DESKTOP)
 
 
-def test_hr_runs_a_round_and_a_facilitator_moderates(page, live_server, screenshot):
+def test_hr_runs_a_round_and_a_facilitator_moderates(browser, page, live_server, screenshot):
     db = live_server.db()
     add_user(db, "hr@firma.pl", "hr", PASSWORD)
     add_user(db, "fac@firma.pl", "facilitator", PASSWORD)
@@ -83,17 +106,26 @@ def test_hr_runs_a_round_and_a_facilitator_moderates(page, live_server, screensh
     round_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
 
     page.get_by_role("link", name="Invite codes").click()
-    page.get_by_label("Production").check()
-    page.get_by_label("How many codes").fill("5")
-    page.get_by_role("button", name="Generate codes").click()
-    expect(page.locator("ol.codes li")).to_have_count(5)
+    production_codes = _generate(page, "Production", 5)
+    with page.expect_download() as slips:
+        page.get_by_role("button", name="Download slips to print (PDF)").click()
+    assert slips.value.suggested_filename == f"lustro-round-{round_id}-b-codes.pdf"
     screenshot("console-codes-laptop")
     page.get_by_role("link", name="Done: back to invite codes").click()
+    sales_codes = _generate(page, "Sales", 3)
+    page.get_by_role("link", name="Done: back to invite codes").click()
     expect(page.locator("table.counts")).to_contain_text("5")
+    expect(page.locator("main")).not_to_contain_text(production_codes[0])
     page.get_by_role("link", name="Autumn 2026").click()
     page.get_by_role("button", name="Open the round").click()
     expect(page.locator(".flash")).to_contain_text("The round is open")
 
+    _answer_online(
+        browser, live_server.url, sales_codes[0], "Jan Kowalski from planning never calls back."
+    )
+    _answer_online(
+        browser, live_server.url, production_codes[0], "Fewer urgent orders on Friday afternoon."
+    )
     _paper_forms(live_server, round_id)
     page.reload()
     # Today's answers are not counted yet: the count is as of the start of today.

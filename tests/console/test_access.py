@@ -23,6 +23,7 @@ ROUTES = [
     ("POST", "/console/rounds/{open}/close", True),
     ("GET", "/console/rounds/{draft}/invites", True),
     ("POST", "/console/rounds/{draft}/invites", True),
+    ("POST", "/console/rounds/{draft}/invites/download", True),
     ("GET", "/console/rounds/{closed}/comments", False),
     ("POST", "/console/comments/{comment}/hide", False),
     ("POST", "/console/comments/{comment}/unhide", False),
