@@ -6,6 +6,7 @@ domain errors into one clear line and a non-zero exit.
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
 from pathlib import Path
@@ -311,6 +312,71 @@ def export_command(round_id: str, fmt: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+# --- reports -------------------------------------------------------------------
+
+
+def render_json_report(round_id: int, compare_with: int | None, lang: str) -> bytes:
+    from reports.analysis import analyse
+
+    report = analyse(_db(), round_id, compare_with=compare_with)
+    return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def render_pdf_report(round_id: int, compare_with: int | None, lang: str) -> bytes:
+    from reports.pdf import render_pdf
+
+    return render_pdf(_db(), round_id, lang=lang, compare_with=compare_with)
+
+
+# format -> function(round id, round id to compare with or None, language) giving the bytes.
+REPORT_RENDERERS = {"json": render_json_report, "pdf": render_pdf_report}
+
+
+def write_report(
+    round_id: int, fmt: str, output: str | None, compare_with: int | None, lang: str
+) -> None:
+    """Render the report in `fmt`; write it to `output`, or to stdout without one."""
+    if fmt == "pdf" and not output:
+        raise click.ClickException("A PDF needs a file: add -o FILE.pdf.")
+    data = REPORT_RENDERERS[fmt](round_id, compare_with, lang)
+    if output:
+        Path(output).write_bytes(data)
+        click.echo(f"Wrote {output}.", err=True)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+
+@cli.command("report")
+@click.argument("round_id", metavar="ROUND")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(REPORT_RENDERERS)),
+    help="Output format (default: pdf when -o ends in .pdf, else json).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option(
+    "--lang",
+    type=click.Choice(["pl", "en"]),
+    help="Language of the PDF (default: the round's language).",
+)
+@click.option(
+    "--compare", "compare_with", metavar="ROUND2", help="Compare with an earlier closed round."
+)
+@with_appcontext
+def report_command(
+    round_id: str, fmt: str | None, output: str | None, lang: str | None, compare_with: str | None
+) -> None:
+    """The gap report of a closed ROUND: a PDF for the workshop, or the analysis as JSON."""
+    round_ = get_round(_db(), round_id)
+    earlier = get_round(_db(), compare_with).id if compare_with is not None else None
+    if fmt is None:
+        fmt = "pdf" if output and output.lower().endswith(".pdf") else "json"
+    write_report(round_.id, fmt, output, earlier, lang or round_.lang)
+
+
 # --- demo and serving ----------------------------------------------------------
 
 
@@ -428,8 +494,10 @@ COMMANDS = [
     import_command,
     export_command,
     invites_command,
+    report_command,
     demo_command,
     serve_command,
+    backup_command,
 ]
 
 

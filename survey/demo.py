@@ -152,9 +152,15 @@ def _level(table: dict[str, dict[str, float]], side: str, dimension: str, defaul
 
 
 def simulate(
-    questionnaire: Questionnaire, side: str, rng: random.Random, gap_scale: float = 1.0
+    questionnaire: Questionnaire,
+    side: str,
+    rng: random.Random,
+    gap_scale: float = 1.0,
+    comment_pools: dict[str, list[str]] | None = None,
 ) -> Submission:
-    """One simulated respondent of `side`: self, other and meta views with noise."""
+    """One simulated respondent of `side`: self, other and meta views with noise.
+    Comments are drawn from `comment_pools` (question -> texts, used up as drawn, so a
+    round has no duplicates) or, without pools, from the stock texts at random."""
     other = "b" if side == "a" else "a"
     submission = Submission(side=side)
     person = rng.gauss(0, 0.45)  # some people answer more kindly than others
@@ -167,8 +173,10 @@ def simulate(
             # What I expect them to say of us: their real view, shifted by pessimism.
             "meta": NEUTRAL + gap_scale * (own_true - NEUTRAL + META_PESSIMISM[side]),
         }
+        # A person's view of a dimension drives all its items (so scales are reliable).
+        views = {p: mean + person + rng.gauss(0, 0.55) for p, mean in centre.items()}
         for item in dimension.items:
-            for perspective, mean in centre.items():
+            for perspective, view in views.items():
                 roll = rng.random()
                 if roll < 0.02:
                     continue  # skipped
@@ -176,12 +184,17 @@ def simulate(
                 if roll < 0.06 or (perspective == "meta" and roll < 0.09):
                     submission.answers[key] = None  # don't know
                     continue
-                value = round(mean + person + rng.gauss(0, 0.75))
+                value = round(view + rng.gauss(0, 0.45))
                 submission.answers[key] = min(5, max(1, value))
     for question in questionnaire.open_questions:
-        pool = COMMENTS[side].get(question.id)
-        if pool and rng.random() < 0.45:
-            submission.comments[question.id] = rng.choice(pool)
+        if rng.random() >= 0.45:
+            continue
+        if comment_pools is None:
+            stock = COMMENTS[side].get(question.id)
+            if stock:
+                submission.comments[question.id] = rng.choice(stock)
+        elif comment_pools.get(question.id):
+            submission.comments[question.id] = comment_pools[question.id].pop()
     return submission
 
 
@@ -208,12 +221,16 @@ def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[i
         round_ = get_round(db, round_id)
         if round_.status == "draft":  # new, or left half-made by an interrupted run
             round_ = open_round(db, round_id)
+            pools = {
+                side: {q: rng.sample(texts, len(texts)) for q, texts in COMMENTS[side].items()}
+                for side in ("a", "b")
+            }
             questionnaire = round_.questionnaire
             add_responses(
                 db,
                 round_id,
                 [
-                    simulate(questionnaire, side, rng, demo.gap_scale)
+                    simulate(questionnaire, side, rng, demo.gap_scale, pools[side])
                     for side in ("a", "b")
                     for _ in range(demo.respondents)
                 ],

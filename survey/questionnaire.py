@@ -7,6 +7,7 @@ of three perspectives (self, other, meta) in each language. Texts may use {own} 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import string
@@ -77,7 +78,14 @@ class Questionnaire:
 
     @classmethod
     def from_json(cls, text: str) -> Questionnaire:
-        return parse(json.loads(text), source="<frozen copy>")
+        return _parse_frozen(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_frozen(text: str) -> Questionnaire:
+    """A round's frozen copy never changes, so each request need not validate it again.
+    (The cached object is shared: treat questionnaires as read-only.)"""
+    return parse(json.loads(text), source="<frozen copy>")
 
 
 def fill(text: str, own: str, other: str) -> str:

@@ -56,6 +56,12 @@ DIMENSIONS_PER_PAGE = 1  # short pages on a phone; the dimension name is the hea
 CODE_LIMIT = "10/minute"  # typed and scanned codes together, per address, in memory only
 
 
+def _failed(response) -> bool:
+    """Only failed tries count toward the limit: a whole team behind one shared Wi-Fi
+    address, each with a good code, must never be throttled; a guesser is."""
+    return response.status_code >= 400
+
+
 # --- Where the person is ---------------------------------------------------------
 
 
@@ -120,7 +126,7 @@ class Context:
 
 
 @bp.post("/code")
-@limiter.shared_limit(CODE_LIMIT, scope="invite-codes")
+@limiter.shared_limit(CODE_LIMIT, scope="invite-codes", deduct_when=_failed)
 def enter():
     form = CodeForm()
     if not form.validate():
@@ -132,7 +138,7 @@ def enter():
 
 
 @bp.get("/r/<code>")
-@limiter.shared_limit(CODE_LIMIT, scope="invite-codes")
+@limiter.shared_limit(CODE_LIMIT, scope="invite-codes", deduct_when=_failed)
 def from_link(code: str):
     return _begin(code)
 

@@ -31,7 +31,11 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
 
 
 def production_command(
-    database: str, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None
+    database: str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int | None = None,
+    app_spec: str = "survey:create_app()",
 ) -> list[str]:
     """The gunicorn command line for production: workers sized for the machine, no
     access log (it would record addresses and times), errors to stderr."""
@@ -49,5 +53,5 @@ def production_command(
         "--error-logfile", "-",
         "--graceful-timeout", "10",
         "--env", f"SURVEY_DB={database}",
-        "survey:create_app()",
+        app_spec,
     ]  # fmt: skip

@@ -247,3 +247,14 @@ def test_guessing_codes_is_throttled_without_logging_the_address(client, caplog)
     token = csrf_token(client.get("/").get_data(as_text=True))
     assert client.post("/code", data={"code": "x", "csrf_token": token}).status_code == 429
     assert "127.0.0.1" not in caplog.text and "AAAA" not in caplog.text
+
+
+def test_a_team_on_one_shared_address_with_good_codes_is_never_throttled(
+    app, client, db, open_round_id
+):
+    codes = [new_code(app, open_round_id, "a") for _ in range(15)]
+    statuses = [client.get(f"/r/{code}", headers=PL).status_code for code in codes]
+    assert statuses == [302] * 15
+    # ...while failed tries from that address still count.
+    statuses = [client.get("/r/AAAA-BBBB-CCCC", headers=PL).status_code for _ in range(11)]
+    assert statuses[-1] == 429

@@ -1,0 +1,145 @@
+"""The PDF gap report: renders the analysis dict (reports.analysis) with Jinja and WeasyPrint.
+
+It computes no statistics of its own; it only arranges what the analysis gives. Texts are
+English in the templates and Polish in the "report" translation domain, loaded without Flask
+so the report works from the command line and from tests alike. Every report message carries
+the context "report": Flask-Babel merges all domains into one catalogue for the web pages, and
+the context keeps a short report word ("change", "Time") from overriding another area's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlite_utils import Database
+
+from survey import questionnaire as qn
+
+from .report_view import view_model
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+TRANSLATIONS = ROOT / "survey" / "translations"
+DOMAIN = "report"
+MINUS = "\u2212"
+CONTEXT = "report"
+
+
+@functools.cache
+def translations(lang: str) -> NullTranslations:
+    """The report catalogue: the compiled .mo when present, else the .po compiled in memory
+    (so a fresh checkout renders Polish before `make translations`)."""
+    if lang == "en":
+        return NullTranslations()
+    folder = TRANSLATIONS / lang / "LC_MESSAGES"
+    mo = folder / f"{DOMAIN}.mo"
+    po = folder / f"{DOMAIN}.po"
+    if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as fh:
+            return Translations(fh, domain=DOMAIN)
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+@functools.cache
+def environment(lang: str) -> Environment:
+    """A Jinja environment for one language, autoescaping everything (comments are text)."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    catalogue = translations(lang)
+    env.install_gettext_callables(
+        gettext=functools.partial(catalogue.pgettext, CONTEXT),
+        ngettext=functools.partial(catalogue.npgettext, CONTEXT),
+        newstyle=True,
+    )
+    env.filters["num"] = functools.partial(_number, lang=lang)
+    env.filters["signed"] = functools.partial(_signed, lang=lang)
+    env.filters["pct"] = functools.partial(_percent, lang=lang)
+    env.filters["longdate"] = functools.partial(_date, lang=lang)
+    return env
+
+
+def _number(value: float | None, digits: int = 2, lang: str = "pl") -> str:
+    if value is None:
+        return "–"
+    text = format_decimal(value, format="0." + "0" * digits, locale=lang)
+    return text.replace("-", MINUS)
+
+
+def _signed(value: float | None, digits: int = 2, lang: str = "pl") -> str:
+    if value is None:
+        return "–"
+    text = _number(value, digits, lang)
+    return text if value < 0 else "+" + text
+
+
+def _percent(value: float | None, lang: str = "pl") -> str:
+    return "–" if value is None else format_percent(value, locale=lang)
+
+
+def _date(value: str | dt.date | None, lang: str = "pl") -> str:
+    if not value:
+        return "–"
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return format_date(day, "long", locale=lang)
+
+
+def render_report_html(analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str) -> str:
+    """The report as one HTML document (the PDF's source; also handy to inspect)."""
+    if lang not in qn.LANGUAGES:
+        lang = "pl"
+    template = environment(lang).get_template("report/report.html")
+    return template.render(v=view_model(analysis, questionnaire, lang), lang=lang)
+
+
+def pdf_bytes(html: str) -> bytes:
+    """A tagged PDF/UA-1 document with fonts embedded; the CSS is found via base_url."""
+    from weasyprint import HTML  # slow to import: only when a PDF is actually made
+
+    return HTML(string=html, base_url=str(TEMPLATES / "report") + "/").write_pdf(
+        pdf_variant="pdf/ua-1", pdf_tags=True
+    )
+
+
+def render_pdf(
+    db: Database, round_id: int, lang: str = "pl", compare_with: int | None = None
+) -> bytes:
+    """Analyse a closed round and render its gap report as PDF bytes."""
+    from reports.analysis import analyse
+    from survey.rounds import get_round
+
+    analysis = analyse(db, round_id, compare_with=compare_with)
+    questionnaire = get_round(db, round_id).questionnaire
+    return pdf_bytes(render_report_html(analysis, questionnaire, lang))
+
+
+def write_pdf(
+    db: Database,
+    round_id: int,
+    path: str | Path,
+    lang: str = "pl",
+    compare_with: int | None = None,
+) -> Path:
+    """What `survey report --format pdf` calls: render, then write the file whole."""
+    data = render_pdf(db, round_id, lang=lang, compare_with=compare_with)
+    target = Path(path)
+    target.write_bytes(data)
+    return target

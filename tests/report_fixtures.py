@@ -1,0 +1,243 @@
+"""Analysis dicts shaped exactly like /work/wt/ANALYSIS_CONTRACT.md, for rendering the PDF
+before (and independently of) reports.analysis. The numbers are made up but consistent:
+gaps are differences of the cells they name, suppressed parts are null."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from survey import questionnaire as qn
+
+QUESTIONNAIRE_ID = "sales-production"
+CELLS = ("a.self", "a.other", "a.meta", "b.self", "b.other", "b.meta")
+INDEPENDENT_GAPS = ("a.blind_spot", "a.meta_error", "b.blind_spot", "b.meta_error")
+SCRIPT_COMMENT = "<script>alert(1)</script> and <b>bold</b> in one comment"
+LABELS = {"pl": ("Sprzedaż", "Produkcja"), "en": ("Sales", "Production")}
+
+
+def _magnitude(delta: float | None) -> str | None:
+    if delta is None:
+        return None
+    size = abs(delta)
+    if size < 0.147:
+        return "negligible"
+    if size < 0.33:
+        return "small"
+    if size < 0.474:
+        return "medium"
+    return "large"
+
+
+def _cell(rng: random.Random, mean: float, n: int) -> dict[str, Any]:
+    """A plausible 1-5 distribution around a mean, with its descriptive figures."""
+    weights = [math.exp(-((point - mean) ** 2) / 1.6) for point in range(1, 6)]
+    total = sum(weights)
+    dont_know = rng.randint(0, max(1, n // 8))
+    answered = n - dont_know
+    counts = [round(answered * w / total) for w in weights]
+    counts[round(mean) - 1] += answered - sum(counts)
+    actual = sum((i + 1) * c for i, c in enumerate(counts)) / answered
+    half = round(1.96 * 0.9 / answered**0.5, 2)
+    return {
+        "n": answered,
+        "mean": round(actual, 2),
+        "median": float(
+            sorted(p for p, c in zip(range(1, 6), counts, strict=True) for _ in range(c))[
+                answered // 2
+            ]
+        ),
+        "sd": 0.9,
+        "ci95": [round(actual - half, 2), round(actual + half, 2)],
+        "counts": counts,
+        "dont_know": dont_know,
+        "top2": round((counts[3] + counts[4]) / answered, 2),
+        "suppressed": False,
+    }
+
+
+def _suppressed(reason: str) -> dict[str, Any]:
+    return {
+        key: None for key in ("n", "mean", "median", "sd", "ci95", "counts", "dont_know", "top2")
+    } | {"suppressed": True, "reason": reason}
+
+
+def _gap(first: dict, second: dict, paired: bool = False) -> dict[str, Any]:
+    if first["suppressed"] or second["suppressed"]:
+        keys = ("diff", "n", "p") if paired else ("diff", "cliffs_delta", "p", "p_holm")
+        return (
+            {key: None for key in keys}
+            | ({} if paired else {"magnitude": None})
+            | {"suppressed": True, "reason": "fewer than 5 respondents"}
+        )
+    diff = round(first["mean"] - second["mean"], 2)
+    if paired:
+        return {"diff": diff, "n": min(first["n"], second["n"]), "p": 0.03, "suppressed": False}
+    delta = round(max(-0.95, min(0.95, diff * 0.55)), 2)
+    p = round(max(0.0001, 0.5 - abs(delta)), 4)
+    return {
+        "diff": diff,
+        "cliffs_delta": delta,
+        "p": p,
+        "p_holm": round(min(1.0, p * 4), 4),
+        "magnitude": _magnitude(delta),
+        "suppressed": False,
+    }
+
+
+# Means per dimension: a.self, a.other, a.meta, b.self, b.other, b.meta. Each side rates
+# itself well and the other lower (a mirror pattern on some dimensions), and each expects
+# to be seen worse than it is (negative meta errors), as the literature predicts.
+MEANS = [
+    (3.9, 2.7, 2.6, 3.8, 3.1, 2.9),
+    (3.6, 2.3, 2.5, 3.9, 2.6, 2.4),
+    (4.2, 3.4, 3.0, 4.0, 3.7, 3.1),
+    (3.5, 3.0, 2.8, 3.4, 3.2, 2.7),
+    (3.8, 3.5, 2.9, 4.1, 3.3, 3.2),
+    (3.7, 3.4, 3.3, 3.6, 3.5, 3.0),
+    (4.4, 2.9, 3.6, 3.9, 3.9, 2.8),
+    (3.2, 2.4, 2.9, 3.7, 3.6, 2.6),
+    (2.9, 3.1, 3.2, 3.8, 2.5, 3.0),
+    (3.1, 3.6, 2.7, 4.0, 2.8, 2.9),
+    (3.4, 2.6, 2.8, 3.6, 2.9, 2.5),
+]
+
+
+def build_analysis(
+    lang: str = "pl",
+    suppress_b: bool = False,
+    comments: bool = True,
+    compare: bool = False,
+    n_a: int = 23,
+    n_b: int = 31,
+    thin_cell: bool = True,
+) -> dict[str, Any]:
+    """A contract-shaped analysis of a demo round of the sales-production questionnaire.
+    With thin_cell, side b's predicted view of the last dimension has too few answers (many
+    "don't know") and is suppressed on its own, as the contract allows."""
+    rng = random.Random(20261125)
+    questionnaire = qn.load(QUESTIONNAIRE_ID)
+    label_a, label_b = LABELS[lang]
+    dimensions = []
+    for dimension, means in zip(questionnaire.dimensions, MEANS, strict=False):
+        cells = {}
+        for key, mean in zip(CELLS, means, strict=True):
+            if suppress_b and key.startswith("b."):
+                cells[key] = _suppressed("fewer than 5 respondents")
+            else:
+                cells[key] = _cell(rng, mean, n_a if key.startswith("a.") else n_b)
+        if thin_cell and not suppress_b and dimension is questionnaire.dimensions[-1]:
+            cells["b.meta"] = _suppressed("fewer than 5 answers")
+        gaps = {}
+        for side, other in (("a", "b"), ("b", "a")):
+            gaps[f"{side}.blind_spot"] = _gap(cells[f"{side}.self"], cells[f"{other}.other"])
+            gaps[f"{side}.meta_error"] = _gap(cells[f"{side}.meta"], cells[f"{other}.other"])
+            gaps[f"{side}.felt_misjudgement"] = _gap(
+                cells[f"{side}.self"], cells[f"{side}.meta"], paired=True
+            )
+        mirror = all(
+            not gaps[f"{s}.blind_spot"]["suppressed"]
+            and gaps[f"{s}.blind_spot"]["diff"] > 0
+            and gaps[f"{s}.blind_spot"]["magnitude"] != "negligible"
+            for s in ("a", "b")
+        )
+        n_items = len(dimension.items)
+        dimensions.append(
+            {
+                "id": dimension.id,
+                "name": dimension.name[lang],
+                "names": dict(dimension.name),
+                "items": n_items,
+                "alpha": round(0.62 + 0.03 * len(dimensions), 2) if n_items > 1 else None,
+                "cells": cells,
+                "gaps": gaps,
+                "mirror": mirror,
+            }
+        )
+    candidates = [
+        {
+            "dimension": d["id"],
+            "gap": key,
+            "diff": d["gaps"][key]["diff"],
+            "cliffs_delta": d["gaps"][key]["cliffs_delta"],
+            "magnitude": d["gaps"][key]["magnitude"],
+            "p_holm": d["gaps"][key]["p_holm"],
+        }
+        for d in dimensions
+        for key in INDEPENDENT_GAPS
+        if not d["gaps"][key]["suppressed"]
+    ]
+    candidates.sort(key=lambda gap: -abs(gap["cliffs_delta"]))
+    side_b: dict[str, Any] = {"label": label_b, "n": n_b, "headcount": 40, "suppressed": False}
+    if suppress_b:
+        side_b = {
+            "label": label_b,
+            "n": None,
+            "n_text": "fewer than 5",
+            "headcount": 40,
+            "suppressed": True,
+            "reason": "fewer than 5 respondents",
+        }
+    return {
+        "round": {
+            "id": 2,
+            "name": "Jesień 2026" if lang == "pl" else "Autumn 2026",
+            "questionnaire": QUESTIONNAIRE_ID,
+            "questionnaire_version": questionnaire.version,
+            "lang": lang,
+            "threshold": 5,
+            "comment_threshold": 10,
+            "opened_on": "2026-10-01",
+            "closed_on": "2026-10-20",
+        },
+        "sides": {
+            "a": {"label": label_a, "n": n_a, "headcount": 30, "suppressed": False},
+            "b": side_b,
+        },
+        "dimensions": dimensions,
+        "top_gaps": candidates,
+        "comments": _comments(questionnaire, comments, suppress_b),
+        "suppressed": [{"side": "b", "reason": "fewer than 5 respondents"}] if suppress_b else [],
+        "compare": _compare(dimensions) if compare else None,
+    }
+
+
+def _comments(questionnaire: qn.Questionnaire, shown: bool, suppress_b: bool) -> dict[str, Any]:
+    """Side a always reaches the comment threshold here when shown; side b never when
+    suppressed. Hidden comments are simply absent, as the analysis leaves them out."""
+    texts = {
+        "a": [
+            "Zmiany w zamówieniu dostajemy w piątek po południu, a klient czeka w poniedziałek.",
+            "Chcielibyśmy wiedzieć wcześniej, że linia stoi – wtedy możemy uprzedzić klienta.",
+            SCRIPT_COMMENT,
+        ],
+        "b": [
+            "Obiecujecie terminy, których nikt z nami nie uzgodnił; źle się z tym czujemy.",
+            "Prognozy sprzedaży przychodzą za późno, żeby zaplanować zmiany.",
+        ],
+    }
+    result: dict[str, Any] = {}
+    for question in questionnaire.open_questions:
+        result[question.id] = {
+            "a": list(texts["a"]) if shown else None,
+            "b": None if (suppress_b or not shown) else list(texts["b"]),
+        }
+    return result
+
+
+def _compare(dimensions: list[dict[str, Any]]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for index, dimension in enumerate(dimensions):
+        entry = {}
+        for key in INDEPENDENT_GAPS:
+            after = dimension["gaps"][key]["diff"]
+            if after is None:
+                continue
+            before = round(after + (0.4 if index % 2 else -0.2), 2)
+            entry[key] = {"before": before, "after": after, "change": round(after - before, 2)}
+        changes[dimension["id"]] = entry
+    return {
+        "round": {"id": 1, "name": "Wiosna 2026", "closed_on": "2026-04-30"},
+        "dimensions": changes,
+    }

@@ -1,0 +1,361 @@
+"""The gap analysis: figures against scipy and hand counts, anonymity rules, JSON shape."""
+
+import json
+import random
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from reports import stats
+from reports.analysis import analyse
+from survey.errors import InvalidInput, NotFound, WrongState
+from survey.questionnaire import PERSPECTIVES
+from survey.responses import Submission, add_responses
+from survey.rounds import close_round, create_round, get_round, open_round
+
+CELLS = [f"{s}.{p}" for s in "ab" for p in PERSPECTIVES]
+INDEPENDENT = ["a.blind_spot", "a.meta_error", "b.blind_spot", "b.meta_error"]
+
+
+def make_round(db, submissions, *, close=True, threshold=5, comment_threshold=10, **options):
+    round_id = create_round(
+        db,
+        options.pop("name", "Runda"),
+        options.pop("questionnaire", "sales-production"),
+        options.pop("side_a", "Sprzedaż"),
+        options.pop("side_b", "Produkcja"),
+        threshold=threshold,
+        comment_threshold=comment_threshold,
+        **options,
+    )
+    open_round(db, round_id)
+    add_responses(db, round_id, submissions)
+    if close:
+        close_round(db, round_id)
+    return round_id
+
+
+def uniform(db, side, value, **comments):
+    """A respondent answering `value` to every item in every perspective."""
+    keys = get_round_questionnaire(db).item_keys()
+    return Submission(side=side, answers=dict.fromkeys(keys, value), comments=comments)
+
+
+def get_round_questionnaire(db):
+    from survey.questionnaire import load
+
+    return load("sales-production")
+
+
+def respondent(side, answers, **comments):
+    """answers: {(dimension, item, perspective): value or None}."""
+    return Submission(side=side, answers=answers, comments=comments)
+
+
+def dimension(report, dimension_id):
+    return next(d for d in report["dimensions"] if d["id"] == dimension_id)
+
+
+# --- state -----------------------------------------------------------------------
+
+
+def test_only_closed_rounds_are_analysed(db):
+    round_id = make_round(db, [], close=False)
+    with pytest.raises(WrongState, match="only closed rounds"):
+        analyse(db, round_id)
+    with pytest.raises(NotFound):
+        analyse(db, 999)
+
+
+# --- figures ---------------------------------------------------------------------
+
+# "information" has items timely and accurate; respondents' self answers per item:
+SELF_A = [(4, 5), (3, None), (5, 5), (2, 4), (4, 3)]  # None = don't know
+OTHER_B = [(2, 3), (3, 3), (1, 2), (4, 4), (2, None)]
+
+
+def small_round(db):
+    subs = []
+    for t, a in SELF_A:
+        answers = {("information", "timely", "self"): t, ("information", "accurate", "self"): a}
+        answers[("information", "timely", "meta")] = 3
+        subs.append(respondent("a", answers))
+    for t, a in OTHER_B:
+        answers = {("information", "timely", "other"): t}
+        if a is not None:  # skipped, not don't know
+            answers[("information", "accurate", "other")] = a
+        subs.append(respondent("b", answers))
+    return make_round(db, subs, threshold=3)
+
+
+def test_cell_figures_by_hand(db):
+    report = analyse(db, small_round(db))
+    cell = dimension(report, "information")["cells"]["a.self"]
+    scores = [4.5, 3.0, 5.0, 3.0, 3.5]  # don't know left out of the second score
+    assert cell["n"] == 5
+    assert cell["mean"] == pytest.approx(np.mean(scores), abs=1e-12)
+    assert cell["median"] == 3.5
+    assert cell["sd"] == pytest.approx(np.std(scores, ddof=1), abs=1e-12)
+    assert cell["counts"] == [0, 1, 2, 3, 3]  # 4,5 3 5,5 2,4 4,3
+    assert cell["dont_know"] == 1
+    assert cell["top2"] == pytest.approx(6 / 9)
+    low, high = cell["ci95"]
+    assert low < cell["mean"] < high
+
+
+def test_gaps_against_scipy(db):
+    report = analyse(db, small_round(db))
+    info = dimension(report, "information")
+    self_a = [4.5, 3.0, 5.0, 3.0, 3.5]
+    other_b = [2.5, 3.0, 1.5, 4.0, 2.0]
+    gap = info["gaps"]["a.blind_spot"]
+    assert gap["diff"] == pytest.approx(np.mean(self_a) - np.mean(other_b), abs=1e-12)
+    greater = sum(x > y for x in self_a for y in other_b)
+    less = sum(x < y for x in self_a for y in other_b)
+    assert gap["cliffs_delta"] == pytest.approx((greater - less) / 25, abs=1e-12)
+    assert gap["p"] == pytest.approx(sps.mannwhitneyu(self_a, other_b).pvalue, abs=1e-9)
+    assert gap["magnitude"] == stats.magnitude(gap["cliffs_delta"])
+    felt = info["gaps"]["a.felt_misjudgement"]
+    differences = np.array(self_a) - 3
+    assert felt["n"] == 5
+    assert felt["diff"] == pytest.approx(differences.mean(), abs=1e-12)
+    assert felt["p"] == pytest.approx(sps.wilcoxon(differences).pvalue, abs=1e-9)
+
+
+def test_holm_runs_over_every_independent_gap_of_the_report(db):
+    rng = random.Random(3)
+    questionnaire = get_round_questionnaire(db)
+    subs = [
+        Submission(side, {k: rng.randint(1, 5) for k in questionnaire.item_keys()})
+        for side in "ab"
+        for _ in range(12)
+    ]
+    report = analyse(db, make_round(db, subs))
+    gaps = [d["gaps"][key] for d in report["dimensions"] for key in INDEPENDENT]
+    assert len(gaps) == 44
+    expected = stats.holm([g["p"] for g in gaps])
+    assert [g["p_holm"] for g in gaps] == pytest.approx(expected)
+    ordered = [abs(g["cliffs_delta"]) for g in report["top_gaps"]]
+    assert ordered == sorted(ordered, reverse=True) and len(ordered) == 44
+
+
+def test_dont_know_everywhere_in_a_dimension_suppresses_its_cells(db):
+    questionnaire = get_round_questionnaire(db)
+    subs = []
+    for side in "ab":
+        for value in (2, 3, 4, 4, 5, 3):
+            answers = dict.fromkeys(questionnaire.item_keys(), value)
+            answers.update({k: None for k in answers if k[0] == "respect"})
+            subs.append(Submission(side, answers))
+    report = analyse(db, make_round(db, subs))
+    respect = dimension(report, "respect")
+    for key in CELLS:
+        assert respect["cells"][key] == {
+            **dict.fromkeys(["n", "mean", "median", "sd", "ci95", "counts", "dont_know", "top2"]),
+            "suppressed": True,
+            "reason": "fewer than 5 answers",
+        }
+    assert all(g["suppressed"] for g in respect["gaps"].values())
+    assert respect["alpha"] is None and respect["mirror"] is False
+    assert dimension(report, "information")["cells"]["a.self"]["n"] == 6
+
+
+@pytest.mark.parametrize("n_b,shown", [(4, False), (5, True)])
+def test_a_side_below_the_threshold_is_held_back_everywhere(db, n_b, shown):
+    subs = [uniform(db, "a", v, harder="Za późno") for v in (1, 2, 3, 4, 5, 3)]
+    subs += [uniform(db, "b", v, harder="Zmiany") for v in (2, 4, 3, 5, 1)[:n_b]]
+    report = analyse(db, make_round(db, subs))
+    side = report["sides"]["b"]
+    assert side["suppressed"] is not shown
+    if shown:
+        assert side["n"] == 5
+        return
+    assert side["n"] is None and side["n_text"] == "fewer than 5"
+    assert side["reason"] == "fewer than 5 respondents"
+    assert {"side": "b", "reason": "fewer than 5 respondents"} in report["suppressed"]
+    for d in report["dimensions"]:
+        for key in ("b.self", "b.other", "b.meta"):
+            assert d["cells"][key]["suppressed"] and d["cells"][key]["n"] is None
+        uses_b = [k for k in d["gaps"] if k != "a.felt_misjudgement"]
+        assert all(d["gaps"][k]["suppressed"] for k in uses_b)
+        assert d["gaps"]["a.felt_misjudgement"]["n"] == 6
+        assert d["cells"]["a.self"]["n"] == 6
+    assert report["top_gaps"] == []
+    assert report["comments"]["harder"] == {"a": None, "b": None}  # 6 < comment threshold
+    # No count of side b anywhere: its 4 respondents gave 4 × 17 answers per perspective.
+    text = json.dumps(report)
+    assert '"n": 4' not in text and str(4 * 17) not in text
+
+
+def test_a_side_with_no_responses(db):
+    subs = [uniform(db, "a", v) for v in (1, 2, 3, 4, 5)]
+    report = analyse(db, make_round(db, subs))
+    assert report["sides"]["b"]["n"] is None and report["sides"]["b"]["suppressed"]
+    assert report["sides"]["a"]["n"] == 5
+    info = dimension(report, "information")
+    assert info["cells"]["b.other"]["suppressed"] and info["gaps"]["a.blind_spot"]["suppressed"]
+    assert info["alpha"] is not None  # side a alone still has a reliability
+
+
+def test_identical_answers_everywhere(db):
+    subs = [uniform(db, side, 3) for side in "ab" for _ in range(6)]
+    report = analyse(db, make_round(db, subs))
+    json.dumps(report, allow_nan=False)
+    for d in report["dimensions"]:
+        assert d["cells"]["a.self"]["ci95"] == [3.0, 3.0]
+        assert d["cells"]["a.self"]["sd"] == 0
+        for key in INDEPENDENT:
+            gap = d["gaps"][key]
+            assert gap["diff"] == 0 and gap["cliffs_delta"] == 0
+            assert gap["p"] is None and gap["p_holm"] is None
+            assert gap["magnitude"] == "negligible"
+        assert d["gaps"]["a.felt_misjudgement"]["p"] is None
+        assert d["alpha"] is None and d["mirror"] is False
+
+
+def test_report_is_reproducible(db):
+    rng = random.Random(8)
+    from survey.demo import simulate
+
+    questionnaire = get_round_questionnaire(db)
+    subs = [simulate(questionnaire, side, rng) for side in "ab" for _ in range(15)]
+    round_id = make_round(db, subs)
+    first, second = analyse(db, round_id), analyse(db, round_id)
+    assert first["dimensions"] == second["dimensions"]
+    assert analyse(db, round_id, seed=1)["dimensions"] != first["dimensions"]
+
+
+# --- planted gaps -----------------------------------------------------------------
+
+
+def planted(questionnaire, side, rng, shifts):
+    """A respondent whose answers centre on 3, shifted where `shifts` says so."""
+    person = rng.gauss(0, 0.4)
+    answers = {}
+    for d, item, p in questionnaire.item_keys():
+        centre = 3 + person + shifts.get((side, d, p), 0.0)
+        answers[(d, item, p)] = min(5, max(1, round(centre + rng.gauss(0, 0.7))))
+    return Submission(side, answers)
+
+
+def test_a_planted_blind_spot_is_found_and_nothing_else(db):
+    questionnaire = get_round_questionnaire(db)
+    shifts = {("a", "understanding", "self"): 1.0}
+    large, quiet, others = 0, 0, 0
+    for seed in range(10):
+        rng = random.Random(seed)
+        subs = [planted(questionnaire, s, rng, shifts) for s in "ab" for _ in range(40)]
+        report = analyse(db, make_round(db, subs, name=f"Seed {seed}"))
+        for d in report["dimensions"]:
+            for key in INDEPENDENT:
+                gap = d["gaps"][key]
+                if (d["id"], key) == ("understanding", "a.blind_spot"):
+                    large += gap["magnitude"] == "large"
+                    assert gap["diff"] == pytest.approx(1.0, abs=0.35)
+                else:
+                    others += 1
+                    quiet += gap["magnitude"] in ("negligible", "small")
+        assert report["top_gaps"][0]["dimension"] == "understanding"
+        assert report["top_gaps"][0]["gap"] == "a.blind_spot"
+    assert large >= 8
+    assert quiet / others >= 0.95
+
+
+def test_mirror_when_both_sides_flatter_themselves(db):
+    questionnaire = get_round_questionnaire(db)
+    shifts = {("a", "respect", "self"): 1.0, ("b", "respect", "self"): 1.0}
+    rng = random.Random(1)
+    subs = [planted(questionnaire, s, rng, shifts) for s in "ab" for _ in range(40)]
+    report = analyse(db, make_round(db, subs))
+    assert dimension(report, "respect")["mirror"] is True
+    assert dimension(report, "information")["mirror"] is False
+
+
+# --- comments ---------------------------------------------------------------------
+
+
+def test_comments_only_from_sides_reaching_the_comment_threshold(db):
+    subs = [uniform(db, "a", 3, harder=f"Uwaga {i}") for i in range(10)]
+    subs += [uniform(db, "b", 3, need="Prognoz") for _ in range(9)]
+    round_id = make_round(db, subs)
+    db.execute("UPDATE comments SET hidden = 1 WHERE text = 'Uwaga 0'")
+    db.conn.commit()
+    report = analyse(db, round_id)
+    harder = report["comments"]["harder"]
+    assert sorted(harder["a"]) == sorted(f"Uwaga {i}" for i in range(1, 10))
+    assert harder["b"] is None and report["comments"]["need"] == {"a": [], "b": None}
+    assert any(s.get("comments") and s["side"] == "b" for s in report["suppressed"])
+
+
+# --- compare ----------------------------------------------------------------------
+
+
+def test_compare_with_an_earlier_round(db):
+    earlier = make_round(db, [uniform(db, s, v) for s in "ab" for v in (2, 3, 3, 4, 4)])
+    later = make_round(db, [uniform(db, s, v) for s in "ab" for v in (3, 3, 4, 4, 5)])
+    report = analyse(db, later, compare_with=earlier)
+    compare = report["compare"]
+    assert compare["round"]["id"] == earlier
+    info = compare["dimensions"]["information"]
+    assert info["a.blind_spot"] == {"before": 0.0, "after": 0.0, "change": 0.0}
+    assert set(info) == set(dimension(report, "information")["gaps"])
+
+
+@pytest.mark.parametrize(
+    "options", [{"side_b": "Magazyn"}, {"questionnaire": "pulse"}], ids=["sides", "questionnaire"]
+)
+def test_compare_refuses_rounds_that_differ(db, options):
+    later = make_round(db, [uniform(db, "a", 3)] * 5)
+    other = make_round(db, [], **options)
+    with pytest.raises(InvalidInput, match="cannot be compared"):
+        analyse(db, later, compare_with=other)
+
+
+def test_compare_refuses_an_open_round(db):
+    later = make_round(db, [uniform(db, "a", 3)] * 5)
+    still_open = make_round(db, [], close=False)
+    with pytest.raises(WrongState):
+        analyse(db, later, compare_with=still_open)
+    assert get_round(db, still_open).status == "open"
+
+
+@pytest.mark.parametrize("questionnaire", ["sales-production", "pulse"])
+def test_a_round_without_any_response_is_all_held_back(db, questionnaire):
+    report = analyse(db, make_round(db, [], questionnaire=questionnaire))
+    assert all(side["suppressed"] for side in report["sides"].values())
+    assert report["top_gaps"] == [] and len(report["dimensions"]) >= 5
+    for d in report["dimensions"]:
+        assert all(cell["suppressed"] for cell in d["cells"].values())
+        assert d["alpha"] is None
+
+
+def test_comments_come_in_random_order(db):
+    subs = [uniform(db, "a", 3, better=f"Pomysł {i}") for i in range(12)]
+    round_id = make_round(db, subs)
+    orders = {tuple(analyse(db, round_id)["comments"]["better"]["a"]) for _ in range(3)}
+    assert len(orders) > 1  # the same order three times: about 1 in 10^17
+
+
+def test_the_analysis_does_not_depend_on_the_web_layer():
+    from pathlib import Path
+
+    import reports
+
+    for path in Path(reports.__file__).parent.glob("*.py"):
+        assert "flask" not in path.read_text(encoding="utf-8").lower(), path.name
+
+
+@pytest.mark.parametrize("skipping,shown", [(2, False), (1, True)])
+def test_a_cell_below_the_threshold_is_held_back(db, skipping, shown):
+    subs = [uniform(db, side, v) for side in "ab" for v in (1, 2, 3, 4, 5, 3)]
+    for sub in subs[:skipping]:  # these side-a respondents skip every meta item
+        sub.answers = {k: v for k, v in sub.answers.items() if k[2] != "meta"}
+    report = analyse(db, make_round(db, subs))
+    for d in report["dimensions"]:
+        cell = d["cells"]["a.meta"]
+        assert cell["suppressed"] is not shown
+        assert cell["n"] == (5 if shown else None)
+        assert d["gaps"]["a.meta_error"]["suppressed"] is not shown
+        assert d["gaps"]["a.felt_misjudgement"]["suppressed"] is not shown
+        assert not d["cells"]["a.self"]["suppressed"]

@@ -1,0 +1,165 @@
+"""The PDF gap report, read back from the real PDF (pypdf), rendered from contract-shaped
+analyses (tests/report_fixtures.py)."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import sys
+import types
+
+import pytest
+from pypdf import PdfReader
+from report_fixtures import SCRIPT_COMMENT, build_analysis
+
+from reports.pdf import pdf_bytes, render_report_html, write_pdf
+from survey.questionnaire import load
+from survey.rounds import close_round
+
+QUESTIONNAIRE = load("sales-production")
+
+
+def _pdf(analysis: dict, lang: str) -> bytes:
+    return pdf_bytes(render_report_html(analysis, QUESTIONNAIRE, lang))
+
+
+def _text(data: bytes) -> str:
+    """All pages' text with runs of white space folded, as a reader would search it."""
+    pages = PdfReader(io.BytesIO(data)).pages
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+
+
+@pytest.fixture(scope="module")
+def polish():
+    analysis = build_analysis("pl", compare=True)
+    data = _pdf(analysis, "pl")
+    return analysis, data, _text(data)
+
+
+@pytest.fixture(scope="module")
+def suppressed():
+    analysis = build_analysis("pl", suppress_b=True)
+    return analysis, _text(_pdf(analysis, "pl"))
+
+
+def test_report_names_both_sides_every_dimension_the_top_gap_and_the_guide(polish):
+    analysis, _, text = polish
+    assert "Sprzedaż" in text and "Produkcja" in text
+    for dimension in analysis["dimensions"]:
+        assert dimension["name"] in text
+    top = analysis["top_gaps"][0]
+    top_name = next(d["name"] for d in analysis["dimensions"] if d["id"] == top["dimension"])
+    assert f"1. {top_name}" in text
+    assert "Przewodnik dla prowadzącego" in text
+    assert "Widzą was lepiej, niż myślicie" in text
+    # A single cell below the threshold (the last dimension's b.meta) is named, not drawn.
+    assert "mniej niż 5 odpowiedzi – nie pokazujemy" in text
+    # The discussion questions come from the questionnaire file.
+    assert QUESTIONNAIRE.dimension(top["dimension"]).discussion["pl"][0] in text
+
+
+def test_polish_letters_survive_text_extraction(polish):
+    text = polish[2]
+    for phrase in ("Przepływ informacji", "Spis treści", "źle się z tym czujemy", "Jesień"):
+        assert phrase in text
+    assert set("ąćęłńóśźż") <= set(text.lower())
+
+
+def test_pdf_is_tagged_has_language_and_title(polish):
+    reader = PdfReader(io.BytesIO(polish[1]))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "pl"
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert "Jesień 2026" in reader.metadata.title
+    assert len(reader.pages) > 10
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4
+
+
+def test_pages_carry_numbers_and_the_round_name(polish):
+    reader = PdfReader(io.BytesIO(polish[1]))
+    total = len(reader.pages)
+    second = reader.pages[1].extract_text()
+    assert f"2 / {total}" in second and "Jesień 2026" in second
+    # The contents list gives page numbers (target-counter), not just titles.
+    assert re.search(r"Jak czytać ten raport[ .]*\d+", reader.pages[0].extract_text())
+
+
+def test_compare_page_appears_only_when_compared(polish, suppressed):
+    assert "Przed i po" in polish[2] and "Wiosna 2026" in polish[2]
+    assert "Przed i po" not in suppressed[1]
+
+
+def test_suppressed_side_gets_a_panel_and_none_of_its_figures(suppressed):
+    analysis, text = suppressed
+    assert "Produkcja: mniej niż 5 odpowiedzi – wyników nie pokazujemy" in text
+    # Rows of figures that come from side b's answers are not there at all.
+    assert "Dział „Produkcja” o sobie" not in text
+    assert "Dział „Produkcja” o dziale „Sprzedaż”" not in text
+    assert "jak naszym zdaniem widzi nas dział „Sprzedaż”" not in text
+    # Side a's own figures still are.
+    assert "Dział „Sprzedaż” o sobie" in text
+    assert "W tej edycji nie można pokazać żadnej różnicy między działami." in text
+
+
+def test_comments_are_literal_text_never_markup(polish):
+    analysis, _, text = polish
+    assert "<script>alert(1)</script> and <b>bold</b> in one comment" in text
+    html = render_report_html(analysis, QUESTIONNAIRE, "pl")
+    assert "<script>" not in html and "<b>bold" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_comments_below_the_threshold_are_not_shown(suppressed):
+    text = suppressed[1]
+    assert "Prognozy sprzedaży przychodzą za późno" not in text  # side b's comment
+    assert "Zmiany w zamówieniu dostajemy w piątek" in text  # side a's
+    assert "Nie pokazujemy: odpowiedziało mniej niż 10 osób z tego działu." in text
+
+
+def test_only_the_comments_given_are_shown():
+    analysis = build_analysis("en", comments=False)
+    kept = copy.deepcopy(analysis)
+    kept["comments"]["harder"]["a"] = ["Orders change on Friday afternoon."]
+    text = _text(_pdf(kept, "en"))
+    assert text.count("Orders change on Friday afternoon.") == 1
+    assert SCRIPT_COMMENT not in text
+    assert "Zmiany w zamówieniu" not in text
+
+
+def test_english_report_is_in_english():
+    """Even of a Polish round: dimension names come from the analysis's "names"."""
+    data = _pdf(build_analysis("en") | {"dimensions": build_analysis("pl")["dimensions"]}, "en")
+    text = _text(data)
+    assert "They see you better than you think" in text
+    assert "Facilitator's guide" in text
+    assert "Information flow" in text and "Sales" in text and "Production" in text
+    assert "Przewodnik" not in text
+    assert PdfReader(io.BytesIO(data)).trailer["/Root"]["/Lang"] == "en"
+
+
+def test_write_pdf_renders_the_analysis_of_a_round(db, open_round_id, tmp_path, monkeypatch):
+    """The CLI's entry point: analyse() (stubbed here to the contract fixture) then render."""
+    close_round(db, open_round_id)
+    calls = []
+
+    def analyse(db_, round_id, compare_with=None):
+        calls.append((round_id, compare_with))
+        return build_analysis("en")
+
+    monkeypatch.setitem(sys.modules, "reports.analysis", types.SimpleNamespace(analyse=analyse))
+    path = write_pdf(db, open_round_id, tmp_path / "report.pdf", lang="en")
+    assert calls == [(open_round_id, None)]
+    assert path.read_bytes().startswith(b"%PDF-")
+    assert "Facilitator's guide" in _text(path.read_bytes())
+
+
+def test_report_words_never_override_the_web_pages_translations(app):
+    """Flask-Babel merges every domain; report entries carry a context, so plain gettext in
+    the web pages never picks them up (a short report word cannot replace a console one)."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale("pl"):
+        assert gettext("They see you better than you think") == "They see you better than you think"
+        assert gettext("change") == "change"

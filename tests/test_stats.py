@@ -1,0 +1,162 @@
+"""The statistics on (value, count) samples agree with scipy on the expanded data."""
+
+import itertools
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from scipy import stats as sps
+
+from reports import stats
+
+RNG = np.random.default_rng(7)
+
+
+def scores(n: int, rng=RNG) -> np.ndarray:
+    """Dimension scores as the survey makes them: means of two answers from 1 to 5."""
+    return rng.integers(1, 6, (n, 2)).mean(axis=1)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 12, 101])
+def test_describe_matches_numpy(n):
+    x = scores(n)
+    summary = stats.describe(stats.Sample.of(x))
+    assert summary.n == n
+    assert summary.mean == pytest.approx(np.mean(x), abs=1e-12)
+    assert summary.median == np.median(x)
+    if n > 1:
+        assert summary.sd == pytest.approx(np.std(x, ddof=1), abs=1e-12)
+    else:
+        assert summary.sd is None
+
+
+def test_sample_keeps_thirds_exact_and_merges_equal_values():
+    sample = stats.Sample.from_counts({Fraction(10, 3): 2, Fraction(7, 2): 1, Fraction(3): 1})
+    assert sample.scale == 6 and sample.n == 4
+    assert list(sample.units) == [18, 20, 21]
+    merged = stats.Sample.of([3, 3.0, Fraction(6, 2), 1.5])
+    assert list(merged.units) == [3, 6] and list(merged.weights) == [1, 3]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bca_interval_agrees_with_scipy_within_monte_carlo_error(seed):
+    rng = np.random.default_rng(seed)
+    x = np.clip(np.round(rng.normal(3.4, 1.0, (60, 2)) * 2) / 2, 1, 5).mean(axis=1)
+    ours = stats.bca_interval(stats.Sample.of(x), seed=11)
+    theirs = sps.bootstrap((x,), np.mean, method="BCa", n_resamples=9_999, rng=seed)
+    low, high = theirs.confidence_interval
+    # Different random streams: each end may differ by Monte Carlo error only.
+    assert ours[0] == pytest.approx(low, abs=0.02)
+    assert ours[1] == pytest.approx(high, abs=0.02)
+
+
+def test_bca_interval_is_the_same_for_the_same_data_and_seed():
+    sample = stats.Sample.of(scores(40))
+    again = stats.Sample.of(list(reversed(sample.expand())))
+    assert stats.bca_interval(sample, seed=5) == stats.bca_interval(again, seed=5)
+    assert stats.bca_interval(sample, seed=5) != stats.bca_interval(sample, seed=6)
+
+
+def test_bca_interval_of_identical_values_is_the_value():
+    assert stats.bca_interval(stats.Sample.of([4, 4, 4, 4, 4]), seed=1) == (4.0, 4.0)
+
+
+def test_bca_interval_is_fast_for_ten_thousand_respondents():
+    sample = stats.Sample.of(scores(10_000))
+    low, high = stats.bca_interval(sample, seed=3)
+    mean = stats.describe(sample).mean
+    assert low < mean < high and high - low < 0.1
+
+
+def brute_force_delta(x, y):
+    greater = sum(a > b for a, b in itertools.product(x, y))
+    less = sum(a < b for a, b in itertools.product(x, y))
+    return (greater - less) / (len(x) * len(y))
+
+
+@pytest.mark.parametrize(
+    "n1,n2,distinct",
+    [(3, 4, True), (6, 8, True), (5, 7, False), (20, 31, False), (400, 350, False)],
+)
+def test_cliffs_delta_and_mann_whitney_match_scipy(n1, n2, distinct):
+    for _ in range(5):
+        if distinct:  # no ties: scipy's exact test
+            pool = RNG.permutation(np.arange(1, 5.5, 0.5))
+            x, y = pool[:n1], pool[n1 : n1 + n2]
+        else:
+            x, y = scores(n1), scores(n2) + 0.5
+        sx, sy = stats.Sample.of(x), stats.Sample.of(y)
+        if n1 * n2 < 5_000:
+            assert stats.cliffs_delta(sx, sy) == pytest.approx(brute_force_delta(x, y), abs=1e-12)
+        expected = sps.mannwhitneyu(x, y, alternative="two-sided").pvalue
+        assert stats.mann_whitney_p(sx, sy) == pytest.approx(expected, abs=1e-9)
+
+
+def test_mann_whitney_p_is_null_when_every_score_is_the_same():
+    same = stats.Sample.of([3, 3, 3, 3, 3])
+    assert stats.mann_whitney_p(same, same) is None
+    assert stats.cliffs_delta(same, same) == 0
+
+
+def test_cliffs_delta_of_separated_groups_is_one():
+    assert stats.cliffs_delta(stats.Sample.of([4, 5, 5]), stats.Sample.of([1, 2])) == 1
+
+
+@pytest.mark.parametrize("n", [3, 6, 12, 13, 14, 30, 50, 51, 200, 3_000])
+def test_wilcoxon_matches_scipy_with_zeros_and_ties(n):
+    # scipy enumerates 2^13 sign flips slowly: one data set at that size is enough.
+    for _ in range(1 if n == 13 else 3):
+        d = RNG.integers(-4, 5, n) / 2 + RNG.choice([0, 0.5], n)
+        if not d.any():
+            continue
+        expected = sps.wilcoxon(d).pvalue
+        assert stats.wilcoxon_p(stats.Sample.of(d)) == pytest.approx(expected, abs=1e-9)
+
+
+def test_wilcoxon_matches_scipy_without_ties():
+    d = np.array([0.5, -1.0, 1.5, 2.0, -2.5, 3.0, 3.5, 4.0])
+    assert stats.wilcoxon_p(stats.Sample.of(d)) == pytest.approx(sps.wilcoxon(d).pvalue, abs=1e-12)
+
+
+def test_wilcoxon_is_null_when_all_differences_are_zero():
+    assert stats.wilcoxon_p(stats.Sample.of([0.0] * 8)) is None
+    assert stats.wilcoxon_p(stats.Sample.of([0.0] * 80)) is None
+
+
+def test_holm_by_hand():
+    # sorted: .005×4=.02, .01×3=.03, .03×2=.06, .04×1=.04 → kept monotone at .06
+    assert stats.holm([0.01, 0.04, 0.03, None, 0.005]) == pytest.approx(
+        [0.03, 0.06, 0.06, None, 0.02]
+    )
+    assert stats.holm([0.5, 0.9]) == [1.0, 1.0]
+    assert stats.holm([]) == []
+
+
+@pytest.mark.parametrize(
+    "delta,label",
+    [(0.0, "negligible"), (-0.146, "negligible"), (0.147, "small"), (-0.329, "small"),
+     (0.33, "medium"), (0.473, "medium"), (-0.474, "large"), (1.0, "large")],
+)  # fmt: skip
+def test_magnitude_labels(delta, label):
+    assert stats.magnitude(delta) == label
+
+
+def test_cronbach_alpha_by_hand():
+    # items (1,2,3,4,5) and (2,2,4,5,5): variances 2.5 and 2.3, total variance 9.3
+    # alpha = 2 × (1 − 4.8 / 9.3) = 9 / 9.3
+    rows = [(1, 2), (2, 2), (3, 4), (4, 5), (5, 5)]
+    assert stats.cronbach_alpha(rows, [1] * 5) == pytest.approx(9 / 9.3, abs=1e-12)
+
+
+def test_cronbach_alpha_counts_repeated_vectors_as_cases():
+    rows = [(1, 2), (3, 3), (4, 5)]
+    expanded = [(1, 2), (1, 2), (3, 3), (4, 5), (4, 5), (4, 5)]
+    assert stats.cronbach_alpha(rows, [2, 1, 3]) == pytest.approx(
+        stats.cronbach_alpha(expanded, [1] * 6), abs=1e-12
+    )
+
+
+def test_cronbach_alpha_is_null_when_undefined():
+    assert stats.cronbach_alpha([(3, 3)], [10]) is None  # no variance
+    assert stats.cronbach_alpha([(3,), (4,)], [1, 1]) is None  # one item
+    assert stats.cronbach_alpha([], []) is None
