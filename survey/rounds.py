@@ -289,3 +289,17 @@ def update_round(db: Database, round_id: int, **changes: Any) -> Round:
         merged["closes_on"] = _clean_date(merged["closes_on"])
         db["rounds"].update(current.id, merged)
     return get_round(db, round_id)
+
+
+def comparable_rounds(db: Database, round_: Round) -> list[Round]:
+    """Earlier closed rounds of the same questionnaire and side labels: what a report may be
+    compared with."""
+    return [
+        other
+        for other in list_rounds(db)
+        if other.id != round_.id
+        and other.status == "closed"
+        and other.questionnaire_id == round_.questionnaire_id
+        and (other.side_a, other.side_b) == (round_.side_a, round_.side_b)
+        and (other.closed_on or "", other.id) < (round_.closed_on or "", round_.id)
+    ]

@@ -148,10 +148,10 @@ class HideForm(FlaskForm):
 
 
 class CompareForm(FlaskForm):
-    """Choose an earlier round to compare with (a GET form: it changes nothing)."""
+    """Choose an earlier round to compare with, on the report download (a GET form: a
+    download changes nothing but the audit log)."""
 
     class Meta:
         csrf = False
 
     compare = SelectField(_l("Compare with"), validators=[Optional()])
-    submit = SubmitField(_l("Show"))

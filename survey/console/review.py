@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from reports.analysis import analyse
+from reports.pdf import render_pdf
+
 from ..audit import entries, record
 from ..db import get_db
 from ..errors import NotFound, SurveyError
 from ..moderation import comments_for_moderation, hide_comment, unhide_comment
-from ..rounds import Round, get_round, list_rounds
+from ..rounds import Round, comparable_rounds, get_round
 from . import bp, hr_only, staff
 from .forms import ActionForm, CompareForm, HideForm
 
@@ -68,17 +73,16 @@ def unhide(comment_id: str):
     return redirect(url_for("console.comments", round_id=round_.id, _anchor=f"c-{comment_id}"))
 
 
-def comparable_rounds(round_: Round) -> list[Round]:
-    """Earlier closed rounds of the same questionnaire and side labels."""
-    return [
-        other
-        for other in list_rounds(get_db())
-        if other.id != round_.id
-        and other.status == "closed"
-        and other.questionnaire_id == round_.questionnaire_id
-        and (other.side_a, other.side_b) == (round_.side_a, round_.side_b)
-        and (other.closed_on or "") <= (round_.closed_on or "")
+REPORT_FILES = ("pdf-pl", "pdf-en", "json")
+
+
+def _compare_form(round_: Round) -> CompareForm:
+    form = CompareForm(request.args)
+    form.compare.choices = [SelectChoice("", _("No comparison"))] + [
+        SelectChoice(str(other.id), f"{other.name} ({other.closed_on})")
+        for other in comparable_rounds(get_db(), round_)
     ]
+    return form
 
 
 @bp.get("/rounds/<int:round_id>/report")
@@ -88,14 +92,33 @@ def report(round_id: int):
     back = _closed_or_back(round_)
     if back:
         return back
-    form = CompareForm(request.args)
-    form.compare.choices = [SelectChoice("", _("No comparison"))] + [
-        SelectChoice(str(other.id), f"{other.name} ({other.closed_on})")
-        for other in comparable_rounds(round_)
-    ]
-    compare_with = int(form.compare.data) if form.validate() and form.compare.data else None
-    return render_template(
-        "console/report.html", round=round_, form=form, compare_with=compare_with
+    return render_template("console/report.html", round=round_, form=_compare_form(round_))
+
+
+@bp.get("/rounds/<int:round_id>/report/download")
+@staff
+def download_report(round_id: int):
+    """The gap report (PDF, Polish or English) or the analysis (JSON), optionally compared
+    with an earlier closed round of the same questionnaire and sides."""
+    db = get_db()
+    round_ = get_round(db, round_id)
+    form = _compare_form(round_)
+    wanted = request.args.get("file")
+    if round_.status != "closed" or wanted not in REPORT_FILES or not form.validate():
+        abort(400)
+    compare_with = int(form.compare.data) if form.compare.data else None
+    if wanted == "json":
+        report = analyse(db, round_id, compare_with=compare_with)
+        body = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        mimetype, extension = "application/json", "json"
+    else:
+        body = render_pdf(db, round_id, lang=wanted[-2:], compare_with=compare_with)
+        mimetype, extension = "application/pdf", f"{wanted[-2:]}.pdf"
+    detail = wanted + (f", compared with round {compare_with}" if compare_with else "")
+    record(db, current_user.email, "report.download", round_id, detail)
+    name = f"lustro-round-{round_id}-report.{extension}"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
 
 

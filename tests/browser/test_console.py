@@ -1,10 +1,12 @@
-"""A whole round in the console, in real Chromium: HR sets it up, people answer, HR closes
-it, a facilitator moderates, the reports page is ready. Screenshots at laptop and tablet
+"""A whole round in the console, in real Chromium: HR sets it up, people answer through the
+survey, HR closes it, a facilitator moderates and downloads the report. Screenshots at laptop and tablet
 widths go to test-results/screenshots/."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -155,6 +157,15 @@ def test_hr_runs_a_round_and_a_facilitator_moderates(browser, page, live_server,
     page.get_by_role("link", name="Reports").click()
     expect(page.locator("h1")).to_have_text("Reports")
     screenshot("console-reports-laptop")
+    with page.expect_download() as report:
+        page.get_by_role("button", name="Gap report, English (PDF)").click()
+    assert report.value.suggested_filename == f"lustro-round-{round_id}-report.en.pdf"
+    assert Path(report.value.path()).read_bytes().startswith(b"%PDF")
+    with page.expect_download() as analysis:
+        page.get_by_role("button", name="Analysis (JSON)").click()
+    comments = json.loads(Path(analysis.value.path()).read_text())["comments"]["change"]
+    assert "Jan Kowalski from planning never calls back." not in comments["a"]
+    assert "Fewer urgent orders on Friday afternoon." in comments["b"]
 
     # HR reads in the audit log who did what, in Polish.
     page.get_by_role("button", name="Log out").click()

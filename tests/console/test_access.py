@@ -28,6 +28,7 @@ ROUTES = [
     ("POST", "/console/comments/{comment}/hide", False),
     ("POST", "/console/comments/{comment}/unhide", False),
     ("GET", "/console/rounds/{closed}/report", False),
+    ("GET", "/console/rounds/{closed}/report/download?file=json", False),
     ("GET", "/console/audit", True),
 ]
 ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]
@@ -57,7 +58,8 @@ def test_every_console_route_is_listed_here(console_app):
     listed = {
         (
             method,
-            path.replace("{draft}", "<int:round_id>")
+            path.split("?")[0]
+            .replace("{draft}", "<int:round_id>")
             .replace("{open}", "<int:round_id>")
             .replace("{closed}", "<int:round_id>")
             .replace("{comment}", "<comment_id>"),
