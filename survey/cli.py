@@ -427,16 +427,26 @@ def invites_command(round_id: str, side: str, count: int, output: str | None) ->
     show_default=True,
     help="Simulated respondents per side in each demo round.",
 )
+@click.option("--no-report", is_flag=True, help="Skip writing the demo gap reports (PDF).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", type=int, default=5000, show_default=True, help="Port to serve on.")
 @with_appcontext
-def demo_command(no_serve: bool, respondents: int, host: str, port: int) -> None:
-    """Create demo rounds with realistic responses, then serve the app."""
+def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
+    """Create demo rounds with realistic responses, write their gap report, serve the app."""
     from .demo import create_demo, create_demo_accounts
 
     initialise()
     ids = create_demo(_db(), respondents=respondents)
     click.echo(f"Demo rounds: {', '.join(map(str, ids))} (see `survey round list`).")
+    if not no_report:
+        from reports.pdf import write_pdf
+
+        latest, earlier = ids[-1], ids[-2]
+        for lang in ("pl", "en"):
+            path = Path(current_app.instance_path) / f"demo-report-{lang}.pdf"
+            click.echo(f"Writing the gap report of round {latest} ({lang}) …", nl=False)
+            write_pdf(_db(), latest, path, lang=lang, compare_with=earlier)
+            click.echo(f" {path}")
     click.echo(f"Console: open http://{host}:{port}/console/login and log in as")
     for email, role, password in create_demo_accounts(_db()):
         click.echo(f"  {role:<12} {email}  password: {password}")

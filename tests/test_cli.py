@@ -152,10 +152,22 @@ def test_a_bad_csv_row_is_reported_and_nothing_stored(run_cli, tmp_path):
 
 
 def test_demo_without_serving_creates_closed_rounds_and_is_idempotent(run_cli):
-    first = run_cli("demo", "--no-serve", "--respondents", "8")
-    second = run_cli("demo", "--no-serve", "--respondents", "8")
+    first = run_cli("demo", "--no-serve", "--no-report", "--respondents", "8")
+    second = run_cli("demo", "--no-serve", "--no-report", "--respondents", "8")
     assert first.exit_code == 0, first.output
     assert first.output == second.output
     listing = run_cli("round", "list").output
     assert listing.count("closed") == 2
     assert "responses 8 / 8" in listing
+
+
+def test_demo_writes_the_latest_rounds_gap_report_in_both_languages(run_cli, tmp_path):
+    from pypdf import PdfReader
+
+    result = run_cli("demo", "--no-serve", "--respondents", "10")
+    assert result.exit_code == 0, result.output
+    for lang, heading in (("pl", "Przewodnik dla prowadzącego"), ("en", "Facilitator")):
+        path = tmp_path / "instance" / f"demo-report-{lang}.pdf"
+        assert str(path) in result.output
+        text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+        assert "Demo: jesień 2026" in text and heading in text

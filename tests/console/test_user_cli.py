@@ -63,7 +63,7 @@ def test_demo_accounts_are_created_once_and_can_log_in(db):
 
 
 def test_demo_command_prints_where_to_log_in(run_cli):
-    result = run_cli("demo", "--no-serve", "--respondents", "6")
+    result = run_cli("demo", "--no-serve", "--no-report", "--respondents", "6")
     assert result.exit_code == 0, result.output
     assert "open http://127.0.0.1:5000/console/login" in result.output
     assert "hr@lustro.demo  password: lustro-demo-hr" in result.output
