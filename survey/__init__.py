@@ -77,10 +77,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["current_language"] = current_language
     app.after_request(set_security_headers)
 
-    from . import pages, respond
+    from . import accounts, console, pages, respond
 
+    accounts.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(respond.bp)
+    app.register_blueprint(console.bp)
     from .cli import register_commands
 
     register_commands(app.cli)

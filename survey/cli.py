@@ -433,7 +433,7 @@ def invites_command(round_id: str, side: str, count: int, output: str | None) ->
 @with_appcontext
 def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
     """Create demo rounds with realistic responses, write their gap report, serve the app."""
-    from .demo import create_demo
+    from .demo import create_demo, create_demo_accounts
 
     initialise()
     ids = create_demo(_db(), respondents=respondents)
@@ -447,6 +447,9 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
             click.echo(f"Writing the gap report of round {latest} ({lang}) …", nl=False)
             write_pdf(_db(), latest, path, lang=lang, compare_with=earlier)
             click.echo(f" {path}")
+    click.echo(f"Console: open http://{host}:{port}/console/login and log in as")
+    for email, role, password in create_demo_accounts(_db()):
+        click.echo(f"  {role:<12} {email}  password: {password}")
     if not no_serve:
         _serve(host, port)
 
@@ -489,8 +492,12 @@ def _serve(host: str, port: int) -> None:
     serve(app, host, port)
 
 
+from .user_cli import user_group  # noqa: E402  (it builds on SurveyGroup above)
+
 cli.add_command(init_command)
+cli.add_command(user_group)
 COMMANDS = [
+    user_group,
     init_command,
     questionnaire_group,
     round_group,

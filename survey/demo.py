@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from .accounts import add_user, find_user
 from .questionnaire import Questionnaire
 from .responses import Submission, add_responses
 from .rounds import close_round, create_round, get_round, list_rounds, open_round
@@ -238,3 +239,18 @@ def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[i
             close_round(db, round_id)
         ids.append(round_id)
     return ids
+
+
+# Fixed, printed demo logins: a demo database holds simulated people only.
+DEMO_ACCOUNTS = (
+    ("hr@lustro.demo", "hr", "lustro-demo-hr"),
+    ("facilitator@lustro.demo", "facilitator", "lustro-demo-facilitator"),
+)
+
+
+def create_demo_accounts(db: Database) -> list[tuple[str, str, str]]:
+    """The demo's HR and facilitator accounts (idempotent); returns (email, role, password)."""
+    for email, role, password in DEMO_ACCOUNTS:
+        if find_user(db, email) is None:
+            add_user(db, email, role, password)
+    return list(DEMO_ACCOUNTS)

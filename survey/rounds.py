@@ -77,6 +77,40 @@ def _clean_label(value: str, what: str) -> str:
     return value
 
 
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("The round needs a name.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"The round name is longer than {MAX_NAME_LENGTH} characters.")
+    return name
+
+
+def _clean_sides(side_a: str, side_b: str) -> tuple[str, str]:
+    side_a = _clean_label(side_a, "Side A's label")
+    side_b = _clean_label(side_b, "Side B's label")
+    if side_a.casefold() == side_b.casefold():
+        raise InvalidInput("The two sides need different labels.")
+    return side_a, side_b
+
+
+def _check_language(questionnaire: qn.Questionnaire, lang: str) -> None:
+    if lang not in questionnaire.languages:
+        raise InvalidInput(
+            f"Language {lang!r} is not offered by {questionnaire.id!r} "
+            f"({', '.join(questionnaire.languages)})."
+        )
+
+
+def _clean_date(closes_on: str | None) -> str | None:
+    if closes_on is None:
+        return None
+    try:
+        return dt.date.fromisoformat(closes_on).isoformat()
+    except ValueError as exc:
+        raise InvalidInput(f"Closing date {closes_on!r} is not a date (YYYY-MM-DD).") from exc
+
+
 def check_settings(
     *,
     threshold: int,
@@ -110,32 +144,17 @@ def create_round(
     timezone: str = DEFAULT_TIMEZONE,
 ) -> int:
     """Create a draft round and return its id."""
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("The round needs a name.")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"The round name is longer than {MAX_NAME_LENGTH} characters.")
-    side_a = _clean_label(side_a, "Side A's label")
-    side_b = _clean_label(side_b, "Side B's label")
-    if side_a.casefold() == side_b.casefold():
-        raise InvalidInput("The two sides need different labels.")
+    name = _clean_name(name)
+    side_a, side_b = _clean_sides(side_a, side_b)
     questionnaire = qn.load(questionnaire_id)
-    if lang not in questionnaire.languages:
-        raise InvalidInput(
-            f"Language {lang!r} is not offered by {questionnaire.id!r} "
-            f"({', '.join(questionnaire.languages)})."
-        )
+    _check_language(questionnaire, lang)
     check_settings(
         threshold=threshold,
         comment_threshold=comment_threshold,
         headcount_a=headcount_a,
         headcount_b=headcount_b,
     )
-    if closes_on is not None:
-        try:
-            closes_on = dt.date.fromisoformat(closes_on).isoformat()
-        except ValueError as exc:
-            raise InvalidInput(f"Closing date {closes_on!r} is not a date (YYYY-MM-DD).") from exc
+    closes_on = _clean_date(closes_on)
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -212,3 +231,75 @@ def close_round(db: Database, round_id: int) -> Round:
     return _set_status(
         db, round_id, "open", {"status": "closed", "closed_on": _today(current.timezone)}
     )
+
+
+DRAFT_FIELDS = frozenset(
+    {
+        "name",
+        "side_a",
+        "side_b",
+        "lang",
+        "headcount_a",
+        "headcount_b",
+        "threshold",
+        "comment_threshold",
+        "closes_on",
+    }
+)
+# Once responses may exist, only what protects respondents more (and the planned date).
+OPEN_FIELDS = frozenset({"threshold", "comment_threshold", "closes_on"})
+
+
+def update_round(db: Database, round_id: int, **changes: Any) -> Round:
+    """Change a round's settings: anything while a draft; once open only the closing date
+    and the thresholds, which may be raised but never lowered (lowering could reveal a
+    group that respondents were promised stays hidden). A closed round is final."""
+    with write_transaction(db):
+        current = get_round(db, round_id)
+        if current.status == "closed":
+            raise WrongState(f"Round {current.id} is closed; closing is final.")
+        allowed = DRAFT_FIELDS if current.status == "draft" else OPEN_FIELDS
+        unknown = sorted(set(changes) - DRAFT_FIELDS)
+        if unknown:
+            raise InvalidInput(f"Unknown round settings: {', '.join(unknown)}.")
+        locked = sorted(
+            key for key in set(changes) - allowed if changes[key] != getattr(current, key)
+        )
+        if locked:
+            raise WrongState(
+                f"Round {current.id} is open; {', '.join(locked)} can no longer be changed."
+            )
+        merged = {key: changes.get(key, getattr(current, key)) for key in DRAFT_FIELDS}
+        if current.status == "open":
+            for key in ("threshold", "comment_threshold"):
+                if merged[key] < getattr(current, key):
+                    raise WrongState(
+                        f"Round {current.id} is open; its thresholds can be raised "
+                        "but never lowered."
+                    )
+        merged["name"] = _clean_name(merged["name"])
+        merged["side_a"], merged["side_b"] = _clean_sides(merged["side_a"], merged["side_b"])
+        _check_language(current.questionnaire, merged["lang"])
+        check_settings(
+            threshold=merged["threshold"],
+            comment_threshold=merged["comment_threshold"],
+            headcount_a=merged["headcount_a"],
+            headcount_b=merged["headcount_b"],
+        )
+        merged["closes_on"] = _clean_date(merged["closes_on"])
+        db["rounds"].update(current.id, merged)
+    return get_round(db, round_id)
+
+
+def comparable_rounds(db: Database, round_: Round) -> list[Round]:
+    """Earlier closed rounds of the same questionnaire and side labels: what a report may be
+    compared with."""
+    return [
+        other
+        for other in list_rounds(db)
+        if other.id != round_.id
+        and other.status == "closed"
+        and other.questionnaire_id == round_.questionnaire_id
+        and (other.side_a, other.side_b) == (round_.side_a, round_.side_b)
+        and (other.closed_on or "", other.id) < (round_.closed_on or "", round_.id)
+    ]

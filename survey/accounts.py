@@ -1,0 +1,117 @@
+"""Console accounts: HR and facilitators. Passwords are stored only as werkzeug hashes.
+
+HR can do everything in the console; a facilitator reads rounds, moderates comments and
+downloads reports, but never creates rounds or invite codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_babel import lazy_gettext
+from flask_login import LoginManager, UserMixin
+from sqlite_utils import Database
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import get_db, write_transaction
+from .errors import InvalidInput, NotFound
+
+ROLES = ("hr", "facilitator")
+MIN_PASSWORD_LENGTH = 10
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Checked against when the account does not exist, so a wrong email takes as long as a
+# wrong password and the timing does not tell which accounts exist.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+login_manager = LoginManager()
+
+
+@dataclass(frozen=True)
+class User(UserMixin):
+    email: str
+    role: str
+    created_on: str
+
+    def get_id(self) -> str:
+        return self.email
+
+    @property
+    def is_hr(self) -> bool:
+        return self.role == "hr"
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def add_user(db: Database, email: str, role: str, password: str) -> User:
+    """Create an account; raise InvalidInput for a bad email, role or short password."""
+    email = normalise_email(email)
+    if not EMAIL_PATTERN.match(email):
+        raise InvalidInput(f"{email!r} is not an email address.")
+    if role not in ROLES:
+        raise InvalidInput(f"Unknown role {role!r}; use {' or '.join(ROLES)}.")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    with write_transaction(db):
+        if find_user(db, email) is not None:
+            raise InvalidInput(f"An account {email} already exists.")
+        db["users"].insert(
+            {
+                "email": email,
+                "role": role,
+                "password_hash": generate_password_hash(password),
+                "created_on": dt.date.today().isoformat(),
+            }
+        )
+    return find_user(db, email)
+
+
+def find_user(db: Database, email: str) -> User | None:
+    rows = list(
+        db.query(
+            "SELECT email, role, created_on FROM users WHERE email = ?", [normalise_email(email)]
+        )
+    )
+    return User(**rows[0]) if rows else None
+
+
+def list_users(db: Database) -> list[User]:
+    return [
+        User(**row) for row in db.query("SELECT email, role, created_on FROM users ORDER BY email")
+    ]
+
+
+def remove_user(db: Database, email: str) -> None:
+    """Delete an account; its audit log lines stay (they name the email as written)."""
+    with write_transaction(db):
+        if find_user(db, email) is None:
+            raise NotFound(f"There is no account {normalise_email(email)}.")
+        db.execute("DELETE FROM users WHERE email = ?", [normalise_email(email)])
+
+
+def authenticate(db: Database, email: str, password: str) -> User | None:
+    """The account when the password matches, else None (same work either way)."""
+    rows = list(
+        db.query("SELECT password_hash FROM users WHERE email = ?", [normalise_email(email)])
+    )
+    stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+    if check_password_hash(stored, password or "") and rows:
+        return find_user(db, email)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Login for the console: sessions only (no remember-me cookie)."""
+    login_manager.init_app(app)
+    login_manager.login_view = "console.login"
+    login_manager.login_message = lazy_gettext("Please log in to use the console.")
+    login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(email: str) -> User | None:
+    return find_user(get_db(), email)

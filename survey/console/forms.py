@@ -1,0 +1,165 @@
+"""Console forms. Labels are translated lazily; every form carries a CSRF token."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..invites import MAX_CODES_PER_CALL
+from ..moderation import MAX_REASON_LENGTH
+from ..rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
+
+RANGE = _l("Enter a whole number from %(min)s to %(max)s.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=500)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Log in"))
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: nothing but the CSRF token."""
+
+
+class SettingsForm(FlaskForm):
+    """What may still change once a round is open: thresholds (raise only) and the date."""
+
+    threshold = IntegerField(
+        _l("Smallest group shown (score threshold)"),
+        default=5,
+        validators=[InputRequired(), NumberRange(min=MIN_THRESHOLD, max=1000, message=RANGE)],
+        description=_l("Figures of a group smaller than this are never shown. At least 3."),
+    )
+    comment_threshold = IntegerField(
+        _l("Smallest side whose comments are shown (comment threshold)"),
+        default=10,
+        validators=[InputRequired(), NumberRange(min=MIN_THRESHOLD, max=1000, message=RANGE)],
+        description=_l("Wording can identify a person, so this is at least the score threshold."),
+    )
+    closes_on = DateField(_l("Planned closing date"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    # Set by the view for an open round: thresholds may only go up.
+    minimum_threshold: int | None = None
+    minimum_comment_threshold: int | None = None
+
+    def validate_threshold(self, field) -> None:
+        if field.errors:
+            return
+        if self.minimum_threshold is not None and field.data < self.minimum_threshold:
+            raise ValidationError(
+                _l("The round is open: the threshold can be raised but not lowered.")
+            )
+
+    def validate_comment_threshold(self, field) -> None:
+        if field.errors:
+            return
+        threshold = self.threshold.data
+        if threshold is not None and field.data is not None and field.data < threshold:
+            raise ValidationError(_l("The comment threshold must not be below the threshold."))
+        if (
+            self.minimum_comment_threshold is not None
+            and field.data is not None
+            and field.data < self.minimum_comment_threshold
+        ):
+            raise ValidationError(
+                _l("The round is open: the threshold can be raised but not lowered.")
+            )
+
+
+class RoundForm(SettingsForm):
+    """A draft round's full settings (the questionnaire only when creating)."""
+
+    questionnaire = SelectField(_l("Questionnaire"), validators=[DataRequired()])
+    name = StringField(
+        _l("Name of the round"),
+        validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
+        description=_l("For example: Autumn 2026."),
+    )
+    side_a = StringField(
+        _l("Side A"),
+        validators=[DataRequired(), Length(max=MAX_LABEL_LENGTH)],
+        description=_l("The department that sells, e.g. Sales."),
+    )
+    side_b = StringField(
+        _l("Side B"),
+        validators=[DataRequired(), Length(max=MAX_LABEL_LENGTH)],
+        description=_l("The department that delivers, e.g. Production."),
+    )
+    lang = SelectField(
+        _l("Language of the round"),
+        choices=[SelectChoice("pl", "Polski"), SelectChoice("en", "English")],
+        description=_l("Respondents can switch between Polish and English."),
+    )
+    headcount_a = IntegerField(
+        _l("People on side A"),
+        validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)],
+    )
+    headcount_b = IntegerField(
+        _l("People on side B"),
+        validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)],
+    )
+
+    def validate_side_b(self, field) -> None:
+        if (self.side_a.data or "").strip().casefold() == (field.data or "").strip().casefold():
+            raise ValidationError(_l("The two sides need different labels."))
+
+
+class InvitesForm(FlaskForm):
+    side = RadioField(_l("For which side"), validators=[InputRequired()])
+    count = IntegerField(
+        _l("How many codes"),
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_CODES_PER_CALL, message=RANGE)],
+        description=_l("One per person, plus a few spare."),
+    )
+    submit = SubmitField(_l("Generate codes"))
+
+
+class DownloadCodesForm(FlaskForm):
+    """Sends the codes just shown back for a PDF or CSV: they are stored nowhere."""
+
+    side = HiddenField(validators=[AnyOf(["a", "b"])])
+    codes = HiddenField(validators=[DataRequired(), Length(max=MAX_CODES_PER_CALL * 16)])
+    fmt = HiddenField(validators=[AnyOf(["pdf", "csv"])])
+
+
+class HideForm(FlaskForm):
+    reason = StringField(
+        _l("Reason for hiding"),
+        validators=[DataRequired(), Length(max=MAX_REASON_LENGTH)],
+        description=_l("For example: names a person."),
+    )
+    submit = SubmitField(_l("Hide from the report"))
+
+
+class CompareForm(FlaskForm):
+    """Choose an earlier round to compare with, on the report download (a GET form: a
+    download changes nothing but the audit log)."""
+
+    class Meta:
+        csrf = False
+
+    compare = SelectField(_l("Compare with"), validators=[Optional()])

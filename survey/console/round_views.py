@@ -1,0 +1,268 @@
+"""HR's round pages: list, create, edit, open, close, invite codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from types import SimpleNamespace
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from .. import invites
+from .. import questionnaire as qn
+from ..audit import record
+from ..db import get_db
+from ..errors import SurveyError
+from ..participation import participation, spent_codes
+from ..rounds import (
+    Round,
+    close_round,
+    create_round,
+    get_round,
+    list_rounds,
+    open_round,
+    update_round,
+)
+from ..slips import codes_csv, render_slips_pdf
+from . import bp, hr_only, staff
+from .forms import ActionForm, DownloadCodesForm, InvitesForm, RoundForm, SettingsForm
+
+
+def _refused(exc: SurveyError) -> None:
+    """A rule the form could not check beforehand: say so in the person's language."""
+    flash(_("That was refused: %(reason)s", reason=str(exc)), "error")
+
+
+@bp.get("/")
+@staff
+def rounds():
+    db = get_db()
+    listed = [(round_, participation(db, round_)) for round_ in reversed(list_rounds(db))]
+    return render_template("console/rounds.html", rounds=listed)
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@hr_only
+def new_round():
+    form = RoundForm()
+    form.questionnaire.choices = [
+        SelectChoice(q.id, q.title.get(str(get_locale()), q.id)) for q in qn.available()
+    ]
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            round_id = create_round(
+                db,
+                form.name.data,
+                form.questionnaire.data,
+                form.side_a.data,
+                form.side_b.data,
+                **_settings(form),
+                lang=form.lang.data,
+                headcount_a=form.headcount_a.data,
+                headcount_b=form.headcount_b.data,
+            )
+        except SurveyError as exc:
+            _refused(exc)
+        else:
+            record(db, current_user.email, "round.create", round_id, form.name.data.strip())
+            flash(_("The round is created as a draft."), "success")
+            return redirect(url_for("console.round_detail", round_id=round_id))
+    return render_template("console/round_form.html", form=form, round=None)
+
+
+def _settings(form: SettingsForm) -> dict:
+    return {
+        "threshold": form.threshold.data,
+        "comment_threshold": form.comment_threshold.data,
+        "closes_on": form.closes_on.data.isoformat() if form.closes_on.data else None,
+    }
+
+
+@bp.get("/rounds/<int:round_id>")
+@staff
+def round_detail(round_id: int):
+    db = get_db()
+    round_ = get_round(db, round_id)
+    return render_template(
+        "console/round.html",
+        round=round_,
+        participation=participation(db, round_),
+        issued=invites.issued_counts(db, round_id),
+        spent=spent_codes(db, round_),
+        action=ActionForm(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@hr_only
+def edit_round(round_id: int):
+    db = get_db()
+    round_ = get_round(db, round_id)
+    if round_.status == "closed":
+        flash(_("A closed round is final; nothing in it can change."), "error")
+        return redirect(url_for("console.round_detail", round_id=round_id))
+    form_class = RoundForm if round_.status == "draft" else SettingsForm
+    form = form_class(obj=_form_data(round_))
+    if round_.status == "draft":
+        del form.questionnaire
+    else:
+        form.minimum_threshold = round_.threshold
+        form.minimum_comment_threshold = round_.comment_threshold
+    if form.validate_on_submit():
+        changes = _settings(form)
+        if round_.status == "draft":
+            changes.update(
+                name=form.name.data,
+                side_a=form.side_a.data,
+                side_b=form.side_b.data,
+                lang=form.lang.data,
+                headcount_a=form.headcount_a.data,
+                headcount_b=form.headcount_b.data,
+            )
+        try:
+            update_round(db, round_id, **changes)
+        except SurveyError as exc:
+            _refused(exc)
+        else:
+            record(db, current_user.email, "round.edit", round_id, _changed(round_, changes))
+            flash(_("The changes are saved."), "success")
+            return redirect(url_for("console.round_detail", round_id=round_id))
+    return render_template("console/round_form.html", form=form, round=round_)
+
+
+def _form_data(round_: Round) -> SimpleNamespace:
+    """The round's values in the shape the form expects (a date object for the date)."""
+    values = asdict(round_)
+    values["closes_on"] = dt.date.fromisoformat(round_.closes_on) if round_.closes_on else None
+    return SimpleNamespace(**values)
+
+
+def _changed(round_: Round, changes: dict) -> str:
+    return ", ".join(
+        f"{key}: {getattr(round_, key)} → {value}"
+        for key, value in sorted(changes.items())
+        if getattr(round_, key) != value
+    )
+
+
+@bp.post("/rounds/<int:round_id>/open")
+@hr_only
+def open_round_view(round_id: int):
+    db = get_db()
+    if ActionForm().validate_on_submit():
+        try:
+            open_round(db, round_id)
+        except SurveyError as exc:
+            _refused(exc)
+        else:
+            record(db, current_user.email, "round.open", round_id)
+            flash(_("The round is open: hand out the invite codes."), "success")
+    return redirect(url_for("console.round_detail", round_id=round_id))
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["GET", "POST"])
+@hr_only
+def close_round_view(round_id: int):
+    db = get_db()
+    round_ = get_round(db, round_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            close_round(db, round_id)
+        except SurveyError as exc:
+            _refused(exc)
+        else:
+            record(db, current_user.email, "round.close", round_id)
+            flash(_("The round is closed. It will never accept responses again."), "success")
+        return redirect(url_for("console.round_detail", round_id=round_id))
+    return render_template("console/close.html", round=round_, form=form)
+
+
+@bp.route("/rounds/<int:round_id>/invites", methods=["GET", "POST"])
+@hr_only
+def round_invites(round_id: int):
+    """Generate codes for one side. The codes exist in plain text only in this one
+    response: afterwards the console knows their count, never the codes."""
+    db = get_db()
+    round_ = get_round(db, round_id)
+    form = InvitesForm()
+    form.side.choices = [SelectChoice(side, round_.label(side)) for side in ("a", "b")]
+    if round_.status != "closed" and form.validate_on_submit():
+        side = form.side.data
+        try:
+            codes = invites.generate(
+                db, round_id, side, form.count.data, current_app.config["INVITE_KEY"]
+            )
+        except SurveyError as exc:
+            _refused(exc)
+        else:
+            record(
+                db,
+                current_user.email,
+                "invites.generate",
+                round_id,
+                f"{len(codes)} × {side} ({round_.label(side)})",
+            )
+            return render_template(
+                "console/codes.html",
+                round=round_,
+                side=side,
+                codes=codes,
+                downloads={
+                    fmt: DownloadCodesForm(formdata=None, side=side, codes=" ".join(codes), fmt=fmt)
+                    for fmt in ("pdf", "csv")
+                },
+            )
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "console/invites.html",
+            round=round_,
+            form=form,
+            issued=invites.issued_counts(db, round_id),
+            spent=spent_codes(db, round_),
+        ),
+        status,
+    )
+
+
+@bp.post("/rounds/<int:round_id>/invites/download")
+@hr_only
+def download_codes(round_id: int):
+    """Slips (PDF) or codes (CSV) of codes just generated. The codes come back from the
+    page that showed them (they are stored nowhere); each is checked against the round."""
+    db = get_db()
+    round_ = get_round(db, round_id)
+    form = DownloadCodesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    key = current_app.config["INVITE_KEY"]
+    codes = form.codes.data.split()
+    for code in codes:
+        invite = invites.find(db, code, key)
+        if invite is None or invite.round_id != round_id or invite.side != form.side.data:
+            abort(400)
+    base_url = current_app.config["PUBLIC_URL"]
+    side = form.side.data
+    record(
+        db,
+        current_user.email,
+        "invites.download",
+        round_id,
+        f"{len(codes)} × {side} ({form.fmt.data})",
+    )
+    if form.fmt.data == "pdf":
+        body, mimetype = render_slips_pdf(round_, codes, base_url, side), "application/pdf"
+    else:
+        body, mimetype = codes_csv(round_, codes, base_url, side), "text/csv; charset=utf-8"
+    name = f"lustro-round-{round_id}-{side}-codes.{form.fmt.data}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

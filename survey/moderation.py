@@ -1,0 +1,119 @@
+"""Moderating open answers of a closed round before the report: a comment that names a
+person can be hidden with a reason. Hidden comments are kept and counted, never deleted.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from .db import write_transaction
+from .errors import InvalidInput, NotFound, WrongState
+from .questionnaire import fill
+from .responses import SIDES, count_by_side
+from .rounds import Round, get_round
+
+MAX_REASON_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: str
+    side: str
+    question: str
+    text: str
+    hidden: bool
+    hidden_reason: str | None
+
+
+@dataclass
+class QuestionComments:
+    question: str
+    texts: dict[str, str]  # side -> the question as that side read it (labels filled in)
+    by_side: dict[str, list[Comment]] = field(default_factory=dict)  # withheld sides absent
+
+    @property
+    def hidden_count(self) -> int:
+        return sum(c.hidden for comments in self.by_side.values() for c in comments)
+
+
+def require_closed(round_: Round) -> Round:
+    if round_.status != "closed":
+        raise WrongState(f"Round {round_.id} is not closed yet; comments are moderated after it.")
+    return round_
+
+
+def visible_sides(db: Database, round_: Round) -> list[str]:
+    """Sides with at least the comment threshold of respondents: only their comments are
+    ever shown, here or in the report."""
+    counts = count_by_side(db, round_.id)
+    return [side for side in SIDES if counts[side] >= round_.comment_threshold]
+
+
+def comments_for_moderation(
+    db: Database, round_: Round, lang: str, rng: random.Random | None = None
+) -> list[QuestionComments]:
+    """Open answers per question, shuffled (stored order must never hint at arrival)."""
+    require_closed(round_)
+    rng = rng or random.SystemRandom()
+    sides = visible_sides(db, round_)
+    result = []
+    for question in round_.questionnaire.open_questions:
+        text = question.text.get(lang) or question.text[round_.lang]
+        texts = {
+            side: fill(text, round_.label(side), round_.label(round_.other_side(side)))
+            for side in SIDES
+        }
+        group = QuestionComments(question.id, texts)
+        for side in sides:
+            comments = [
+                Comment(
+                    row["id"],
+                    row["side"],
+                    row["question"],
+                    row["text"],
+                    bool(row["hidden"]),
+                    row["hidden_reason"],
+                )
+                for row in db.query(
+                    "SELECT id, side, question, text, hidden, hidden_reason FROM comments "
+                    "WHERE round_id = ? AND side = ? AND question = ?",
+                    [round_.id, side, question.id],
+                )
+            ]
+            rng.shuffle(comments)
+            group.by_side[side] = comments
+        result.append(group)
+    return result
+
+
+def _comment_round(db: Database, comment_id: str) -> Round:
+    rows = list(db.query("SELECT round_id, side FROM comments WHERE id = ?", [comment_id]))
+    if not rows:
+        raise NotFound("There is no such comment.")
+    round_ = require_closed(get_round(db, rows[0]["round_id"]))
+    if rows[0]["side"] not in visible_sides(db, round_):
+        raise NotFound("There is no such comment.")
+    return round_
+
+
+def hide_comment(db: Database, comment_id: str, reason: str) -> Round:
+    """Hide a comment from the report, with a reason; returns its round."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the comment is hidden.")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise InvalidInput(f"The reason is longer than {MAX_REASON_LENGTH} characters.")
+    with write_transaction(db):
+        round_ = _comment_round(db, comment_id)
+        db["comments"].update(comment_id, {"hidden": 1, "hidden_reason": reason})
+    return round_
+
+
+def unhide_comment(db: Database, comment_id: str) -> Round:
+    with write_transaction(db):
+        round_ = _comment_round(db, comment_id)
+        db["comments"].update(comment_id, {"hidden": 0, "hidden_reason": None})
+    return round_

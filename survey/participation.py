@@ -1,0 +1,89 @@
+"""Participation per side, never live: counted as of the start of today in the round's
+time zone, so nobody can tie a submission to the moment a number went up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from .responses import SIDES
+from .rounds import Round
+
+LOW_PARTICIPATION = 0.6
+
+
+@dataclass(frozen=True)
+class SideParticipation:
+    side: str
+    label: str
+    headcount: int | None
+    responses: int | None  # None: below the threshold, shown as "fewer than N"
+    threshold: int
+
+    @property
+    def suppressed(self) -> bool:
+        return self.responses is None
+
+    @property
+    def share(self) -> float | None:
+        if self.responses is None or not self.headcount:
+            return None
+        return self.responses / self.headcount
+
+    @property
+    def low(self) -> bool:
+        """Below 60% of the headcount. A withheld count is flagged only when even the
+        largest count it could hide (threshold − 1) is below 60%, so the flag reveals nothing."""
+        if not self.headcount:
+            return False
+        shown = self.threshold - 1 if self.responses is None else self.responses
+        return shown / self.headcount < LOW_PARTICIPATION
+
+
+def counts_before_today(db: Database, round_: Round) -> dict[str, int]:
+    """Responses per side submitted before today (the round's time zone). Once a round is
+    closed its total is final and no longer moves, so every response counts."""
+    if round_.status == "closed":
+        sql = "SELECT side, count(*) AS n FROM responses WHERE round_id = ? GROUP BY side"
+        params: list = [round_.id]
+    else:
+        sql = (
+            "SELECT side, count(*) AS n FROM responses "
+            "WHERE round_id = ? AND submitted_on < ? GROUP BY side"
+        )
+        params = [round_.id, round_.today().isoformat()]
+    counts = dict.fromkeys(SIDES, 0)
+    for row in db.query(sql, params):
+        counts[row["side"]] = row["n"]
+    return counts
+
+
+def participation(db: Database, round_: Round) -> list[SideParticipation]:
+    """Each side's responses against its headcount; counts below the round's threshold
+    are withheld."""
+    counts = counts_before_today(db, round_)
+    return [
+        SideParticipation(
+            side=side,
+            label=round_.label(side),
+            headcount=round_.headcount(side),
+            responses=counts[side] if counts[side] >= round_.threshold else None,
+            threshold=round_.threshold,
+        )
+        for side in SIDES
+    ]
+
+
+def spent_codes(db: Database, round_: Round) -> dict[str, int | None] | None:
+    """Invite codes spent per side, only once the round is closed (while open, a spent
+    code is a live count of responses). None per side below the threshold."""
+    if round_.status != "closed":
+        return None
+    counts = dict.fromkeys(SIDES, 0)
+    for row in db.query(
+        "SELECT side, count(*) AS n FROM invites WHERE round_id = ? AND spent = 1 GROUP BY side",
+        [round_.id],
+    ):
+        counts[row["side"]] = row["n"]
+    return {side: n if n >= round_.threshold else None for side, n in counts.items()}

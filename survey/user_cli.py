@@ -1,0 +1,65 @@
+"""`survey user …`: console accounts from the command line (HR and facilitators)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from .accounts import MIN_PASSWORD_LENGTH, ROLES, add_user, list_users, remove_user
+from .cli import SurveyGroup
+from .db import get_db
+
+
+@click.group("user", cls=SurveyGroup)
+def user_group() -> None:
+    """Add, list and remove console accounts (HR and facilitators)."""
+
+
+@user_group.command("add")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    required=True,
+    help="hr: everything; facilitator: read rounds, moderate comments, download reports.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input instead of prompting.",
+)
+@with_appcontext
+def user_add(email: str, role: str, password_stdin: bool) -> None:
+    """Create a console account for EMAIL (asks for the password twice)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(
+            f"Password (at least {MIN_PASSWORD_LENGTH} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+    user = add_user(get_db(), email, role, password)
+    click.echo(f"Account {user.email} ({user.role}) created. Log in at /console/login.")
+
+
+@user_group.command("list")
+@with_appcontext
+def user_list() -> None:
+    """List console accounts: email, role, creation date."""
+    users = list_users(get_db())
+    if not users:
+        click.echo("No accounts yet. Create one with `survey user add EMAIL --role hr`.")
+    for user in users:
+        click.echo(f"{user.email}\t{user.role}\t{user.created_on}")
+
+
+@user_group.command("remove")
+@click.argument("email")
+@with_appcontext
+def user_remove(email: str) -> None:
+    """Delete the console account EMAIL (the audit log keeps its past actions)."""
+    remove_user(get_db(), email)
+    click.echo(f"Account {email.strip().lower()} removed.")

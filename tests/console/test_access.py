@@ -1,0 +1,253 @@
+"""Who may open which console page: anonymous → login, facilitator → 403 on HR pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey import create_app
+from survey.audit import entries
+
+from .conftest import PASSWORD
+from .test_rounds_console import NEW_ROUND
+
+# (method, path template, HR only). {draft}, {open}, {closed} and {comment} are filled in.
+ROUTES = [
+    ("GET", "/console/", False),
+    ("GET", "/console/rounds/new", True),
+    ("POST", "/console/rounds/new", True),
+    ("GET", "/console/rounds/{draft}", False),
+    ("GET", "/console/rounds/{draft}/edit", True),
+    ("POST", "/console/rounds/{draft}/edit", True),
+    ("POST", "/console/rounds/{draft}/open", True),
+    ("GET", "/console/rounds/{open}/close", True),
+    ("POST", "/console/rounds/{open}/close", True),
+    ("GET", "/console/rounds/{draft}/invites", True),
+    ("POST", "/console/rounds/{draft}/invites", True),
+    ("POST", "/console/rounds/{draft}/invites/download", True),
+    ("GET", "/console/rounds/{closed}/comments", False),
+    ("POST", "/console/comments/{comment}/hide", False),
+    ("POST", "/console/comments/{comment}/unhide", False),
+    ("GET", "/console/rounds/{closed}/report", False),
+    ("GET", "/console/rounds/{closed}/report/download?file=json", False),
+    ("GET", "/console/audit", True),
+]
+ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]
+
+
+@pytest.fixture
+def urls(db, draft_round_id, open_round_id, closed_round_id):
+    db["comments"].insert(
+        {"id": "c1", "round_id": closed_round_id, "side": "a", "question": "change", "text": "x"}
+    )
+    return {
+        "draft": draft_round_id,
+        "open": open_round_id,
+        "closed": closed_round_id,
+        "comment": "c1",
+    }
+
+
+def test_every_console_route_is_listed_here(console_app):
+    """A new route must be added to ROUTES, so its permission is tested."""
+    rules = {
+        (method, rule.rule)
+        for rule in console_app.url_map.iter_rules()
+        if rule.rule.startswith("/console")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    listed = {
+        (
+            method,
+            path.split("?")[0]
+            .replace("{draft}", "<int:round_id>")
+            .replace("{open}", "<int:round_id>")
+            .replace("{closed}", "<int:round_id>")
+            .replace("{comment}", "<comment_id>"),
+        )
+        for method, path, _ in ROUTES
+    }
+    public = {("GET", "/console/login"), ("POST", "/console/login"), ("POST", "/console/logout")}
+    assert rules - public == listed
+
+
+@pytest.mark.parametrize("method,path,hr_only", ROUTES, ids=ROUTE_IDS)
+def test_anonymous_is_sent_to_the_login_page(anonymous, urls, method, path, hr_only):
+    response = anonymous.open(path.format(**urls), method=method)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/console/login?next=")
+
+
+@pytest.mark.parametrize("method,path,hr_only", ROUTES, ids=ROUTE_IDS)
+def test_facilitator_is_refused_hr_pages_and_reaches_the_rest(
+    facilitator, urls, method, path, hr_only
+):
+    response = facilitator.open(path.format(**urls), method=method, data={"reason": "names"})
+    if hr_only:
+        assert response.status_code == 403
+        assert "Twoje konto nie ma do tego uprawnień" in response.get_data(as_text=True)
+    else:
+        assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("method,path,hr_only", ROUTES, ids=ROUTE_IDS)
+def test_hr_reaches_every_page(hr, urls, method, path, hr_only):
+    response = hr.open(path.format(**urls), method=method, data={"reason": "names"})
+    assert response.status_code in (200, 302, 400)
+    assert response.status_code != 403
+
+
+def test_login_page_and_wrong_password_in_polish(anonymous, accounts):
+    page = anonymous.get("/console/login", headers={"Accept-Language": "pl"})
+    assert "Logowanie do konsoli" in page.get_data(as_text=True)
+    wrong = anonymous.post(
+        "/console/login",
+        data={"email": "hr@example.com", "password": "wrong password"},
+        headers={"Accept-Language": "pl"},
+    )
+    assert wrong.status_code == 400
+    assert "Adres e-mail lub hasło są nieprawidłowe." in wrong.get_data(as_text=True)
+
+
+def test_login_goes_back_to_the_asked_page_only_within_the_console(console_app, accounts):
+    client = console_app.test_client()
+    credentials = {"email": "HR@Example.com ", "password": PASSWORD}
+    to_audit = client.post("/console/login?next=/console/audit", data=credentials)
+    assert to_audit.headers["Location"] == "/console/audit"
+    client.post("/console/logout")
+    away = client.post("/console/login?next=https://evil.example/", data=credentials)
+    assert away.headers["Location"] == "/console/"
+
+
+def test_logout_ends_the_session(hr):
+    assert hr.get("/console/").status_code == 200
+    assert hr.post("/console/logout").headers["Location"] == "/console/login"
+    assert hr.get("/console/").status_code == 302
+
+
+def test_a_removed_account_is_logged_out(hr, db):
+    from survey.accounts import remove_user
+
+    remove_user(db, "hr@example.com")
+    assert hr.get("/console/").status_code == 302
+
+
+def test_login_is_recorded_in_the_audit_log(hr, db):
+    assert [(e.user_email, e.action) for e in entries(db)] == [("hr@example.com", "login")]
+
+
+def test_console_pages_are_not_cached(hr):
+    assert hr.get("/console/").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_httponly_and_samesite(console_app, accounts):
+    client = console_app.test_client()
+    response = client.post("/console/login", data={"email": "hr@example.com", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.fixture
+def csrf_app(db_path, tmp_path, monkeypatch, accounts):
+    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
+    return create_app(
+        {
+            "DATABASE": str(db_path),
+            "SECRET_KEY": "test-secret",
+            "INVITE_KEY": "k",
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+
+
+def _csrf_token(client, path):
+    import re
+
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_forms_without_a_csrf_token_are_refused(csrf_app, db, draft_round_id):
+    client = csrf_app.test_client()
+    credentials = {"email": "hr@example.com", "password": PASSWORD}
+    refused = client.post("/console/login", data=credentials)
+    assert refused.status_code == 400
+    token = _csrf_token(client, "/console/login")
+    assert (
+        client.post("/console/login", data={**credentials, "csrf_token": token}).status_code == 302
+    )
+    # Logged in, a state change without the token still changes nothing.
+    assert client.post(f"/console/rounds/{draft_round_id}/open").status_code == 400
+    from survey.rounds import get_round
+
+    assert get_round(db, draft_round_id).status == "draft"
+    form_token = _csrf_token(client, f"/console/rounds/{draft_round_id}/edit")
+    opened = client.post(f"/console/rounds/{draft_round_id}/open", data={"csrf_token": form_token})
+    assert opened.status_code == 302
+    assert get_round(db, draft_round_id).status == "open"
+
+
+def test_login_is_throttled_per_address_with_a_friendly_page(anonymous, accounts):
+    for attempt in range(5):
+        response = anonymous.post(
+            "/console/login", data={"email": f"nobody{attempt}@example.com", "password": "x" * 12}
+        )
+        assert response.status_code == 400
+    blocked = anonymous.post(
+        "/console/login",
+        data={"email": "hr@example.com", "password": PASSWORD},
+        headers={"Accept-Language": "en"},
+    )
+    assert blocked.status_code == 429
+    assert "Wait a minute, then try again." in blocked.get_data(as_text=True)
+
+
+def test_login_is_throttled_per_account_across_addresses(anonymous, accounts):
+    for attempt in range(5):
+        anonymous.post(
+            "/console/login",
+            data={"email": "hr@example.com", "password": "wrong" * 3},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{attempt}"},
+        )
+    blocked = anonymous.post(
+        "/console/login",
+        data={"email": "hr@example.com", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.99"},
+    )
+    assert blocked.status_code == 429
+    other_account = anonymous.post(
+        "/console/login",
+        data={"email": "fac@example.com", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.0.98"},
+    )
+    assert other_account.status_code == 302
+
+
+def test_successful_logins_do_not_count_towards_the_limit(console_app, accounts):
+    client = console_app.test_client()
+    for _ in range(7):
+        response = client.post(
+            "/console/login", data={"email": "hr@example.com", "password": PASSWORD}
+        )
+        assert response.status_code == 302
+        client.post("/console/logout")
+
+
+POSTS = [(path, hr_only) for method, path, hr_only in ROUTES if method == "POST"]
+
+
+@pytest.mark.parametrize("path,hr_only", POSTS, ids=[path for path, _ in POSTS])
+def test_every_console_form_refuses_a_post_without_its_csrf_token(
+    csrf_app, db, urls, path, hr_only
+):
+    client = csrf_app.test_client()
+    token = _csrf_token(client, "/console/login")
+    client.post(
+        "/console/login",
+        data={"email": "hr@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    before = [list(db[table].rows) for table in ("rounds", "invites", "comments")]
+    response = client.post(
+        path.format(**urls), data={"reason": "names", "side": "a", "count": "3", **NEW_ROUND}
+    )
+    assert response.status_code == 400
+    assert [list(db[table].rows) for table in ("rounds", "invites", "comments")] == before
