@@ -52,6 +52,9 @@ def production_command(
         "--no-control-socket",
         "--error-logfile", "-",
         "--graceful-timeout", "10",
+        # Idle browsers keep their connection; a short keep-alive makes the server close
+        # it just as a slow client sends its next request.
+        "--keep-alive", "30",
         "--env", f"SURVEY_DB={database}",
         app_spec,
     ]  # fmt: skip
