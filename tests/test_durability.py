@@ -43,13 +43,13 @@ def _free_port() -> int:
 class Server:
     """gunicorn as `survey serve --prod` runs it, in its own process group."""
 
-    def __init__(self, database: Path, env: dict[str, str]):
+    def __init__(self, database: Path, env: dict[str, str], stderr=subprocess.DEVNULL):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = production_command(str(database), "127.0.0.1", self.port, workers=2)
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=stderr,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
