@@ -19,6 +19,11 @@ test: test-setup
 
 setup: system-deps $(STAMP) translations
 
+# Production serving: gunicorn on 127.0.0.1 (put a TLS proxy in front; see README).
+serve: setup
+	$(BIN)/survey init
+	$(BIN)/survey serve --prod --host $(HOST) --port $(PORT)
+
 test-setup: setup
 	@.ci/system-deps.sh --test
 

@@ -65,6 +65,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE"] = app.config.pop("DB")
     if test_config:
         app.config.from_mapping(test_config)
+    if app.config.get("PROXY_FIX"):
+        # Behind N trusted reverse proxies (SURVEY_PROXY_FIX=1): take the client's scheme
+        # and address from their headers, so throttling counts real clients.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.config["SECRET_KEY"]:
         # No key yet (before `survey init`): a throwaway one, so nothing signed outlives
         # the process and no secret ever sits in the repository.

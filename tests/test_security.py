@@ -194,3 +194,19 @@ def test_a_questionnaire_id_cannot_name_a_path(app, db, questionnaire):
     )  # fmt: skip
     assert answer.status_code in (200, 400)
     assert db["rounds"].count == 0
+
+
+def test_behind_a_trusted_proxy_the_clients_address_is_what_throttling_counts(
+    db_path, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
+    app = create_app(
+        {"DATABASE": str(db_path), "SECRET_KEY": "s", "INVITE_KEY": "k", "PROXY_FIX": 1}
+    )
+    client = app.test_client()
+    wrong = "/r/AAAA-BBBB-CCCC"
+    for _ in range(10):
+        assert client.get(wrong, headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 404
+    assert client.get(wrong, headers={"X-Forwarded-For": "203.0.113.7"}).status_code == 429
+    # Another phone behind the same proxy is not punished for the first one's guesses.
+    assert client.get(wrong, headers={"X-Forwarded-For": "203.0.113.8"}).status_code == 404
