@@ -6,7 +6,6 @@ domain errors into one clear line and a non-zero exit.
 
 from __future__ import annotations
 
-import json
 import secrets
 import sys
 from pathlib import Path
@@ -312,190 +311,11 @@ def export_command(round_id: str, fmt: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
-# --- reports -------------------------------------------------------------------
+# Command modules build on SurveyGroup and the helpers above.
+from .document_cli import invites_command, report_command  # noqa: E402
+from .server_cli import backup_command, demo_command, serve_command  # noqa: E402
+from .user_cli import user_group  # noqa: E402
 
-
-def render_json_report(round_id: int, compare_with: int | None, lang: str) -> bytes:
-    from reports.analysis import analyse
-
-    report = analyse(_db(), round_id, compare_with=compare_with)
-    return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def render_pdf_report(round_id: int, compare_with: int | None, lang: str) -> bytes:
-    from reports.pdf import render_pdf
-
-    return render_pdf(_db(), round_id, lang=lang, compare_with=compare_with)
-
-
-# format -> function(round id, round id to compare with or None, language) giving the bytes.
-REPORT_RENDERERS = {"json": render_json_report, "pdf": render_pdf_report}
-
-
-def write_report(
-    round_id: int, fmt: str, output: str | None, compare_with: int | None, lang: str
-) -> None:
-    """Render the report in `fmt`; write it to `output`, or to stdout without one."""
-    if fmt == "pdf" and not output:
-        raise click.ClickException("A PDF needs a file: add -o FILE.pdf.")
-    data = REPORT_RENDERERS[fmt](round_id, compare_with, lang)
-    if output:
-        Path(output).write_bytes(data)
-        click.echo(f"Wrote {output}.", err=True)
-    else:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-
-
-@cli.command("report")
-@click.argument("round_id", metavar="ROUND")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(list(REPORT_RENDERERS)),
-    help="Output format (default: pdf when -o ends in .pdf, else json).",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
-@click.option(
-    "--lang",
-    type=click.Choice(["pl", "en"]),
-    help="Language of the PDF (default: the round's language).",
-)
-@click.option(
-    "--compare", "compare_with", metavar="ROUND2", help="Compare with an earlier closed round."
-)
-@with_appcontext
-def report_command(
-    round_id: str, fmt: str | None, output: str | None, lang: str | None, compare_with: str | None
-) -> None:
-    """The gap report of a closed ROUND: a PDF for the workshop, or the analysis as JSON."""
-    round_ = get_round(_db(), round_id)
-    earlier = get_round(_db(), compare_with).id if compare_with is not None else None
-    if fmt is None:
-        fmt = "pdf" if output and output.lower().endswith(".pdf") else "json"
-    write_report(round_.id, fmt, output, earlier, lang or round_.lang)
-
-
-# --- demo and serving ----------------------------------------------------------
-
-
-@cli.command("invites")
-@click.argument("round_id", metavar="ROUND")
-@click.option(
-    "--side", type=click.Choice(["a", "b"]), required=True, help="The side the codes are for."
-)
-@click.option(
-    "--count", type=click.IntRange(min=1), required=True, help="How many new codes to create."
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="Write FILE.csv (mail merge) or FILE.pdf (printable slips) instead of printing codes.",
-)
-@with_appcontext
-def invites_command(round_id: str, side: str, count: int, output: str | None) -> None:
-    """Create single-use invite codes for one side of a round (shown only this once)."""
-    from . import invites, slips
-
-    if output and Path(output).suffix.lower() not in (".csv", ".pdf"):
-        raise click.BadParameter("the file name must end in .csv or .pdf", param_hint="-o")
-    if not current_app.config["INVITE_KEY"]:
-        raise click.ClickException("INVITE_KEY is not set: run `survey init` first.")
-    round_ = get_round(_db(), round_id)
-    if round_.status == "closed":
-        raise click.ClickException(f"Round {round_.id} is closed; it takes no more responses.")
-    codes = invites.generate(_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
-    base_url = current_app.config["PUBLIC_URL"]
-    if not output:
-        click.echo("\n".join(codes))
-    elif output.lower().endswith(".pdf"):
-        Path(output).write_bytes(slips.render_slips_pdf(round_, codes, base_url, side))
-        click.echo(f"{count} codes for {round_.label(side)}: slips written to {output}.")
-    else:
-        Path(output).write_text(slips.codes_csv(round_, codes, base_url, side), encoding="utf-8")
-        click.echo(f"{count} codes for {round_.label(side)}: written to {output}.")
-
-
-@cli.command("demo")
-@click.option("--no-serve", is_flag=True, help="Set up the demo data and stop.")
-@click.option(
-    "--respondents",
-    type=click.IntRange(min=1, max=5000),
-    default=26,
-    show_default=True,
-    help="Simulated respondents per side in each demo round.",
-)
-@click.option("--no-report", is_flag=True, help="Skip writing the demo gap reports (PDF).")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", type=int, default=5000, show_default=True, help="Port to serve on.")
-@with_appcontext
-def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
-    """Create demo rounds with realistic responses, write their gap report, serve the app."""
-    from .demo import create_demo, create_demo_accounts
-
-    initialise()
-    ids = create_demo(_db(), respondents=respondents)
-    click.echo(f"Demo rounds: {', '.join(map(str, ids))} (see `survey round list`).")
-    if not no_report:
-        from reports.pdf import write_pdf
-
-        latest, earlier = ids[-1], ids[-2]
-        for lang in ("pl", "en"):
-            path = Path(current_app.instance_path) / f"demo-report-{lang}.pdf"
-            click.echo(f"Writing the gap report of round {latest} ({lang}) …", nl=False)
-            write_pdf(_db(), latest, path, lang=lang, compare_with=earlier)
-            click.echo(f" {path}")
-    click.echo(f"Console: open http://{host}:{port}/console/login and log in as")
-    for email, role, password in create_demo_accounts(_db()):
-        click.echo(f"  {role:<12} {email}  password: {password}")
-    if not no_serve:
-        _serve(host, port)
-
-
-@cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", type=int, default=5000, show_default=True, help="Port to serve on.")
-@click.option("--prod", is_flag=True, help="Serve with gunicorn (several workers) for real rounds.")
-@click.option(
-    "--workers", type=click.IntRange(min=1), help="gunicorn workers (default 2 × cores + 1)."
-)
-@with_appcontext
-def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None:
-    """Serve the app; no access log records respondents, addresses or times."""
-    if prod:
-        import os
-
-        from .serving import production_command
-
-        command = production_command(current_app.config["DATABASE"], host, port, workers)
-        click.echo(f"Lustro (gunicorn) on http://{host}:{port}/")
-        os.execv(command[0], command)
-    _serve(host, port)
-
-
-@cli.command("backup")
-@click.argument("file", type=click.Path(dir_okay=False))
-@with_appcontext
-def backup_command(file: str) -> None:
-    """Copy the live database to FILE with SQLite's online backup (safe while serving)."""
-    pages = storage.backup(_db(), file)
-    click.echo(f"Backed up {current_app.config['DATABASE']} to {file} ({pages} pages).")
-
-
-def _serve(host: str, port: int) -> None:
-    from .serving import serve
-
-    app = current_app._get_current_object()
-    click.echo(f"Lustro is running: open http://{host}:{port}/  (Ctrl+C stops it)")
-    serve(app, host, port)
-
-
-from .user_cli import user_group  # noqa: E402  (it builds on SurveyGroup above)
-
-cli.add_command(init_command)
-cli.add_command(user_group)
 COMMANDS = [
     user_group,
     init_command,
@@ -509,6 +329,10 @@ COMMANDS = [
     serve_command,
     backup_command,
 ]
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def register_commands(group: click.Group) -> None:
