@@ -56,6 +56,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ),
         BABEL_DOMAIN=";".join(TRANSLATION_DOMAINS),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # Explicit, because the limiter is shared by every app in a process and would
+        # otherwise keep the last app's setting.
+        RATELIMIT_ENABLED=True,
     )
     config_file = instance_path / "config.toml"
     if config_file.is_file():
