@@ -24,6 +24,8 @@ LANGUAGES = ("pl", "en")
 PLACEHOLDERS = {"own", "other"}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,47}$")
 SCALE_POINTS = 5
+# Everything str.splitlines() breaks on, and the other control characters.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,12 @@ class _Problems:
         self.messages: list[str] = []
 
     def add(self, where: str, message: str) -> None:
-        self.messages.append(f"{self.source}: {where}: {message}")
+        """One problem a line: control characters from the file are shown escaped."""
+        self.messages.append(f"{self.source}: {_printable(where)}: {_printable(message)}")
+
+
+def _printable(text: str) -> str:
+    return CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def _text(problems: _Problems, value: Any, where: str, languages: list[str]) -> dict[str, str]:
