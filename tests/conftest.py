@@ -13,7 +13,6 @@ from survey.cli import cli
 from survey.db import migrate, open_db
 from survey.rounds import create_round, open_round
 
-
 # CI replays the same generated inputs every run (main stays green on its own merits);
 # a developer's run explores new ones each time.
 settings.register_profile("ci", derandomize=True, database=None)
