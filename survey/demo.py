@@ -254,3 +254,20 @@ def create_demo_accounts(db: Database) -> list[tuple[str, str, str]]:
         if find_user(db, email) is None:
             add_user(db, email, role, password)
     return list(DEMO_ACCOUNTS)
+
+
+TRY_ROUND = "Demo: wypróbuj ankietę"
+
+
+def try_round(db: Database) -> int:
+    """An open demo round (no answers yet) for trying the survey yourself."""
+    existing = {r.name: r for r in list_rounds(db)}
+    if TRY_ROUND in existing and existing[TRY_ROUND].status == "open":
+        return existing[TRY_ROUND].id
+    round_id = existing[TRY_ROUND].id if TRY_ROUND in existing else create_round(
+        db, TRY_ROUND, DEMO_QUESTIONNAIRE, SIDE_LABELS["a"], SIDE_LABELS["b"], lang="pl",
+        threshold=3, comment_threshold=3,
+    )  # fmt: skip
+    if get_round(db, round_id).status == "draft":
+        open_round(db, round_id)
+    return round_id

@@ -27,7 +27,8 @@ from .cli import SurveyCommand, _db, initialise
 @with_appcontext
 def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
     """Create demo rounds with realistic responses, write their gap report, serve the app."""
-    from .demo import create_demo, create_demo_accounts
+    from .demo import create_demo, create_demo_accounts, try_round
+    from .invites import generate
 
     initialise()
     ids = create_demo(_db(), respondents=respondents)
@@ -44,6 +45,11 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
     click.echo(f"Console: open http://{host}:{port}/console/login and log in as")
     for email, role, password in create_demo_accounts(_db()):
         click.echo(f"  {role:<12} {email}  password: {password}")
+    trial = try_round(_db())
+    click.echo("Try the survey yourself (each code works once; new ones every run):")
+    for side, label in (("a", "Sprzedaż"), ("b", "Produkcja")):
+        (code,) = generate(_db(), trial, side, 1, current_app.config["INVITE_KEY"])
+        click.echo(f"  as {label:<10} http://{host}:{port}/r/{code}")
     if not no_serve:
         _serve(host, port)
 

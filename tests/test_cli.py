@@ -1,4 +1,5 @@
 import json
+import re
 
 import click
 import pytest
@@ -155,10 +156,25 @@ def test_demo_without_serving_creates_closed_rounds_and_is_idempotent(run_cli):
     first = run_cli("demo", "--no-serve", "--no-report", "--respondents", "8")
     second = run_cli("demo", "--no-serve", "--no-report", "--respondents", "8")
     assert first.exit_code == 0, first.output
-    assert first.output == second.output
+
+    def without_codes(output):
+        return re.sub(r"/r/[A-Z0-9-]{14}", "/r/CODE", output)
+
+    assert without_codes(first.output) == without_codes(second.output)
     listing = run_cli("round", "list").output
-    assert listing.count("closed") == 2
+    assert listing.count("closed") == 2 and listing.count("\topen\t") == 1
     assert "responses 8 / 8" in listing
+
+
+def test_demo_prints_working_links_to_try_the_survey(run_cli, db_path):
+    from survey import create_app
+
+    result = run_cli("demo", "--no-serve", "--no-report", "--respondents", "5")
+    codes = re.findall(r"/r/([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", result.output)
+    assert len(codes) == 2
+    app = create_app({"DATABASE": str(db_path)})  # the keys `survey init` made
+    for code in codes:
+        assert app.test_client().get(f"/r/{code}").status_code == 302
 
 
 def test_demo_writes_the_latest_rounds_gap_report_in_both_languages(run_cli, tmp_path):
