@@ -37,16 +37,25 @@ def db(db_path):
 
 
 @pytest.fixture
-def app(db_path, tmp_path, monkeypatch):
+def make_app(db_path, tmp_path, monkeypatch):
+    """An app on the test database; keyword arguments override the test configuration."""
     monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
-    return create_app(
-        {
+
+    def make(**overrides):
+        config = {
             "TESTING": True,
             "DATABASE": str(db_path),
             "SECRET_KEY": "test-secret",
             "INVITE_KEY": "test-invite-key",
         }
-    )
+        return create_app(config | overrides)
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture

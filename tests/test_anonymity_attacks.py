@@ -128,22 +128,9 @@ def test_thresholds_cannot_be_lowered_once_the_round_is_open(db):
 
 
 def test_the_production_server_logs_no_code_address_or_respondent_path(tmp_path, monkeypatch):
-    from test_durability import RADIO, Server, _token
+    from test_durability import RADIO, Server, _token, open_round_with_codes
 
-    from survey import create_app
-    from survey.cli import initialise
-    from survey.db import get_db
-    from survey.invites import generate
-
-    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
-    database = tmp_path / "survey.db"
-    monkeypatch.setenv("SURVEY_DB", str(database))
-    app = create_app()
-    with app.app_context():
-        initialise()
-        round_id = create_round(get_db(), "Log", "pulse", "Sala", "Kuchnia")
-        open_round(get_db(), round_id)
-        codes = generate(get_db(), round_id, "a", 3, app.config["INVITE_KEY"])
+    database, codes = open_round_with_codes(tmp_path, monkeypatch, "pulse", 3)
     log = tmp_path / "server.log"
     with log.open("w") as sink:
         server = Server(database, os.environ.copy(), stderr=sink)

@@ -88,18 +88,25 @@ def _walk_to_review(client: httpx.Client, code: str) -> str:
     return _token(client.get("/review").text)
 
 
-@pytest.fixture
-def prepared(tmp_path, monkeypatch):
-    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
-    database = tmp_path / "survey.db"
+def open_round_with_codes(folder: Path, monkeypatch, questionnaire: str, count: int):
+    """A database as `survey init` makes it, with one open round and `count` codes of side a,
+    set up for a server started with the same environment."""
+    monkeypatch.setenv("SURVEY_INSTANCE", str(folder / "instance"))
+    database = folder / "survey.db"
     monkeypatch.setenv("SURVEY_DB", str(database))
     app = create_app()
     with app.app_context():
         initialise()
         db = get_db()
-        round_id = create_round(db, "Crash", "sales-production", "Sprzedaż", "Produkcja")
+        round_id = create_round(db, "Served", questionnaire, "Sprzedaż", "Produkcja")
         open_round(db, round_id)
-        codes = generate(db, round_id, "a", RESPONDENTS, app.config["INVITE_KEY"])
+        codes = generate(db, round_id, "a", count, app.config["INVITE_KEY"])
+    return database, codes
+
+
+@pytest.fixture
+def prepared(tmp_path, monkeypatch):
+    database, codes = open_round_with_codes(tmp_path, monkeypatch, "sales-production", RESPONDENTS)
     return database, codes, os.environ.copy()
 
 

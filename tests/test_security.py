@@ -32,17 +32,8 @@ RAW_MARKUP = re.compile(r"<script>alert|<img src=x|<svg onload|<b>bold")
 
 
 @pytest.fixture
-def app(db_path, tmp_path, monkeypatch):
-    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(db_path),
-            "SECRET_KEY": "s",
-            "INVITE_KEY": "k" * 32,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+def app(make_app):
+    return make_app(RATELIMIT_ENABLED=False)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from survey import create_app
 from survey.accounts import add_user
 from survey.responses import Submission, add_responses
 from survey.rounds import close_round, create_round, open_round
@@ -14,17 +13,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def console_app(db_path, tmp_path, monkeypatch):
-    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(db_path),
-            "SECRET_KEY": "test-secret",
-            "INVITE_KEY": "test-invite-key",
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+def console_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=False)
 
 
 @pytest.fixture
