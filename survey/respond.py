@@ -256,18 +256,22 @@ def review():
 
 @bp.post("/submit")
 def submit():
-    ctx = Context()
+    state = session.get(SESSION_KEY)
+    if not state:
+        Context()  # raises the right refusal: already received, or no survey started
     form = SubmitForm()
     if not form.validate():
         return _review(
-            ctx,
+            Context(),
             400,
             _("The page had been open too long. Your answers are kept: please press Send again."),
         )
+    # answering.submit checks the code, the round and the draft again inside its own
+    # transaction, so the page's context is loaded only when something must be shown.
     try:
-        answering.submit(ctx.db, ctx.entry.code, ctx.draft.id, _key())
+        answering.submit(get_db(), state["code"], state["draft"], _key())
     except InvalidInput:
-        return rejected(ctx, url_for("respond.review"))
+        return rejected(Context(), url_for("respond.review"))
     session.pop(SESSION_KEY, None)
     session["submitted"] = True
     return redirect(url_for("respond.thanks"))
