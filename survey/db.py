@@ -8,6 +8,7 @@ not arrival), dates only, and comments kept apart from the numeric answers.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,17 +45,23 @@ def migrate(db: Database) -> list[str]:
     return pending
 
 
+# Writers in one process queue here and are woken the moment the previous one commits;
+# left to SQLite's busy handler alone they would sleep in growing steps (up to 100 ms).
+_process_writer = threading.RLock()
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """BEGIN IMMEDIATE … COMMIT: take the write lock up front so concurrent writers
     wait on the busy timeout instead of failing half-way, and roll back on any error."""
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.execute("COMMIT")
+    with _process_writer:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.execute("COMMIT")
 
 
 def backup(db: Database, target: str | Path) -> int:
