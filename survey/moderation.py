@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from .db import write_transaction
 from .errors import InvalidInput, NotFound, WrongState
 from .questionnaire import fill
-from .responses import SIDES, count_by_side
+from .responses import SIDES, sides_reaching
 from .rounds import Round, get_round
 
 MAX_REASON_LENGTH = 300
@@ -48,8 +48,7 @@ def require_closed(round_: Round) -> Round:
 def visible_sides(db: Database, round_: Round) -> list[str]:
     """Sides with at least the comment threshold of respondents: only their comments are
     ever shown, here or in the report."""
-    counts = count_by_side(db, round_.id)
-    return [side for side in SIDES if counts[side] >= round_.comment_threshold]
+    return sides_reaching(db, round_.id, round_.comment_threshold)
 
 
 def comments_for_moderation(

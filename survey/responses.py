@@ -112,3 +112,10 @@ def count_by_side(db: Database, round_id: int) -> Mapping[str, int]:
     ):
         counts[row["side"]] = row["n"]
     return counts
+
+
+def sides_reaching(db: Database, round_id: int, threshold: int) -> list[str]:
+    """The sides with at least `threshold` respondents: the only ones whose figures (or,
+    with the comment threshold, comments) may be shown anywhere."""
+    counts = count_by_side(db, round_id)
+    return [side for side in SIDES if counts[side] >= threshold]

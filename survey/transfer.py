@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from .errors import InvalidInput, WrongState
 from .questionnaire import csv_columns
-from .responses import MAX_COMMENT_LENGTH, SIDES, Submission, add_responses, count_by_side
+from .responses import MAX_COMMENT_LENGTH, SIDES, Submission, add_responses, sides_reaching
 from .rounds import Round, get_round
 
 DONT_KNOW = "dk"
@@ -130,8 +130,8 @@ def export_rows(db: Database, round_id: int, rng: random.Random | None = None) -
         raise WrongState(f"Round {round_.id} is not closed; only closed rounds can be exported.")
     questionnaire = round_.questionnaire
     columns = csv_columns(questionnaire)
-    counts = count_by_side(db, round_.id)
-    shown_sides = [side for side in SIDES if counts[side] >= round_.threshold]
+    shown_sides = sides_reaching(db, round_.id, round_.threshold)
+    commenting_sides = sides_reaching(db, round_.id, round_.comment_threshold)
 
     rows_by_id: dict[str, dict] = {}
     for side in shown_sides:
@@ -155,9 +155,7 @@ def export_rows(db: Database, round_id: int, rng: random.Random | None = None) -
     by_side: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_side[row["side"]].append(row)
-    for side in shown_sides:
-        if counts[side] < round_.comment_threshold:
-            continue
+    for side in commenting_sides:  # the comment threshold is never below the score one
         for question in questionnaire.open_questions:
             texts = [
                 c["text"]
@@ -188,6 +186,5 @@ def export_text(db: Database, round_id: int, fmt: str = "csv") -> str:
 
 def hidden_sides(db: Database, round_id: int) -> list[str]:
     """Sides left out of an export because they have fewer respondents than the threshold."""
-    round_ = get_round(db, round_id)
-    counts = count_by_side(db, round_id)
-    return [side for side in SIDES if counts[side] < round_.threshold]
+    shown = sides_reaching(db, round_id, get_round(db, round_id).threshold)
+    return [side for side in SIDES if side not in shown]

@@ -128,7 +128,8 @@ def test_thresholds_cannot_be_lowered_once_the_round_is_open(db):
 
 
 def test_the_production_server_logs_no_code_address_or_respondent_path(tmp_path, monkeypatch):
-    from test_durability import RADIO, Server, _token, open_round_with_codes
+    from respondent_helpers import csrf_token
+    from test_durability import RADIO, Server, open_round_with_codes
 
     database, codes = open_round_with_codes(tmp_path, monkeypatch, "pulse", 3)
     log = tmp_path / "server.log"
@@ -140,7 +141,7 @@ def test_the_production_server_logs_no_code_address_or_respondent_path(tmp_path,
                     assert browser.get(f"/r/{code}").status_code == 302
                     page = browser.get("/page/1")
                     data = {name: "3" for name in RADIO.findall(page.text)}
-                    browser.post("/page/1", data={**data, "csrf_token": _token(page.text)})
+                    browser.post("/page/1", data={**data, "csrf_token": csrf_token(page.text)})
                     browser.get("/r/AAAA-BBBB-CCCC")  # a wrong code too
             time.sleep(0.5)
         finally:

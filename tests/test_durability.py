@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from respondent_helpers import csrf_token
 
 from survey import create_app
 from survey.cli import initialise
@@ -29,7 +30,6 @@ from survey.rounds import create_round, open_round
 from survey.serving import production_command
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 RADIO = re.compile(r'name="([a-z0-9_-]+\.[a-z0-9_-]+\.(?:self|other|meta))" type="radio"')
 RESPONDENTS = 24
 
@@ -67,25 +67,23 @@ class Server:
         self.process.wait(timeout=10)
 
 
-def _token(html: str) -> str:
-    return TOKEN.search(html).group(1)
-
-
 def _walk_to_review(client: httpx.Client, code: str) -> str:
-    entered = client.post("/code", data={"code": code, "csrf_token": _token(client.get("/").text)})
+    entered = client.post(
+        "/code", data={"code": code, "csrf_token": csrf_token(client.get("/").text)}
+    )
     assert entered.status_code == 302, entered.status_code
     page = 1
     while True:
         form = client.get(f"/page/{page}")
         data = {name: "4" for name in RADIO.findall(form.text)}
-        sent = client.post(f"/page/{page}", data={**data, "csrf_token": _token(form.text)})
+        sent = client.post(f"/page/{page}", data={**data, "csrf_token": csrf_token(form.text)})
         assert sent.status_code == 302
         if "/page/" not in sent.headers["location"]:
             break
         page += 1
     comments = client.get("/comments")
-    client.post("/comments", data={"csrf_token": _token(comments.text)})
-    return _token(client.get("/review").text)
+    client.post("/comments", data={"csrf_token": csrf_token(comments.text)})
+    return csrf_token(client.get("/review").text)
 
 
 def open_round_with_codes(folder: Path, monkeypatch, questionnaire: str, count: int):
