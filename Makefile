@@ -7,6 +7,7 @@ PO := $(wildcard survey/translations/*/LC_MESSAGES/*.po)
 MO := $(PO:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+AXE := .cache/axe-core/package/axe.min.js
 
 .PHONY: demo test setup test-setup system-deps translations lint format serve clean
 
@@ -24,8 +25,13 @@ serve: setup
 	$(BIN)/survey init
 	$(BIN)/survey serve --prod --host $(HOST) --port $(PORT)
 
-test-setup: setup
+test-setup: setup $(AXE)
 	@.ci/system-deps.sh --test
+
+# axe-core (accessibility rules) for the browser tests, from the npm registry.
+$(AXE):
+	mkdir -p $(dir $(AXE))..
+	cd $(dir $(AXE)).. && npm pack --silent axe-core@4 >/dev/null && tar xzf axe-core-*.tgz && rm axe-core-*.tgz
 
 system-deps:
 	@.ci/system-deps.sh
@@ -51,4 +57,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(MO)
+	rm -rf $(VENV) $(MO) .cache

@@ -15,6 +15,8 @@ from werkzeug.serving import make_server
 from survey import create_app
 from survey.db import migrate, open_db
 
+from .axe import AXE_JS, describe, page_key, violations
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 PHONE = {"width": 360, "height": 740}
@@ -78,6 +80,31 @@ def live_server(tmp_path, monkeypatch):
     yield server
     server.server.shutdown()
     server.thread.join(timeout=5)
+
+
+@pytest.fixture
+def axe(page):
+    """Check the current page with axe-core; at the end, every page the test
+    navigated to must have been checked (at any viewport the test used)."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `make test-setup`")
+    visited: set[str] = set()
+    checked: set[str] = set()
+
+    def on_navigated(frame):
+        if frame == page.main_frame and frame.url.startswith("http"):
+            visited.add(page_key(frame.url))
+
+    page.on("framenavigated", on_navigated)
+
+    def check(label: str = "") -> None:
+        found = violations(page)
+        assert not found, f"axe-core on {page.url} {label}:\n{describe(found)}"
+        checked.add(page_key(page.url))
+
+    yield check
+    unchecked = visited - checked
+    assert not unchecked, f"pages visited but never checked with axe: {sorted(unchecked)}"
 
 
 @pytest.fixture
