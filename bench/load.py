@@ -133,7 +133,9 @@ async def submit_vs_bare(
     base: str, users: int, codes: list[str], args
 ) -> tuple[float, float, int, int]:
     """Submits/s of respondents already at the review page, and bare inserts/s, the same
-    number of each, `users` at a time, each from its own warm connection."""
+    number of each, `users` at a time, each from its own warm connection, alternating in
+    slices of at least two waves (so a burst of other load on a shared machine falls on
+    both sides alike)."""
     semaphore = asyncio.Semaphore(users)
     timings = Timings()
     people: list[tuple[Respondent, object]] = []
@@ -164,12 +166,16 @@ async def submit_vs_bare(
         half = args.ratio_submits
         await asyncio.gather(*(walk(c, codes.pop()) for c in clients[:half]))
         await asyncio.gather(*(warm(c) for c in clients[half:]))
-        started = time.perf_counter()
-        await asyncio.gather(*(send(p, f) for p, f in people))
-        submit_rate = len(people) / (time.perf_counter() - started)
-        started = time.perf_counter()
-        await asyncio.gather(*(bare(c) for c in clients[half:]))
-        bare_rate = half / (time.perf_counter() - started)
+        slices = max(1, half // (2 * users))
+        submit_time = bare_time = 0.0
+        for part in range(slices):
+            started = time.perf_counter()
+            await asyncio.gather(*(send(p, f) for p, f in people[part::slices]))
+            submit_time += time.perf_counter() - started
+            started = time.perf_counter()
+            await asyncio.gather(*(bare(c) for c in clients[half + part :: slices]))
+            bare_time += time.perf_counter() - started
+        submit_rate, bare_rate = len(people) / submit_time, half / bare_time
     finally:
         for client in clients:
             await client.aclose()

@@ -66,7 +66,7 @@ def real_round(db, size: int, name: str) -> int:
 
 def timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
     return time.perf_counter() - started
 
 
@@ -90,7 +90,8 @@ def against_plain(folder: Path, respondents: int, runs: int, lang: str) -> None:
     db.conn.close()
     env = os.environ | {"SURVEY_DB": str(database), "SURVEY_INSTANCE": str(folder / "instance")}
     report = folder / "x.pdf"
-    survey = [str(Path(sys.executable).parent / "survey"), "report", str(latest)]
+    # What the `survey` command runs, with this checkout first on the path.
+    survey = [sys.executable, "-c", "from survey.cli import main; main()", "report", str(latest)]
     survey += ["-o", str(report), "--lang", lang, "--compare", str(earlier)]
     timed(survey, env)  # once first, so both sides start with warm disk caches
     pages = pages_of(report)
