@@ -66,17 +66,24 @@ class Meter:
                 self.profiler.disable()
             self.cpu += time.process_time() - started
 
-    def count_sql(self) -> None:
-        """Count connections and statements by wrapping sqlite3.connect."""
+    def count_sql(self, app) -> None:
+        """Count statements, and connections opened, by wrapping sqlite3.connect (and
+        tracing the connection this thread may hold already)."""
         connect = sqlite3.connect
 
-        def counted(*args, **kwargs):
-            conn = connect(*args, **kwargs)
-            self.connections += 1
+        def trace(conn: sqlite3.Connection) -> sqlite3.Connection:
             conn.set_trace_callback(lambda _sql: setattr(self, "statements", self.statements + 1))
             return conn
 
+        def counted(*args, **kwargs):
+            self.connections += 1
+            return trace(connect(*args, **kwargs))
+
         sqlite3.connect = counted
+        with app.app_context():
+            from survey.db import get_db
+
+            trace(get_db().conn)
 
 
 async def walk(app_wsgi, codes: list[str], args) -> Timings:
@@ -105,10 +112,11 @@ def main() -> None:
     from survey import create_app
 
     app = create_app({"RATELIMIT_ENABLED": False})
-    asyncio.run(walk(app.wsgi_app, [codes.pop() for _ in range(3)], args))  # warm up
     profiler = cProfile.Profile() if args.profile else None
     meter = Meter(app.wsgi_app, profiler)
-    meter.count_sql()
+    meter.count_sql(app)
+    asyncio.run(walk(app.wsgi_app, [codes.pop() for _ in range(3)], args))  # warm up
+    meter.statements = meter.connections = 0
     app.wsgi_app = meter
     timings = asyncio.run(walk(app, [codes.pop() for _ in range(args.surveys)], args))
     done = timings.acknowledged
