@@ -31,10 +31,16 @@ from survey.db import migrate, open_db  # noqa: E402
 from survey.responses import add_responses  # noqa: E402
 from survey.rounds import close_round, create_round, open_round  # noqa: E402
 
+# A page of plain text (about as full as a report page), in the report's font.
 PLAIN_PAGE = (
     "<section style='break-after: page'><h1>Strona {n}</h1>"
-    + "<p>Zażółć gęślą jaźń: sprzedaż i produkcja widzą tę samą współpracę inaczej. " * 12
-    + "</p></section>"
+    + (
+        "<p>"
+        + "Zażółć gęślą jaźń: sprzedaż i produkcja widzą tę samą współpracę inaczej. " * 10
+        + "</p>"
+    )
+    * 5
+    + "</section>"
 )
 PLAIN_RENDER = """
 import sys
