@@ -6,7 +6,8 @@ Walks whole surveys with the same generic form walker as bench/load.py, but thro
 WSGI app in this process (no sockets), one respondent after another. Prints the app's CPU
 time per complete survey (process time inside the WSGI call only, not the client's),
 requests, SQL statements and connections opened per survey; with --profile, cProfile's
-top functions inside the app.
+top functions inside the app, timed in CPU time (other processes on a shared machine
+would blur wall-clock times).
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def main() -> None:
     from survey import create_app
 
     app = create_app({"RATELIMIT_ENABLED": False})
-    profiler = cProfile.Profile() if args.profile else None
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
     meter = Meter(app.wsgi_app, profiler)
     meter.count_sql(app)
     asyncio.run(walk(app.wsgi_app, [codes.pop() for _ in range(3)], args))  # warm up
