@@ -15,9 +15,16 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from .store import DOTS_PER_PARTICIPANT, JOIN_LENGTH, MAX_TEXT
+
+
+def _at_least_one(_form, field) -> None:
+    """Like DataRequired, but without the `required` flag: on checkboxes the browser
+    would demand that every one of them is ticked."""
+    if not field.data:
+        raise StopValidation(_l("Choose at least one dimension."))
 
 
 class NewWorkshopForm(FlaskForm):
@@ -33,7 +40,7 @@ class NewWorkshopForm(FlaskForm):
         _l("Dimensions to show, in this order"),
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
-        validators=[DataRequired(_l("Choose at least one dimension."))],
+        validators=[_at_least_one],
     )
 
 
