@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from sqlite_utils import Database
 from wtforms.fields.choices import SelectChoice
@@ -40,10 +40,6 @@ def responsible_label(workshop: store.Workshop, responsible: str) -> str:
     if responsible == "both":
         return _("Both sides")
     return workshop.label(responsible)
-
-
-def dimension_label(workshop: store.Workshop, dimension: str, lang: str) -> str:
-    return dimension_name(workshop, dimension, lang)
 
 
 def _safe_cell(value: Any) -> Any:
@@ -94,20 +90,25 @@ def agreements_json(workshop: store.Workshop, records: list[dict[str, Any]]) -> 
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
 
+def _points(value: float | None) -> str:
+    return "–" if value is None else format_decimal(value, "0.0")
+
+
 def finding_sentences(workshop: store.Workshop, lang: str) -> list[str]:
-    """Each clear finding in plain words, with its size and its 95% interval."""
+    """Each clear finding in plain words: its size in points and its 95% interval, both as
+    distances (the words say the direction), in the current language's number format."""
     sentences = []
     for finding in workshop.figures["findings"]:
         side, kind = finding["gap"].split(".", 1)
         other = "b" if side == "a" else "a"
-        low, high = finding["ci95"]
+        low, high = sorted(abs(x) for x in finding["ci95"]) if finding.get("ci95") else (None, None)
         values = {
             "dimension": dimension_name(workshop, finding["dimension"], lang),
             "side": workshop.label(side),
             "other": workshop.label(other),
-            "diff": f"{abs(finding['diff']):.1f}",
-            "low": f"{low:+.1f}",
-            "high": f"{high:+.1f}",
+            "diff": _points(abs(finding["diff"])),
+            "low": _points(low),
+            "high": _points(high),
         }
         if kind == "meta_error" and finding["diff"] < 0:
             text = _("%(dimension)s: %(other)s rates %(side)s %(diff)s points better than %(side)s expected (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip

@@ -16,7 +16,7 @@ from ..db import get_db
 from ..errors import SurveyError
 from ..rounds import get_round
 from . import bp, documents, store
-from .agenda import agenda_of, current_block, dimension_view
+from .agenda import agenda_of, current_block, dimension_name, dimension_view
 from .forms import AgreementForm, NewWorkshopForm
 from .qr import join_qr_svg, join_url
 
@@ -92,7 +92,7 @@ def _slide_context(workshop: store.Workshop) -> dict:
         "action": ActionForm(),
         "join_url": join_url(workshop),
         "qr": join_qr_svg(workshop),
-        "name_of": lambda d: documents.dimension_label(workshop, d, lang),
+        "name_of": lambda d: dimension_name(workshop, d, lang),
     }
 
 

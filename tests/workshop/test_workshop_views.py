@@ -10,6 +10,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from survey.rounds import get_round
 from survey.workshop import store
 
 from .conftest import PASSWORD
@@ -187,3 +188,32 @@ def test_the_handout_and_the_slides_are_printable(presenter, workshop):
     assert len(slides.pages) == len(workshop.dimensions)
     assert "Information flow" in slides.pages[0].extract_text()
     assert "Respect" in slides.pages[1].extract_text()
+
+
+def test_clear_findings_lead_and_the_handout_says_them_in_plain_words(
+    presenter, db, closed_round_id
+):
+    from reports.analysis import analyse
+
+    analysis = analyse(db, closed_round_id)
+    analysis["findings"] = [
+        {"dimension": "respect", "gap": "a.meta_error", "diff": -0.84, "ci95": [-1.3, -0.31]},
+        {"dimension": "customer", "gap": "b.blind_spot", "diff": 0.6, "ci95": [0.2, 1.0]},
+    ]
+    figures = store.workshop_figures(get_round(db, closed_round_id), analysis)
+    assert store.suggested_dimensions(figures, 3) == ["respect", "customer"]
+    made = store.create_workshop(db, closed_round_id, "2h", ["respect", "customer"], analysis)
+    base = f"/console/workshops/{made.id}/download/"
+    text = " ".join(
+        PdfReader(io.BytesIO(presenter.get(base + "handout.pdf?lang=en").get_data()))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert (
+        "Respect and equal standing: Produkcja rates Sprzedaż 0.8 points better than Sprzedaż"
+        " expected (95% interval 0.3 to 1.3)." in text
+    )
+    assert "Produkcja rates itself 0.6 points higher than Sprzedaż rates it" in text
+    polish = PdfReader(io.BytesIO(presenter.get(base + "handout.pdf?lang=pl").get_data()))
+    assert "o 0,8 pkt lepiej" in " ".join(polish.pages[0].extract_text().split())
