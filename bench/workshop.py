@@ -13,7 +13,8 @@ Per run it prints: guesses acknowledged, counted in the database and seen on the
 (lost = acknowledged − counted), and the latency from sending a guess to the projector
 seeing it: the end of the first projector poll that started after the guess was
 acknowledged (an upper bound: a poll that started earlier may already have counted it).
-At the end: medians of the runs with their range. Every loop is bounded in count and time.
+At the end: medians of the runs with their range. The load generator's own CPU time and
+the machine's load average are printed too: the phones share the cores with the server. Every loop is bounded in count and time.
 """
 
 from __future__ import annotations
@@ -246,10 +247,13 @@ def main() -> None:
         )
         print(
             "run  acked  counted  seen  lost  errors  phone polls/s  p50 ms  p95 ms  p99 ms  max ms"
+            "  generator CPU s  load avg"
         )
         for number in range(1, runs + 1):
             code, dimension = new_workshop(folder, round_id, analysis)
+            cpu = time.process_time()
             run = asyncio.run(one_run(base, code, dimension, phones, args.window))
+            cpu = time.process_time() - cpu
             times = [t * 1000 for t in latencies(run)]
             in_db = counted(folder, code)
             seen = run.polls[-1][2] if run.polls else 0
@@ -269,6 +273,7 @@ def main() -> None:
                 f"{number:>3}  {row['acked']:>5}  {row['counted']:>7}  {row['seen']:>4}  {row['lost']:>4}"
                 f"  {row['errors']:>6}  {run.phone_polls / (args.window + 2):>13.0f}"
                 f"  {row['p50']:>6.0f}  {row['p95']:>6.0f}  {row['p99']:>6.0f}  {row['max']:>6.0f}"
+                f"  {cpu:>15.1f}  {os.getloadavg()[0]:>8.1f}"
             )
             for error in run.errors[:5]:
                 print("     ", error)
