@@ -217,3 +217,32 @@ def test_clear_findings_lead_and_the_handout_says_them_in_plain_words(
     assert "Produkcja rates itself 0.6 points higher than Sprzedaż rates it" in text
     polish = PdfReader(io.BytesIO(presenter.get(base + "handout.pdf?lang=pl").get_data()))
     assert "o 0,8 pkt lepiej" in " ".join(polish.pages[0].extract_text().split())
+
+
+def test_markup_in_side_labels_is_shown_as_text_on_every_workshop_page(app, presenter, db):
+    from workshop_helpers import closed_round
+
+    round_id = closed_round(db, sides=("<b>Sales</b>", "<script>x()</script>"))
+    made = store.create_workshop(db, round_id, "2h", ["information"])
+    store.add_agreement(db, made, "<i>plan</i>", "a", "2026-12-31", "<u>minutes</u>")
+    phone = app.test_client()
+    pages = [phone.get(f"/w/{made.join_code}")]
+    phone.post(f"/w/{made.join_code}/side", data={"side": "b"})
+    for step in range(5):
+        store.set_step(db, made, step, 5)
+        pages += [
+            phone.get(f"/w/{made.join_code}"),
+            presenter.get(f"/console/workshops/{made.id}"),
+        ]
+    store.reveal(db, made, "information")
+    store.set_step(db, made, 1, 5)
+    pages.append(presenter.get(f"/console/workshops/{made.id}"))
+    for response in pages:
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "<script>x()" not in html and "<b>Sales" not in html and "<i>plan" not in html
+    assert any("&lt;b&gt;Sales&lt;/b&gt;" in r.get_data(as_text=True) for r in pages)
+    pdf = presenter.get(f"/console/workshops/{made.id}/download/agreements.pdf")
+    assert "<i>plan</i>" in " ".join(
+        PdfReader(io.BytesIO(pdf.get_data())).pages[0].extract_text().split()
+    )
