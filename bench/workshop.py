@@ -23,9 +23,7 @@ import argparse
 import asyncio
 import os
 import random
-import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,7 +37,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+from bench.load import free_port, token  # noqa: E402  (the survey load test's helpers)
+
 PROJECTOR_EVERY = 0.25
 PHONE_EVERY = 2.0  # as survey/static/workshop-phone.js
 RUN_DEADLINE = 60.0
@@ -53,12 +52,6 @@ class Run:
     phone_polls: int = 0
     joined: int = 0  # phones holding their guess page (or given up on joining)
     errors: list[str] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(folder: Path) -> int:
@@ -120,13 +113,6 @@ def start_server(folder: Path, port: int) -> subprocess.Popen:
             time.sleep(0.2)
     os.killpg(server.pid, signal.SIGKILL)
     raise SystemExit("the server did not start: " + server.stderr.read().decode()[-2000:])
-
-
-def token(html: str) -> str:
-    match = TOKEN.search(html)
-    if not match:
-        raise RuntimeError("no CSRF token on the page")
-    return match.group(1)
 
 
 async def phone(
