@@ -100,6 +100,8 @@ def finding_sentences(workshop: store.Workshop, lang: str) -> list[str]:
     sentences = []
     for finding in workshop.figures["findings"]:
         side, kind = finding["gap"].split(".", 1)
+        if kind not in ("meta_error", "blind_spot"):
+            continue  # only the independent-groups gaps have words here
         other = "b" if side == "a" else "a"
         low, high = sorted(abs(x) for x in finding["ci95"]) if finding.get("ci95") else (None, None)
         values = {
@@ -152,7 +154,8 @@ def render(db: Database, workshop: store.Workshop, name: str, lang: str) -> tupl
             return _pdf("workshop/print_agreements.html", agreements=records, **common), "application/pdf"  # fmt: skip
         if name == "handout.pdf":
             findings = finding_sentences(workshop, lang)
-            detectable = _detectable(workshop.figures.get("detectable"))
+            gap = _detectable(workshop.figures.get("detectable"))
+            detectable = _points(gap) if gap is not None else None
             return _pdf("workshop/print_handout.html", findings=findings, detectable=detectable, **common), "application/pdf"  # fmt: skip
         if name == "slides.pdf":
             questionnaire = get_round(db, workshop.round_id).questionnaire
