@@ -22,7 +22,7 @@ from reports.pdf import pdf_bytes
 from ..errors import NotFound
 from ..rounds import get_round
 from . import store
-from .agenda import agenda_of, dimension_name, dimension_view
+from .agenda import agenda_of, dimension_name, dimension_view, side_view
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 CSV_FIELDS = ("id", "what", "responsible", "role", "due_on", "evidence", "dots", "lang")
@@ -172,8 +172,6 @@ def render(db: Database, workshop: store.Workshop, name: str, lang: str) -> tupl
 def _printed_sides(workshop: store.Workshop, counts: dict, dimension: str) -> list[dict]:
     """The slides print the survey's figures for every dimension; today's guesses only for
     a revealed dimension (before that, no guess value leaves the server)."""
-    from .agenda import side_view
-
     sides = [side_view(workshop, counts, dimension, side) for side in store.SIDES]
     if dimension not in workshop.revealed:
         sides = [s | {"guess": None, "guessed": 0} for s in sides]
