@@ -36,7 +36,7 @@ from .extensions import babel, csrf, limiter  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("pl", "en")
 # One catalogue per area, so each area's strings live in its own .po file.
-TRANSLATION_DOMAINS = ("messages", "respondent", "console", "report")
+TRANSLATION_DOMAINS = ("messages", "respondent", "console", "report", "workshop")
 ENV_PREFIX = "SURVEY_"
 
 
@@ -108,12 +108,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["current_language"] = current_language
     app.after_request(set_security_headers)
 
-    from . import accounts, console, pages, respond
+    from . import accounts, console, pages, respond, workshop
 
     accounts.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(respond.bp)
     app.register_blueprint(console.bp)
+    app.register_blueprint(workshop.bp)
     from .cli import register_commands
 
     register_commands(app.cli)

@@ -24,6 +24,8 @@ ACTIONS = (
     "comment.hide",
     "comment.unhide",
     "report.download",
+    "workshop.create",
+    "workshop.download",
 )
 
 

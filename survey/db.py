@@ -256,3 +256,52 @@ def m101_drafts(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+
+
+@migrations()
+def m201_workshops(db: Database) -> None:
+    # The room after a closed round (survey/workshop/). Guesses and dots are counts, never
+    # a row per person, and no table holds a time or an address.
+    db.execute(
+        """
+        CREATE TABLE workshops (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            join_code TEXT NOT NULL UNIQUE,
+            variant TEXT NOT NULL CHECK (variant IN ('2h', 'half-day')),
+            dimensions TEXT NOT NULL,            -- JSON list of dimension ids, in the order shown
+            figures TEXT NOT NULL,               -- JSON: what the workshop shows of the analysis
+            step INTEGER NOT NULL DEFAULT 0,     -- the agenda block on the projector
+            revealed TEXT NOT NULL DEFAULT '[]', -- JSON list of revealed dimension ids
+            created_on TEXT NOT NULL             -- a date
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE workshop_guesses (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            dimension TEXT NOT NULL,
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            value INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5),
+            count INTEGER NOT NULL,
+            PRIMARY KEY (workshop_id, dimension, side, value)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE workshop_agreements (
+            id TEXT PRIMARY KEY,                 -- random and stable: a later round can carry it
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            position INTEGER NOT NULL,
+            lang TEXT NOT NULL,                  -- the language the text is written in
+            what TEXT NOT NULL,                  -- what will change
+            responsible TEXT NOT NULL CHECK (responsible IN ('a', 'b', 'both')),
+            role TEXT NOT NULL DEFAULT '',       -- a role within that side, if named
+            due_on TEXT NOT NULL,                -- by when (YYYY-MM-DD)
+            evidence TEXT NOT NULL,              -- how both sides will know it happened
+            dots INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID
+        """
+    )

@@ -136,6 +136,8 @@ ACTION_LABELS = {
     "comment.hide": _l("hid a comment"),
     "comment.unhide": _l("showed a comment again"),
     "report.download": _l("downloaded a report"),
+    "workshop.create": _l("started a workshop"),
+    "workshop.download": _l("downloaded a workshop document"),
 }
 
 

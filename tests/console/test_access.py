@@ -6,6 +6,7 @@ import pytest
 
 from survey import create_app
 from survey.audit import entries
+from survey.workshop.store import add_agreement, create_workshop
 
 from .conftest import PASSWORD
 from .test_rounds_console import NEW_ROUND
@@ -30,7 +31,16 @@ ROUTES = [
     ("GET", "/console/rounds/{closed}/report", False),
     ("GET", "/console/rounds/{closed}/report/download?file=json", False),
     ("GET", "/console/audit", True),
+    ("GET", "/console/rounds/{closed}/workshops", False),
+    ("POST", "/console/rounds/{closed}/workshops", False),
+    ("GET", "/console/workshops/{workshop}", False),
+    ("POST", "/console/workshops/{workshop}/step", False),
+    ("POST", "/console/workshops/{workshop}/reveal", False),
+    ("POST", "/console/workshops/{workshop}/agreements", False),
+    ("POST", "/console/workshops/{workshop}/agreements/{agreement}/delete", False),
+    ("GET", "/console/workshops/{workshop}/download/agreements.json", False),
 ]
+PULSE_DIMENSION = "information"
 ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]
 
 
@@ -39,11 +49,14 @@ def urls(db, draft_round_id, open_round_id, closed_round_id):
     db["comments"].insert(
         {"id": "c1", "round_id": closed_round_id, "side": "a", "question": "change", "text": "x"}
     )
+    workshop = create_workshop(db, closed_round_id, "2h", [PULSE_DIMENSION])
     return {
         "draft": draft_round_id,
         "open": open_round_id,
         "closed": closed_round_id,
         "comment": "c1",
+        "workshop": workshop.id,
+        "agreement": add_agreement(db, workshop, "Plan", "both", "2026-12-31", "Minutes"),
     }
 
 
@@ -62,7 +75,10 @@ def test_every_console_route_is_listed_here(console_app):
             .replace("{draft}", "<int:round_id>")
             .replace("{open}", "<int:round_id>")
             .replace("{closed}", "<int:round_id>")
-            .replace("{comment}", "<comment_id>"),
+            .replace("{comment}", "<comment_id>")
+            .replace("{workshop}", "<int:workshop_id>")
+            .replace("{agreement}", "<agreement_id>")
+            .replace("download/agreements.json", "download/<name>"),
         )
         for method, path, _ in ROUTES
     }

@@ -1,0 +1,143 @@
+"""The workshop's agenda and what the projector shows per block: plain functions on the
+stored workshop and its guess counts, shared by the presenter view, the phones and the PDFs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import questionnaire as qn
+from .store import SIDES, Workshop
+
+# Minutes per block. The dimensions share what is left of the time, so a 2-hour workshop
+# with three dimensions gives each 20 minutes: guess, reveal, clarifying questions, discuss.
+FIXED_BLOCKS = {
+    "2h": [("welcome", 10), ("dimensions", 60), ("agreements", 30), ("vote", 10), ("close", 10)],
+    "half-day": [
+        ("welcome", 15),
+        ("dimensions", 90),
+        ("break", 15),
+        ("rooms", 35),
+        ("needs", 30),
+        ("agreements", 35),
+        ("vote", 10),
+        ("close", 10),
+    ],
+}
+QUESTIONS_PER_DIMENSION = 3
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # welcome, dimension, break, rooms, needs, agreements, vote, close
+    minutes: int
+    start: int  # minutes from the start of the workshop
+    dimension: str | None = None
+
+
+def build_agenda(variant: str, dimensions: list[str]) -> list[Block]:
+    """The blocks of the 2-hour or half-day agenda, one block per chosen dimension."""
+    blocks: list[Block] = []
+    start = 0
+    for kind, minutes in FIXED_BLOCKS[variant]:
+        if kind == "dimensions":
+            each, extra = divmod(minutes, len(dimensions))
+            for index, dimension in enumerate(dimensions):
+                length = each + (1 if index < extra else 0)
+                blocks.append(Block("dimension", length, start, dimension))
+                start += length
+        else:
+            blocks.append(Block(kind, minutes, start))
+            start += minutes
+    return blocks
+
+
+def agenda_of(workshop: Workshop) -> list[Block]:
+    return build_agenda(workshop.variant, workshop.dimensions)
+
+
+def current_block(workshop: Workshop) -> Block:
+    blocks = agenda_of(workshop)
+    return blocks[min(workshop.step, len(blocks) - 1)]
+
+
+def dimension_name(workshop: Workshop, dimension: str, lang: str) -> str:
+    names = workshop.figures["dimensions"][dimension]["names"]
+    return names.get(lang) or next(iter(names.values()))
+
+
+def guessed(counts: dict[str, dict[str, list[int]]], dimension: str) -> dict[str, int]:
+    """How many of each side have guessed: all the projector shows before the reveal."""
+    sides = counts.get(dimension, {})
+    return {side: sum(sides.get(side, [0] * 5)) for side in SIDES}
+
+
+def side_view(
+    workshop: Workshop, counts: dict[str, dict[str, list[int]]], dimension: str, side: str
+) -> dict[str, Any]:
+    """One side's row of the reveal: our guess today (only from at least the round's
+    threshold of guesses), what we predicted in the survey (meta), what the other side
+    said of us (their `other` view) and our own view (self)."""
+    other = "b" if side == "a" else "a"
+    means = workshop.figures["dimensions"][dimension]["means"]
+    values = counts.get(dimension, {}).get(side, [0] * 5)
+    n = sum(values)
+    shown = n >= workshop.threshold
+    guess = sum((i + 1) * c for i, c in enumerate(values)) / n if shown else None
+    return {
+        "side": side,
+        "label": workshop.label(side),
+        "other_label": workshop.label(other),
+        "guessed": n,
+        "guess": guess,
+        "meta": means.get(f"{side}.meta"),
+        "other": means.get(f"{other}.other"),
+        "self": means.get(f"{side}.self"),
+    }
+
+
+def discussion_questions(
+    workshop: Workshop, questionnaire: qn.Questionnaire, dimension: str, lang: str
+) -> list[str]:
+    """The questionnaire's discussion questions, with {own} as the side of the dimension's
+    clearest finding (side A when nothing is clear there)."""
+    side = next(
+        (f["gap"][0] for f in workshop.figures["findings"] if f["dimension"] == dimension), "a"
+    )
+    other = "b" if side == "a" else "a"
+    texts = questionnaire.dimension(dimension).discussion.get(lang, [])
+    return [
+        qn.fill(text, workshop.label(side), workshop.label(other))
+        for text in texts[:QUESTIONS_PER_DIMENSION]
+    ]
+
+
+def dimension_view(
+    workshop: Workshop,
+    counts: dict[str, dict[str, list[int]]],
+    questionnaire: qn.Questionnaire,
+    dimension: str,
+    lang: str,
+) -> dict[str, Any]:
+    """Everything one dimension's slide shows; figures only once it is revealed."""
+    revealed = dimension in workshop.revealed
+    return {
+        "id": dimension,
+        "name": dimension_name(workshop, dimension, lang),
+        "revealed": revealed,
+        "guessed": guessed(counts, dimension),
+        "sides": [side_view(workshop, counts, dimension, s) for s in SIDES] if revealed else [],
+        "questions": discussion_questions(workshop, questionnaire, dimension, lang),
+    }
+
+
+def state(workshop: Workshop, counts: dict[str, dict[str, list[int]]], dots: dict[str, int]):
+    """The small JSON the projector and phones poll: never a value before the reveal."""
+    block = current_block(workshop)
+    return {
+        "step": workshop.step,
+        "revealed": workshop.revealed,
+        "dimension": block.dimension,
+        "guessed": guessed(counts, block.dimension) if block.dimension else None,
+        "dots": dots,
+    }

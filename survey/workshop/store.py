@@ -1,0 +1,326 @@
+"""Storing a workshop: its settings, the guesses as counts, the agreements and their dots.
+
+Nothing here is kept per person: a guess adds one to the count of (workshop, dimension,
+side, value), a dot adds one to an agreement. No row holds a time or an address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..db import write_transaction
+from ..errors import InvalidInput, NotFound, WrongState
+from ..rounds import Round, get_round
+
+SIDES = ("a", "b")
+VARIANTS = ("2h", "half-day")
+MAX_DIMENSIONS = {"2h": 3, "half-day": 6}
+# Six characters with no look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B): read off a
+# projector from the back of a room and typed on a phone.
+JOIN_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
+JOIN_LENGTH = 6
+DOTS_PER_PARTICIPANT = 3
+RESPONSIBLE = ("a", "b", "both")
+MAX_TEXT = 500
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    round_id: int
+    join_code: str
+    variant: str
+    dimensions: list[str]
+    figures: dict[str, Any]
+    step: int
+    revealed: list[str]
+    created_on: str
+
+    @property
+    def threshold(self) -> int:
+        return self.figures["threshold"]
+
+    def label(self, side: str) -> str:
+        return self.figures["labels"][side]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    id: str
+    position: int
+    lang: str
+    what: str
+    responsible: str
+    role: str
+    due_on: str
+    evidence: str
+    dots: int
+
+
+def workshop_figures(round_: Round, analysis: dict[str, Any]) -> dict[str, Any]:
+    """What the workshop needs of a closed round's analysis, kept with the workshop: the
+    round is final, so the figures never change and the projector need not re-analyse."""
+    return {
+        "threshold": round_.threshold,
+        "lang": round_.lang,
+        "labels": {side: round_.label(side) for side in SIDES},
+        "respondents": {side: analysis["sides"][side].get("n") for side in SIDES},
+        "dimensions": {
+            d["id"]: {
+                "names": d["names"],
+                "means": {key: cell["mean"] for key, cell in d["cells"].items()},
+                "n": {key: cell["n"] for key, cell in d["cells"].items()},
+            }
+            for d in analysis["dimensions"]
+        },
+        "findings": list(analysis.get("findings", [])),
+        "detectable": analysis.get("detectable"),
+    }
+
+
+def suggested_dimensions(figures: dict[str, Any], limit: int) -> list[str]:
+    """The dimensions of the clear findings, most certain first; empty when nothing is
+    clear (then the facilitator picks)."""
+    chosen: list[str] = []
+    for finding in figures["findings"]:
+        if finding["dimension"] not in chosen and finding["dimension"] in figures["dimensions"]:
+            chosen.append(finding["dimension"])
+    return chosen[:limit]
+
+
+def _join_code() -> str:
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    """Case, spaces and dashes don't matter when a code is typed."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def create_workshop(
+    db: Database,
+    round_id: int,
+    variant: str,
+    dimensions: list[str],
+    analysis: dict[str, Any] | None = None,
+) -> Workshop:
+    """A workshop for a closed round, showing the given dimensions in the given order."""
+    round_ = get_round(db, round_id)
+    if round_.status != "closed":
+        raise WrongState("A workshop needs a closed round.")
+    if variant not in VARIANTS:
+        raise InvalidInput(f"Unknown agenda {variant!r}; use 2h or half-day.")
+    known = {d.id for d in round_.questionnaire.dimensions}
+    if not dimensions or len(dimensions) != len(set(dimensions)):
+        raise InvalidInput("Choose at least one dimension, each once.")
+    if len(dimensions) > MAX_DIMENSIONS[variant]:
+        raise InvalidInput(
+            f"The {variant} agenda has time for at most {MAX_DIMENSIONS[variant]} dimensions."
+        )
+    unknown = [d for d in dimensions if d not in known]
+    if unknown:
+        raise InvalidInput(f"Unknown dimension {unknown[0]!r}.")
+    if analysis is None:
+        from reports.analysis import analyse
+
+        analysis = analyse(db, round_id)
+    row = {
+        "round_id": round_id,
+        "variant": variant,
+        "dimensions": json.dumps(dimensions),
+        "figures": json.dumps(workshop_figures(round_, analysis), ensure_ascii=False),
+        "created_on": dt.date.today().isoformat(),
+    }
+    with write_transaction(db):
+        taken = {r["join_code"] for r in db.query("SELECT join_code FROM workshops")}
+        code = _join_code()
+        while code in taken:
+            code = _join_code()
+        db["workshops"].insert(row | {"join_code": code})
+        workshop_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+    return get_workshop(db, workshop_id)
+
+
+def _from_row(row: dict[str, Any]) -> Workshop:
+    return Workshop(
+        **row
+        | {
+            "dimensions": json.loads(row["dimensions"]),
+            "figures": json.loads(row["figures"]),
+            "revealed": json.loads(row["revealed"]),
+        }
+    )
+
+
+def get_workshop(db: Database, workshop_id: int) -> Workshop:
+    rows = list(db.query("SELECT * FROM workshops WHERE id = ?", [workshop_id]))
+    if not rows:
+        raise NotFound(f"There is no workshop {workshop_id}.")
+    return _from_row(rows[0])
+
+
+def find_by_code(db: Database, code: str) -> Workshop:
+    rows = list(db.query("SELECT * FROM workshops WHERE join_code = ?", [normalise_code(code)]))
+    if not rows:
+        raise NotFound("There is no workshop with this code. Check the code on the screen.")
+    return _from_row(rows[0])
+
+
+def workshops_of_round(db: Database, round_id: int) -> list[Workshop]:
+    rows = db.query("SELECT * FROM workshops WHERE round_id = ? ORDER BY id", [round_id])
+    return [_from_row(row) for row in rows]
+
+
+def set_step(db: Database, workshop: Workshop, step: int, blocks: int) -> Workshop:
+    """Move the projector to an agenda block (kept within the agenda)."""
+    step = max(0, min(step, blocks - 1))
+    with write_transaction(db):
+        db.execute("UPDATE workshops SET step = ? WHERE id = ?", [step, workshop.id])
+    return get_workshop(db, workshop.id)
+
+
+def reveal(db: Database, workshop: Workshop, dimension: str) -> Workshop:
+    """Show a dimension's figures; from now on nobody can guess it any more."""
+    if dimension not in workshop.dimensions:
+        raise InvalidInput(f"The workshop does not show {dimension!r}.")
+    with write_transaction(db):
+        current = json.loads(
+            db.execute("SELECT revealed FROM workshops WHERE id = ?", [workshop.id]).fetchone()[0]
+        )
+        if dimension not in current:
+            db.execute(
+                "UPDATE workshops SET revealed = ? WHERE id = ?",
+                [json.dumps(current + [dimension]), workshop.id],
+            )
+    return get_workshop(db, workshop.id)
+
+
+def add_guess(db: Database, workshop: Workshop, dimension: str, side: str, value: int) -> None:
+    """Count one guess: how `side` thinks the other side rated it on `dimension`."""
+    if side not in SIDES:
+        raise InvalidInput("Choose your side first.")
+    if dimension not in workshop.dimensions:
+        raise InvalidInput("This dimension is not part of the workshop.")
+    if not isinstance(value, int) or not 1 <= value <= 5:
+        raise InvalidInput("A guess is a number from 1 to 5.")
+    with write_transaction(db):
+        revealed = json.loads(
+            db.execute("SELECT revealed FROM workshops WHERE id = ?", [workshop.id]).fetchone()[0]
+        )
+        if dimension in revealed:
+            raise WrongState("The figures for this dimension are already on the screen.")
+        db.execute(
+            """INSERT INTO workshop_guesses (workshop_id, dimension, side, value, count)
+               VALUES (?, ?, ?, ?, 1)
+               ON CONFLICT DO UPDATE SET count = count + 1""",
+            [workshop.id, dimension, side, value],
+        )
+
+
+def guess_counts(db: Database, workshop_id: int) -> dict[str, dict[str, list[int]]]:
+    """{dimension: {side: [count of 1, …, count of 5]}} for every dimension guessed."""
+    result: dict[str, dict[str, list[int]]] = {}
+    rows = db.query(
+        "SELECT dimension, side, value, count FROM workshop_guesses WHERE workshop_id = ?",
+        [workshop_id],
+    )
+    for row in rows:
+        sides = result.setdefault(row["dimension"], {side: [0] * 5 for side in SIDES})
+        sides[row["side"]][row["value"] - 1] = row["count"]
+    return result
+
+
+def _clean(value: str, what: str, required: bool = True) -> str:
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise InvalidInput(f"Say {what}.")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"Keep {what} under {MAX_TEXT} characters.")
+    return text
+
+
+def add_agreement(
+    db: Database,
+    workshop: Workshop,
+    what: str,
+    responsible: str,
+    due_on: str,
+    evidence: str,
+    role: str = "",
+    lang: str | None = None,
+) -> str:
+    """Record an agreement; returns its stable id (a later round can carry it as an item)."""
+    if responsible not in RESPONSIBLE:
+        raise InvalidInput("Say which side does it: a, b or both.")
+    try:
+        due = dt.date.fromisoformat(due_on).isoformat()
+    except (TypeError, ValueError):
+        raise InvalidInput("The date must look like 2026-12-31.") from None
+    row = {
+        "id": secrets.token_hex(8),
+        "workshop_id": workshop.id,
+        "lang": lang or workshop.figures["lang"],
+        "what": _clean(what, "what will change"),
+        "responsible": responsible,
+        "role": _clean(role, "the role", required=False),
+        "due_on": due,
+        "evidence": _clean(evidence, "how both sides will know"),
+    }
+    with write_transaction(db):
+        last = db.execute(
+            "SELECT coalesce(max(position), 0) FROM workshop_agreements WHERE workshop_id = ?",
+            [workshop.id],
+        ).fetchone()[0]
+        db["workshop_agreements"].insert(row | {"position": last + 1})
+    return row["id"]
+
+
+def delete_agreement(db: Database, workshop: Workshop, agreement_id: str) -> None:
+    with write_transaction(db):
+        db.execute(
+            "DELETE FROM workshop_agreements WHERE id = ? AND workshop_id = ?",
+            [agreement_id, workshop.id],
+        )
+
+
+def agreements(db: Database, workshop_id: int) -> list[Agreement]:
+    rows = db.query(
+        """SELECT id, position, lang, what, responsible, role, due_on, evidence, dots
+           FROM workshop_agreements WHERE workshop_id = ? ORDER BY position""",
+        [workshop_id],
+    )
+    return [Agreement(**row) for row in rows]
+
+
+def cast_dots(db: Database, workshop: Workshop, dots: dict[str, int]) -> int:
+    """One participant's dots (at most three in all, several on one agreement allowed),
+    added to the agreements' counts in one transaction. Returns the dots cast."""
+    if any(not isinstance(n, int) or n < 0 for n in dots.values()):
+        raise InvalidInput("Dots are whole numbers.")
+    total = sum(dots.values())
+    if total > DOTS_PER_PARTICIPANT:
+        raise InvalidInput(f"You have {DOTS_PER_PARTICIPANT} dots in all.")
+    if total == 0:
+        raise InvalidInput("Put at least one dot on an agreement.")
+    with write_transaction(db):
+        known = {
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM workshop_agreements WHERE workshop_id = ?", [workshop.id]
+            )
+        }
+        if not set(dots) <= known:
+            raise InvalidInput("That agreement is not part of this workshop.")
+        for agreement_id, n in dots.items():
+            if n:
+                db.execute(
+                    "UPDATE workshop_agreements SET dots = dots + ? WHERE id = ?",
+                    [n, agreement_id],
+                )
+    return total

@@ -1,0 +1,248 @@
+"""The workshop over HTTP without JavaScript: phones join and guess with plain forms, the
+projector shows counts and never a value before the reveal, the downloads are real files."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from survey.rounds import get_round
+from survey.workshop import store
+
+from .conftest import PASSWORD
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(WTF_CSRF_ENABLED=False)
+
+
+@pytest.fixture
+def presenter(app, facilitator):
+    client = app.test_client()
+    response = client.post("/console/login", data={"email": facilitator, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def workshop(db, closed_round_id):
+    return store.create_workshop(db, closed_round_id, "2h", ["information", "respect"])
+
+
+def _phone(app, code, side):
+    phone = app.test_client()
+    assert phone.post(f"/w/{code}/side", data={"side": side}).status_code == 302
+    return phone
+
+
+def _step_to_first_dimension(presenter, workshop):
+    presenter.post(f"/console/workshops/{workshop.id}/step", data={"to": "next"})
+
+
+def test_the_console_starts_a_workshop_from_a_closed_round(presenter, db, closed_round_id):
+    page = presenter.get(f"/console/rounds/{closed_round_id}").get_data(as_text=True)
+    assert f"/console/rounds/{closed_round_id}/workshops" in page
+    form = presenter.get(
+        f"/console/rounds/{closed_round_id}/workshops", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert "choose the dimensions" in form  # no clear finding in random answers
+    sent = presenter.post(
+        f"/console/rounds/{closed_round_id}/workshops",
+        data={"variant": "half-day", "dimensions": ["respect", "information"]},
+    )
+    (made,) = store.workshops_of_round(db, closed_round_id)
+    assert sent.headers["Location"] == f"/console/workshops/{made.id}"
+    assert made.dimensions == ["respect", "information"] and made.variant == "half-day"
+    welcome = presenter.get(sent.headers["Location"]).get_data(as_text=True)
+    assert made.join_code in welcome and "<svg" in welcome and "/w/" + made.join_code in welcome
+
+
+def test_the_presenter_view_needs_a_console_login(app, workshop):
+    response = app.test_client().get(f"/console/workshops/{workshop.id}")
+    assert response.status_code == 302 and "/console/login" in response.headers["Location"]
+
+
+def test_phones_guess_with_a_plain_form_and_the_projector_sees_only_counts(
+    app, presenter, db, workshop
+):
+    _step_to_first_dimension(presenter, workshop)
+    phones = [_phone(app, workshop.join_code, "a") for _ in range(3)]
+    guess_page = phones[0].get(f"/w/{workshop.join_code}").get_data(as_text=True)
+    assert 'name="value"' in guess_page and "<script" in guess_page  # works without it too
+    for phone, value in zip(phones, (1, 2, 2), strict=True):
+        sent = phone.post(
+            f"/w/{workshop.join_code}/guess", data={"dimension": "information", "value": value}
+        )
+        assert sent.status_code == 302
+    state = app.test_client().get(f"/w/{workshop.join_code}/state.json").get_json()
+    assert state["dimension"] == "information" and state["guessed"] == {"a": 3, "b": 0}
+    assert set(state) == {"step", "revealed", "dimension", "guessed", "dots"}
+    projector = presenter.get(f"/console/workshops/{workshop.id}").get_data(as_text=True)
+    assert 'data-count="a">3<' in projector
+    assert "reveal-chart" not in projector and "1,7" not in projector
+
+
+def test_a_phone_guesses_once_per_dimension(app, presenter, db, workshop):
+    _step_to_first_dimension(presenter, workshop)
+    phone = _phone(app, workshop.join_code, "b")
+    for _ in range(2):
+        phone.post(f"/w/{workshop.join_code}/guess", data={"dimension": "information", "value": 4})
+    assert store.guess_counts(db, workshop.id)["information"]["b"] == [0, 0, 0, 1, 0]
+    page = phone.get(f"/w/{workshop.join_code}").get_data(as_text=True)
+    assert 'name="value"' not in page
+
+
+def test_a_guess_without_a_value_gets_a_message_in_polish_and_changes_nothing(
+    app, presenter, db, workshop
+):
+    _step_to_first_dimension(presenter, workshop)
+    phone = _phone(app, workshop.join_code, "a")
+    sent = phone.post(
+        f"/w/{workshop.join_code}/guess",
+        data={"dimension": "information"},
+        headers={"Accept-Language": "pl"},
+        follow_redirects=True,
+    )
+    assert "Wybierz liczbę od 1 do 5." in sent.get_data(as_text=True)
+    assert store.guess_counts(db, workshop.id) == {}
+
+
+def test_an_unknown_join_code_is_a_clear_404(app):
+    response = app.test_client().get("/w/AAAAAA", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert "no workshop with this code" in response.get_data(as_text=True)
+
+
+def test_the_reveal_holds_back_a_side_below_the_threshold(app, presenter, db, workshop):
+    _step_to_first_dimension(presenter, workshop)
+    for side, count in (("a", 3), ("b", 5)):
+        for _ in range(count):
+            phone = _phone(app, workshop.join_code, side)
+            phone.post(
+                f"/w/{workshop.join_code}/guess", data={"dimension": "information", "value": 2}
+            )
+    presenter.post(f"/console/workshops/{workshop.id}/reveal")
+    page = presenter.get(
+        f"/console/workshops/{workshop.id}", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert "reveal-chart" in page
+    assert "held back: 3 guessed, fewer than 5" in page
+    assert re.search(r"2\.0 <span class=\"n\">\(5 guesses\)", page)
+
+
+def test_agreements_dots_and_downloads(app, presenter, db, workshop):
+    for _ in range(3):  # welcome, two dimensions, then the agreements block
+        presenter.post(f"/console/workshops/{workshop.id}/step", data={"to": "next"})
+    recorded = presenter.post(
+        f"/console/workshops/{workshop.id}/agreements",
+        data={
+            "what": "Wspólny plan tygodniowy",
+            "responsible": "both",
+            "role": "",
+            "due_on": "2026-12-31",
+            "evidence": "=notatka w kalendarzu",
+        },
+    )
+    assert recorded.status_code == 302
+    (agreement,) = store.agreements(db, workshop.id)
+    presenter.post(f"/console/workshops/{workshop.id}/step", data={"to": "next"})  # the vote
+    phone = _phone(app, workshop.join_code, "a")
+    assert f"dots-{agreement.id}" in phone.get(f"/w/{workshop.join_code}").get_data(as_text=True)
+    phone.post(f"/w/{workshop.join_code}/dots", data={f"dots-{agreement.id}": 3})
+    phone.post(f"/w/{workshop.join_code}/dots", data={f"dots-{agreement.id}": 3})  # once only
+    assert store.agreements(db, workshop.id)[0].dots == 3
+
+    base = f"/console/workshops/{workshop.id}/download/"
+    csv_text = presenter.get(base + "agreements.csv").get_data().decode("utf-8-sig")
+    assert "'=notatka w kalendarzu" in csv_text
+    data = json.loads(presenter.get(base + "agreements.json").get_data())
+    assert data["agreements"][0] | {"id": None} == {
+        "id": None,
+        "what": "Wspólny plan tygodniowy",
+        "responsible": "both",
+        "responsible_label": "Obie strony",
+        "role": "",
+        "due_on": "2026-12-31",
+        "evidence": "=notatka w kalendarzu",
+        "dots": 3,
+        "lang": "pl",
+    }
+    pdf = PdfReader(io.BytesIO(presenter.get(base + "agreements.pdf").get_data()))
+    assert len(pdf.pages) == 1
+    text = pdf.pages[0].extract_text()
+    assert "Wspólny plan" in text and "Za stronę Sprzedaż" in text and "Za stronę Produkcja" in text
+
+
+def test_the_handout_and_the_slides_are_printable(presenter, workshop):
+    base = f"/console/workshops/{workshop.id}/download/"
+    handout = PdfReader(io.BytesIO(presenter.get(base + "handout.pdf?lang=en").get_data()))
+    assert len(handout.pages) == 1
+    text = handout.pages[0].extract_text()
+    assert "What the data cannot tell" in text and "No gap in this round is clear" in text
+    slides = PdfReader(io.BytesIO(presenter.get(base + "slides.pdf?lang=en").get_data()))
+    assert len(slides.pages) == len(workshop.dimensions)
+    assert "Information flow" in slides.pages[0].extract_text()
+    assert "Respect" in slides.pages[1].extract_text()
+
+
+def test_clear_findings_lead_and_the_handout_says_them_in_plain_words(
+    presenter, db, closed_round_id
+):
+    from reports.analysis import analyse
+
+    analysis = analyse(db, closed_round_id)
+    analysis["findings"] = [
+        {"dimension": "respect", "gap": "a.meta_error", "diff": -0.84, "ci95": [-1.3, -0.31]},
+        {"dimension": "customer", "gap": "b.blind_spot", "diff": 0.6, "ci95": [0.2, 1.0]},
+    ]
+    figures = store.workshop_figures(get_round(db, closed_round_id), analysis)
+    assert store.suggested_dimensions(figures, 3) == ["respect", "customer"]
+    made = store.create_workshop(db, closed_round_id, "2h", ["respect", "customer"], analysis)
+    base = f"/console/workshops/{made.id}/download/"
+    text = " ".join(
+        PdfReader(io.BytesIO(presenter.get(base + "handout.pdf?lang=en").get_data()))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert (
+        "Respect and equal standing: Produkcja rates Sprzedaż 0.8 points better than Sprzedaż"
+        " expected (95% interval 0.3 to 1.3)." in text
+    )
+    assert "Produkcja rates itself 0.6 points higher than Sprzedaż rates it" in text
+    polish = PdfReader(io.BytesIO(presenter.get(base + "handout.pdf?lang=pl").get_data()))
+    assert "o 0,8 pkt lepiej" in " ".join(polish.pages[0].extract_text().split())
+
+
+def test_markup_in_side_labels_is_shown_as_text_on_every_workshop_page(app, presenter, db):
+    from workshop_helpers import closed_round
+
+    round_id = closed_round(db, sides=("<b>Sales</b>", "<script>x()</script>"))
+    made = store.create_workshop(db, round_id, "2h", ["information"])
+    store.add_agreement(db, made, "<i>plan</i>", "a", "2026-12-31", "<u>minutes</u>")
+    phone = app.test_client()
+    pages = [phone.get(f"/w/{made.join_code}")]
+    phone.post(f"/w/{made.join_code}/side", data={"side": "b"})
+    for step in range(5):
+        store.set_step(db, made, step, 5)
+        pages += [
+            phone.get(f"/w/{made.join_code}"),
+            presenter.get(f"/console/workshops/{made.id}"),
+        ]
+    store.reveal(db, made, "information")
+    store.set_step(db, made, 1, 5)
+    pages.append(presenter.get(f"/console/workshops/{made.id}"))
+    for response in pages:
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "<script>x()" not in html and "<b>Sales" not in html and "<i>plan" not in html
+    assert any("&lt;b&gt;Sales&lt;/b&gt;" in r.get_data(as_text=True) for r in pages)
+    pdf = presenter.get(f"/console/workshops/{made.id}/download/agreements.pdf")
+    assert "<i>plan</i>" in " ".join(
+        PdfReader(io.BytesIO(pdf.get_data())).pages[0].extract_text().split()
+    )
