@@ -38,6 +38,15 @@ def attributes(text: str) -> dict[str, str]:
     return found
 
 
+def token(page: str) -> str:
+    """The page's CSRF token (the first hidden input named csrf_token)."""
+    for match in re.finditer(r"<input\b([^>]*)>", page, re.I):
+        found = attributes(match.group(1))
+        if found.get("name") == "csrf_token":
+            return found.get("value", "")
+    raise RuntimeError("no CSRF token on the page")
+
+
 @dataclass
 class Form:
     action: str
