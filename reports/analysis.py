@@ -103,10 +103,10 @@ def _analyse_round(db: Database, round_: Round, seed: int) -> dict[str, Any]:
         },
         "sides": {s: _side(round_, data, s, side_reason) for s in SIDES},
         "dimensions": dimensions,
-        "top_gaps": _top_gaps(dimensions),
-        "findings": _findings(dimensions),
+        "top_gaps": top_gaps(dimensions),
+        "findings": findings(dimensions),
         "detectable": _detectable(data, dimensions, side_reason, family),
-        "method": _method(family),
+        "method": method(family),
         "comments": _comments(db, round_, questionnaire, data),
         "suppressed": _suppressed(round_, data, dimensions, side_reason),
     }
@@ -284,7 +284,8 @@ def certainty(gap: dict[str, Any]) -> float:
     return max(low, -high)
 
 
-def _top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
+def top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
+    """Every shown independent gap, the interval bound farthest from zero first."""
     shown = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in INDEPENDENT_FIELDS}}
         for d, key, gap in _independent(dimensions)
@@ -293,7 +294,7 @@ def _top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
     return sorted(shown, key=lambda g: (-certainty(g), -abs(g["diff"])))
 
 
-def _findings(dimensions: list[dict]) -> list[dict[str, Any]]:
+def findings(dimensions: list[dict]) -> list[dict[str, Any]]:
     """The clear gaps, most certain first (smallest q, then farthest from zero)."""
     clear = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in ("diff", "ci95", "q")}}
@@ -324,7 +325,8 @@ def _detectable(
     return stats.detectable_gap(sd, n_a, n_b, ALPHA / family["independent"], POWER)
 
 
-def _method(family: dict[str, int]) -> dict[str, Any]:
+def method(family: dict[str, int]) -> dict[str, Any]:
+    """The `method` dict of the JSON: what decided every claim."""
     return {
         "unit": "points: per-person dimension means on the 1-5 scale",
         "test": f"Welch t; permutation test of the mean difference below "
