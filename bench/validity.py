@@ -129,6 +129,19 @@ def run_rounds(job: tuple[str, float, int, int, int]) -> list[tuple[bool, bool, 
     return results
 
 
+def _print_line(size: int, scenario: str, rows: list[tuple[bool, bool, float]]) -> None:
+    if scenario == "null":
+        hits, measure = sum(r[0] for r in rows), "rounds with any clear finding"
+    else:
+        hits, measure = sum(r[1] for r in rows), "planted gap clear, right sign"
+    low, high = wilson(hits, len(rows))
+    print(
+        f"{size:>8}  {scenario:<12} {measure:<38} {hits / len(rows):>6.1%}  "
+        f"{low:5.1%} – {high:5.1%}  {len(rows):>6}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=100, help="Rounds per scenario and n.")
@@ -144,24 +157,14 @@ def main() -> None:
                 seed = ((args.seed * 1000 + size) * 10 + number) * 100 + part
                 jobs.append((scenario, shift, size, count, seed))
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        outcomes = list(pool.map(run_rounds, jobs))
     table: dict[tuple[int, str], list[tuple[bool, bool, float]]] = {}
-    for (scenario, _, size, _, _), result in zip(jobs, outcomes, strict=True):
-        table.setdefault((size, scenario), []).extend(result)
     print(f"{'n a side':>8}  {'scenario':<12} {'measure':<38} {'share':>6}  95% interval    rounds")
-    for size in args.sizes:
-        for scenario, _ in SCENARIOS:
-            rows = table[(size, scenario)]
-            if scenario == "null":
-                hits, measure = sum(r[0] for r in rows), "rounds with any clear finding"
-            else:
-                hits, measure = sum(r[1] for r in rows), "planted gap clear, right sign"
-            low, high = wilson(hits, len(rows))
-            print(
-                f"{size:>8}  {scenario:<12} {measure:<38} {hits / len(rows):>6.1%}  "
-                f"{low:5.1%} – {high:5.1%}  {len(rows):>6}"
-            )
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        for (scenario, _, size, _, _), result in zip(jobs, pool.map(run_rounds, jobs), strict=True):
+            rows = table.setdefault((size, scenario), [])
+            rows.extend(result)
+            if len(rows) == args.rounds:  # every part of this line is in: print it now
+                _print_line(size, scenario, rows)
     alphas = sorted(r[2] for rows in table.values() for r in rows)
     print(f"median Cronbach's alpha of the simulated scales: {alphas[len(alphas) // 2]:.2f}")
     elapsed = time.perf_counter() - started
