@@ -1,11 +1,12 @@
 """What the analysis reads from the database: aggregates made by SQLite, never rows
-of answers looped over in Python.
+of answers looped over in Python. This module is the analysis's only door to the
+stored answers: a change of storage changes the query here and nothing else.
 
 SQLite sums, per respondent and dimension, one integer that packs all their answers
-there: the `self` answers item by item (3 bits each: 0 skipped, 1–5, 6 don't know) and,
-for `other` and `meta`, how many answers took each value (3 bits per value). Grouping
-by that code leaves a few thousand distinct rows per round however many respondents
-it has; numpy unpacks them into scores, answer counts, pairs and item vectors.
+there: for each perspective, the answers item by item (3 bits each: 0 skipped, 1–5,
+6 don't know). Grouping by that code leaves a few thousand distinct rows per round
+however many respondents it has; numpy unpacks them into scores, answer counts, pairs
+and item vectors.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from survey.errors import InvalidInput
-from survey.questionnaire import Questionnaire
+from survey.questionnaire import PERSPECTIVES, Questionnaire
 
 SCALE = range(1, 6)
 DONT_KNOW = 6  # the digit for "don't know"
@@ -34,7 +35,9 @@ CellKey = tuple[str, str, str]  # (side, perspective, dimension)
 class CellData:
     scores: dict[Score, int] = field(default_factory=dict)  # score -> respondents
     counts: list[int] = field(default_factory=lambda: [0] * len(SCALE))  # answers 1..5
-    dont_know: int = 0
+    dont_know: int = 0  # "don't know" answers
+    people: int = 0  # respondents with any answer here, "don't know" included
+    dont_know_people: int = 0  # respondents with at least one "don't know" here
 
 
 @dataclass
@@ -43,8 +46,8 @@ class RoundData:
     cells: dict[CellKey, CellData]
     # (side, dimension) -> {self score - meta score: respondents with both}
     differences: dict[tuple[str, str], dict[Score, int]]
-    # (side, dimension) -> {complete self item vector: respondents}
-    vectors: dict[tuple[str, str], dict[tuple[int, ...], int]]
+    # (side, perspective, dimension) -> {complete item vector: respondents}
+    vectors: dict[CellKey, dict[tuple[int, ...], int]]
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,9 @@ class Layout:
 
     width: int  # most items in a dimension
 
-    @property
-    def other_shift(self) -> int:
-        return BITS * self.width
-
-    @property
-    def meta_shift(self) -> int:
-        return self.other_shift + BITS * SYMBOLS
+    def shift(self, perspective: str) -> int:
+        """First bit of a perspective's item digits."""
+        return BITS * self.width * PERSPECTIVES.index(perspective)
 
 
 def _codes_sql(questionnaire: Questionnaire, layout: Layout) -> tuple[str, list[object]]:
@@ -72,10 +71,8 @@ def _codes_sql(questionnaire: Questionnaire, layout: Layout) -> tuple[str, list[
         params += [index, dimension.id, *ids, *[None] * (layout.width - len(ids))]
     value = f"coalesce(a.value, {DONT_KNOW})"
     position = " ".join(f"WHEN d.{item} THEN {BITS * j}" for j, item in enumerate(items))
-    term = f"""CASE a.perspective
-        WHEN 'self' THEN {value} << (CASE a.item {position} END)
-        WHEN 'other' THEN 1 << ({layout.other_shift} + {BITS} * ({value} - 1))
-        ELSE 1 << ({layout.meta_shift} + {BITS} * ({value} - 1)) END"""
+    start = " ".join(f"WHEN '{p}' THEN {layout.shift(p)}" for p in PERSPECTIVES)
+    term = f"{value} << ((CASE a.perspective {start} END) + (CASE a.item {position} END))"
     sql = f"""
         WITH dims(idx, dimension, {", ".join(items)}) AS (VALUES {dims}),
         codes AS MATERIALIZED (  -- else SQLite runs the subquery once per use
@@ -114,7 +111,7 @@ class Unpacked:
     side: np.ndarray
     dim: np.ndarray
     n: np.ndarray
-    self_digits: np.ndarray  # the self answer to each item position
+    digits: dict[str, np.ndarray]  # perspective -> the answer at each item position
     tallies: dict[str, np.ndarray]  # perspective -> answers of each symbol
     totals: dict[str, np.ndarray]  # perspective -> sum of numeric answers
     answered: dict[str, np.ndarray]  # perspective -> number of numeric answers
@@ -122,18 +119,14 @@ class Unpacked:
 
 def _unpack(rows: np.ndarray, layout: Layout) -> Unpacked:
     side, dim, code, n = rows.reshape(-1, 4).T
-    self_digits = _digits(code, 0, layout.width)
+    digits = {p: _digits(code, layout.shift(p), layout.width) for p in PERSPECTIVES}
     symbols = np.arange(1, SYMBOLS + 1)
-    tallies = {
-        "self": (self_digits[:, :, None] == symbols).sum(axis=1),
-        "other": _digits(code, layout.other_shift, SYMBOLS),
-        "meta": _digits(code, layout.meta_shift, SYMBOLS),
-    }
+    tallies = {p: (d[:, :, None] == symbols).sum(axis=1) for p, d in digits.items()}
     return Unpacked(
         side=side,
         dim=dim,
         n=n,
-        self_digits=self_digits,
+        digits=digits,
         tallies=tallies,
         totals={p: t[:, :5] @ symbols[:5] for p, t in tallies.items()},
         answered={p: t[:, :5].sum(axis=1) for p, t in tallies.items()},
@@ -148,7 +141,7 @@ def read_round(db: Database, round_id: int, questionnaire: Questionnaire) -> Rou
     ):
         respondents[row["side"]] = row["n"]
     layout = Layout(width=max(len(d.items) for d in questionnaire.dimensions))
-    if layout.width > MAX_ITEMS:
+    if layout.width > MAX_ITEMS:  # 3 perspectives x 7 items x 3 bits fill a 64-bit integer
         raise InvalidInput(f"The report handles at most {MAX_ITEMS} items per dimension.")
     sql, params = _codes_sql(questionnaire, layout)
     rows = np.array(db.execute(sql, [*params, round_id]).fetchall(), dtype=np.int64)
@@ -172,6 +165,14 @@ def _cells(data: Unpacked, names: list[str]) -> dict[CellKey, CellData]:
             cells[(SIDE_NAMES[s], perspective, names[d])] = CellData(
                 counts=[int(c) for c in counts[:5]], dont_know=int(counts[5])
             )
+        for flag, name in (
+            (tally.sum(axis=1) > 0, "people"),
+            (tally[:, 5] > 0, "dont_know_people"),
+        ):
+            people = np.zeros(len(groups), np.int64)
+            np.add.at(people, inverse.ravel(), flag * data.n)
+            for (s, d), count in zip(groups, people, strict=True):
+                setattr(cells[(SIDE_NAMES[s], perspective, names[d])], name, int(count))
         total, k = data.totals[perspective], data.answered[perspective]
         has = k > 0
         keys, weights = _group(np.column_stack([data.side, data.dim, total, k])[has], data.n[has])
@@ -199,15 +200,18 @@ def _differences(data: Unpacked, names: list[str]) -> dict[tuple[str, str], dict
 
 def _vectors(
     data: Unpacked, questionnaire: Questionnaire
-) -> dict[tuple[str, str], dict[tuple[int, ...], int]]:
-    """Per side and dimension of two or more items: complete self answer vectors."""
-    vectors: dict[tuple[str, str], dict[tuple[int, ...], int]] = {}
+) -> dict[CellKey, dict[tuple[int, ...], int]]:
+    """Per side, perspective and dimension of two or more items: complete answer vectors."""
+    vectors: dict[CellKey, dict[tuple[int, ...], int]] = {}
     items = np.array([len(d.items) for d in questionnaire.dimensions])[data.dim]
-    complete = (items >= 2) & (data.answered["self"] == items)
-    columns = np.column_stack([data.side, data.dim, data.self_digits])
-    keys, weights = _group(columns[complete], data.n[complete])
-    for key, weight in zip(keys, weights, strict=True):
-        dimension = questionnaire.dimensions[int(key[1])]
-        vector = tuple(int(v) for v in key[2 : 2 + len(dimension.items)])
-        vectors.setdefault((SIDE_NAMES[int(key[0])], dimension.id), {})[vector] = int(weight)
+    for perspective, digits in data.digits.items():
+        complete = (items >= 2) & (data.answered[perspective] == items)
+        keys, weights = _group(
+            np.column_stack([data.side, data.dim, digits])[complete], data.n[complete]
+        )
+        for key, weight in zip(keys, weights, strict=True):
+            dimension = questionnaire.dimensions[int(key[1])]
+            vector = tuple(int(v) for v in key[2 : 2 + len(dimension.items)])
+            cell = (SIDE_NAMES[int(key[0])], perspective, dimension.id)
+            vectors.setdefault(cell, {})[vector] = int(weight)
     return vectors

@@ -22,8 +22,12 @@ from .aggregates import RoundData, read_round
 
 DEFAULT_SEED = 20261125
 CELL_FIELDS = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know", "top2")
-INDEPENDENT_FIELDS = ("diff", "cliffs_delta", "p", "p_holm", "magnitude")
-PAIRED_FIELDS = ("diff", "n", "p")
+CELL_FIELDS += ("people", "dont_know_share")
+INDEPENDENT_FIELDS = ("diff", "cliffs_delta", "p", "p_holm", "magnitude", "ci95", "q", "clear")
+INDEPENDENT_FIELDS += ("n", "test")
+PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear")
+ALPHA = 0.05  # the false-discovery rate of the declared family
+POWER = 0.8  # of the planning figure `detectable`
 # gap -> (first cell, second cell) for side s facing side t
 INDEPENDENT_GAPS = {"blind_spot": ("s.self", "t.other"), "meta_error": ("s.meta", "t.other")}
 
@@ -79,13 +83,11 @@ def _analyse_round(db: Database, round_: Round, seed: int) -> dict[str, Any]:
         for d in questionnaire.dimensions
     ]
     _adjust_holm(dimensions)
+    family = decide(dimensions)
     for dimension in dimensions:
         gaps = dimension["gaps"]
         dimension["mirror"] = all(
-            not gaps[f"{s}.blind_spot"]["suppressed"]
-            and gaps[f"{s}.blind_spot"]["diff"] > 0
-            and gaps[f"{s}.blind_spot"]["magnitude"] != "negligible"
-            for s in SIDES
+            gaps[f"{s}.blind_spot"]["clear"] and gaps[f"{s}.blind_spot"]["diff"] > 0 for s in SIDES
         )
     return {
         "round": {
@@ -101,7 +103,10 @@ def _analyse_round(db: Database, round_: Round, seed: int) -> dict[str, Any]:
         },
         "sides": {s: _side(round_, data, s, side_reason) for s in SIDES},
         "dimensions": dimensions,
-        "top_gaps": _top_gaps(dimensions),
+        "top_gaps": top_gaps(dimensions),
+        "findings": findings(dimensions),
+        "detectable": _detectable(data, dimensions, side_reason, family),
+        "method": method(family),
         "comments": _comments(db, round_, questionnaire, data),
         "suppressed": _suppressed(round_, data, dimensions, side_reason),
     }
@@ -149,7 +154,7 @@ def _dimension(
         for gap, (first, second) in INDEPENDENT_GAPS.items():
             x_key = first.replace("s.", f"{side}.")
             y_key = second.replace("t.", f"{other(side)}.")
-            gaps[f"{side}.{gap}"] = _independent_gap(samples, cells, x_key, y_key)
+            gaps[f"{side}.{gap}"] = _independent_gap(samples, cells, x_key, y_key, seed)
     for side in SIDES:
         differences = stats.Sample.from_counts(data.differences.get((side, dimension_id), {}))
         if side in side_reason:
@@ -157,17 +162,21 @@ def _dimension(
         elif differences.n < threshold:
             gap = held_back(PAIRED_FIELDS, f"fewer than {threshold} pairs")
         else:
+            interval = stats.paired_interval(differences)
             gap = {
                 "diff": stats.describe(differences).mean,
                 "n": differences.n,
                 "p": stats.wilcoxon_p(differences),
+                "ci95": list(interval) if interval else None,
+                "q": None,
+                "clear": False,
                 "suppressed": False,
             }
         gaps[f"{side}.felt_misjudgement"] = gap
     vectors: dict[tuple[int, ...], int] = {}
     for side in SIDES:
         if side not in side_reason:  # a held-back side contributes to no figure
-            for vector, n in data.vectors.get((side, dimension_id), {}).items():
+            for vector, n in data.vectors.get((side, "self", dimension_id), {}).items():
                 vectors[vector] = vectors.get(vector, 0) + n
     alpha = None
     if len(dimension.items) >= 2 and sum(vectors.values()) >= threshold:
@@ -178,6 +187,9 @@ def _dimension(
         "names": dict(dimension.name),
         "items": len(dimension.items),
         "alpha": alpha,
+        "reliability": _reliability(
+            data, dimension_id, len(dimension.items), side_reason, threshold
+        ),
         "cells": cells,
         "gaps": gaps,
     }
@@ -186,7 +198,6 @@ def _dimension(
 def _cell(sample: stats.Sample, cell: Any, seed: int) -> dict[str, Any]:
     summary = stats.describe(sample)
     interval = stats.bca_interval(sample, seed)
-    answered = sum(cell.counts)
     return {
         "n": summary.n,
         "mean": summary.mean,
@@ -195,25 +206,34 @@ def _cell(sample: stats.Sample, cell: Any, seed: int) -> dict[str, Any]:
         "ci95": list(interval) if interval else None,
         "counts": list(cell.counts),
         "dont_know": cell.dont_know,
-        "top2": (cell.counts[3] + cell.counts[4]) / answered if answered else None,
+        # Shares of people, not of answers: agreeing = own score of 4 or more.
+        "top2": sum(c for score, c in cell.scores.items() if score >= 4) / summary.n,
+        "people": cell.people,
+        "dont_know_share": cell.dont_know_people / cell.people if cell.people else None,
         "suppressed": False,
     }
 
 
 def _independent_gap(
-    samples: dict[str, stats.Sample], cells: dict[str, dict], x_key: str, y_key: str
+    samples: dict[str, stats.Sample], cells: dict[str, dict], x_key: str, y_key: str, seed: int
 ) -> dict[str, Any]:
     for key in (x_key, y_key):
         if cells[key]["suppressed"]:
             return held_back(INDEPENDENT_FIELDS, cells[key]["reason"])
     x, y = samples[x_key], samples[y_key]
     delta = stats.cliffs_delta(x, y)
+    test = stats.mean_gap(x, y, seed)
     return {
-        "diff": cells[x_key]["mean"] - cells[y_key]["mean"],
+        "diff": test.diff,
         "cliffs_delta": delta,
-        "p": stats.mann_whitney_p(x, y),
+        "p": test.p,
         "p_holm": None,
         "magnitude": stats.magnitude(delta),
+        "ci95": list(test.ci95),
+        "q": None,
+        "clear": False,
+        "n": [x.n, y.n],
+        "test": test.method,
         "suppressed": False,
     }
 
@@ -233,13 +253,120 @@ def _adjust_holm(dimensions: list[dict]) -> None:
         gap["p_holm"] = adjusted
 
 
-def _top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
+def _paired(dimensions: list[dict]) -> Iterator[tuple[str, str, dict]]:
+    """(dimension id, gap key, gap) of every felt misjudgement in the report."""
+    for dimension in dimensions:
+        for side in SIDES:
+            key = f"{side}.felt_misjudgement"
+            yield dimension["id"], key, dimension["gaps"][key]
+
+
+def decide(dimensions: list[dict]) -> dict[str, int]:
+    """The decision rule. Family 1, declared before any data: every blind spot and
+    perception gap of the shown sides over all dimensions; family 2: every felt
+    misjudgement. Within each, Benjamini–Hochberg q; a gap is clear when q < ALPHA and
+    its 95 % interval leaves out zero. Returns the size of each family."""
+    sizes = {}
+    for name, gaps in (("independent", _independent), ("paired", _paired)):
+        tested = [gap for _, _, gap in gaps(dimensions) if not gap["suppressed"]]
+        for gap, q in zip(tested, stats.benjamini_hochberg([g["p"] for g in tested]), strict=True):
+            gap["q"] = q
+            low, high = gap["ci95"] or (0.0, 0.0)
+            gap["clear"] = q is not None and q < ALPHA and (low > 0 or high < 0)
+        sizes[name] = sum(1 for gap in tested if gap["p"] is not None)
+    return sizes
+
+
+def certainty(gap: dict[str, Any]) -> float:
+    """How far the 95 % interval stays from zero: its bound nearest zero, in points
+    (negative when the interval spans zero). Top gaps are ranked by it."""
+    low, high = gap["ci95"]
+    return max(low, -high)
+
+
+def top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
+    """Every shown independent gap, the interval bound farthest from zero first."""
     shown = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in INDEPENDENT_FIELDS}}
         for d, key, gap in _independent(dimensions)
         if not gap["suppressed"]
     ]
-    return sorted(shown, key=lambda g: -abs(g["cliffs_delta"]))
+    return sorted(shown, key=lambda g: (-certainty(g), -abs(g["diff"])))
+
+
+def findings(dimensions: list[dict]) -> list[dict[str, Any]]:
+    """The clear gaps, most certain first (smallest q, then farthest from zero)."""
+    clear = [
+        {"dimension": d, "gap": key, **{f: gap[f] for f in ("diff", "ci95", "q")}}
+        for d, key, gap in _independent(dimensions)
+        if gap["clear"]
+    ]
+    return sorted(clear, key=lambda g: (g["q"], -certainty(g)))
+
+
+def _detectable(
+    data: RoundData, dimensions: list[dict], side_reason: dict[str, str], family: dict[str, int]
+) -> float | None:
+    """The planning figure: the smallest blind spot this round's n detects with 80 %
+    power, with the pooled per-person SD and the threshold a lone real gap must pass
+    under Benjamini–Hochberg (ALPHA / family size). Normal approximation."""
+    if side_reason or not family["independent"]:
+        return None
+    squares, df = 0.0, 0
+    for dimension in dimensions:
+        for cell in dimension["cells"].values():
+            if not cell["suppressed"] and cell["sd"] is not None:
+                squares += cell["sd"] ** 2 * (cell["n"] - 1)
+                df += cell["n"] - 1
+    if not df:
+        return None
+    sd = (squares / df) ** 0.5
+    n_a, n_b = data.respondents["a"], data.respondents["b"]
+    return stats.detectable_gap(sd, n_a, n_b, ALPHA / family["independent"], POWER)
+
+
+def method(family: dict[str, int]) -> dict[str, Any]:
+    """The `method` dict of the JSON: what decided every claim."""
+    return {
+        "unit": "points: per-person dimension means on the 1-5 scale",
+        "test": f"Welch t; permutation test of the mean difference below "
+        f"{stats.PERMUTATION_BELOW} people a side ({stats.PERMUTATION_RESAMPLES} resamples, seeded)",
+        "paired_test": "Wilcoxon signed-rank",
+        "interval": "95% Welch t interval of the difference (Student t for paired)",
+        "adjustment": "Benjamini-Hochberg",
+        "family": "all blind spots and perception gaps of the shown sides, all dimensions",
+        "family_size": family["independent"],
+        "paired_family_size": family["paired"],
+        "alpha": ALPHA,
+        "clear": "q < 0.05 and the 95% interval excludes 0",
+        "power": POWER,
+        "reliability_flag_below": stats.RELIABLE_ALPHA,
+    }
+
+
+def _reliability(
+    data: RoundData, dimension_id: str, items: int, side_reason: dict[str, str], threshold: int
+) -> dict[str, Any]:
+    """Cronbach's alpha per side and perspective, with Feldt's 95 % interval; `flag`
+    when below RELIABLE_ALPHA (negative included). None where it cannot be shown."""
+    result: dict[str, Any] = {}
+    for side in SIDES:
+        for perspective in PERSPECTIVES:
+            vectors = data.vectors.get((side, perspective, dimension_id), {})
+            n = sum(vectors.values())
+            value = None
+            if items >= 2 and side not in side_reason and n >= threshold:
+                value = stats.cronbach_alpha(list(vectors), list(vectors.values()))
+            if value is None:
+                result[f"{side}.{perspective}"] = None
+                continue
+            result[f"{side}.{perspective}"] = {
+                "alpha": value,
+                "ci95": list(stats.alpha_interval(value, n, items)),
+                "n": n,
+                "flag": value < stats.RELIABLE_ALPHA,
+            }
+    return result
 
 
 def _comments(

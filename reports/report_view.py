@@ -1,5 +1,6 @@
 """Arranges the analysis dict for the report templates: ordering, picking the cells a gap
-compares, colour bins, the workshop agenda. No statistic is computed here."""
+compares, colours, the workshop agenda. No statistic is computed here, and no word,
+colour or title is chosen here except from a gap's `clear` (the analysis's one rule)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ TOP_GAPS_SHOWN = 5
 DISCUSSION_PER_GAP = 3
 FOLLOW_UP_WEEKS = 6
 SIDES = ("a", "b")
+CELL_ORDER = ("a.self", "a.other", "a.meta", "b.self", "b.other", "b.meta")
 HEAT_COLUMNS = (
     "a.blind_spot",
     "b.blind_spot",
@@ -21,8 +23,6 @@ HEAT_COLUMNS = (
     "a.felt_misjudgement",
     "b.felt_misjudgement",
 )
-# Cliff's delta edges of the magnitude words; a heat-map cell's shade is its magnitude.
-MAGNITUDE_SHADE = {"negligible": 0, "small": 1, "medium": 2, "large": 3}
 
 
 def other(side: str) -> str:
@@ -49,8 +49,23 @@ def _in_language(analysis: dict[str, Any], lang: str) -> dict[str, Any]:
     return analysis | {"dimensions": dimensions}
 
 
+def _nearest_zero(gap: dict[str, Any]) -> float:
+    """The interval bound nearest zero (negative when the interval spans zero)."""
+    low, high = gap.get("ci95") or (0.0, 0.0)
+    return max(low, -high)
+
+
+def _sized(gap: dict[str, Any]) -> dict[str, Any]:
+    """A gap's size without its sign, with the interval turned the same way, for sentences
+    that carry the direction in words ("higher", "lower")."""
+    low, high = gap.get("ci95") or (gap["diff"], gap["diff"])
+    if gap["diff"] < 0:
+        low, high = -high, -low
+    return {"size": abs(gap["diff"]), "size_low": low, "size_high": high}
+
+
 def _meta_rows(analysis: dict[str, Any], side: str) -> dict[str, Any]:
-    """Meta errors of one side, largest first; counted by direction for the headline."""
+    """Meta errors of one side, most certain first; only clear ones are counted."""
     rows = []
     for dimension in analysis["dimensions"]:
         gap = dimension["gaps"][f"{side}.meta_error"]
@@ -64,20 +79,31 @@ def _meta_rows(analysis: dict[str, Any], side: str) -> dict[str, Any]:
                 "actual": dimension["cells"][f"{other(side)}.other"],
             }
         )
-    rows.sort(key=lambda row: -abs(row["gap"]["diff"]))
-    notable = [row for row in rows if row["gap"]["magnitude"] != "negligible"]
+    rows.sort(key=lambda row: -_nearest_zero(row["gap"]))
+    clear = [row for row in rows if row["gap"].get("clear")]
     return {
         "side": side,
         "rows": rows,
-        "better": sum(1 for row in notable if row["gap"]["diff"] < 0),
-        "worse": sum(1 for row in notable if row["gap"]["diff"] > 0),
+        "better": sum(1 for row in clear if row["gap"]["diff"] < 0),
+        "worse": sum(1 for row in clear if row["gap"]["diff"] > 0),
     }
 
 
-def _top_gaps(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+def _seen_mode(meta: list[dict[str, Any]]) -> str:
+    """Which title the perception-gap chapter gets: from the clear gaps only."""
+    better = sum(block["better"] for block in meta)
+    worse = sum(block["worse"] for block in meta)
+    if better and worse:
+        return "mixed"
+    if better:
+        return "better"
+    return "worse" if worse else "none"
+
+
+def _top_gaps(analysis: dict[str, Any], gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_id = {dimension["id"]: dimension for dimension in analysis["dimensions"]}
     result = []
-    for top in analysis["top_gaps"][:TOP_GAPS_SHOWN]:
+    for top in gaps:
         dimension = by_id[top["dimension"]]
         side, kind = top["gap"].split(".")
         first, second = compared_cells(top["gap"])
@@ -89,7 +115,8 @@ def _top_gaps(analysis: dict[str, Any]) -> list[dict[str, Any]]:
                 "other": other(side),
                 "kind": kind,
                 "cells": [(first, dimension["cells"][first]), (second, dimension["cells"][second])],
-                "ci_gap": dimension["gaps"][top["gap"]].get("ci95"),
+                "figures": dimension["gaps"][top["gap"]],
+                **_sized(dimension["gaps"][top["gap"]]),
             }
         )
     return result
@@ -101,10 +128,11 @@ def _heat_rows(analysis: dict[str, Any]) -> list[dict[str, Any]]:
         cells = []
         for key in HEAT_COLUMNS:
             gap = dimension["gaps"][key]
-            delta = gap.get("cliffs_delta")
-            shade = MAGNITUDE_SHADE.get(gap.get("magnitude") or "", 0)
-            tone = "none" if delta is None else ("neg" if delta < 0 else "pos")
-            cells.append({"key": key, "gap": gap, "css": f"heat-{tone}-{shade}"})
+            tone = "none"
+            if gap.get("clear"):  # colour only what the rule calls clear
+                tone = "neg" if gap["diff"] < 0 else "pos"
+            n = gap.get("n")
+            cells.append({"key": key, "gap": gap, "css": f"heat-{tone}", "n": n})
         rows.append({"name": dimension["name"], "cells": cells, "mirror": dimension["mirror"]})
     return rows
 
@@ -143,17 +171,29 @@ def _comments(
     return questions
 
 
+def _once_per_dimension(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first (most certain) finding of each dimension: a blind spot and a perception
+    gap that share the other side's view are one topic for the workshop, not two."""
+    seen: set[str] = set()
+    result = []
+    for finding in findings:
+        if finding["dimension"] not in seen:
+            seen.add(finding["dimension"])
+            result.append(finding)
+    return result
+
+
 def _discussion(
-    top_gaps: list[dict[str, Any]],
+    findings: list[dict[str, Any]],
     analysis: dict[str, Any],
     questionnaire: qn.Questionnaire,
     lang: str,
 ) -> list[dict[str, Any]]:
-    """Two or three workshop questions per top gap, from the questionnaire's discussion
-    texts, with {own}/{other} as the side whose gap it is."""
+    """Workshop questions for each dimension with a clear finding (once per dimension),
+    from the questionnaire's discussion texts, {own}/{other} as the side whose gap it is."""
     labels = {side: analysis["sides"][side]["label"] for side in SIDES}
     blocks = []
-    for gap in top_gaps:
+    for gap in _once_per_dimension(findings)[:TOP_GAPS_SHOWN]:
         try:
             texts = questionnaire.dimension(gap["dimension"]).discussion.get(lang, [])
         except NotFound:  # a dimension missing from the frozen copy: no questions for it
@@ -181,7 +221,10 @@ def view_model(
     """Everything the templates show, in the order they show it."""
     analysis = _in_language(analysis, lang)
     sides = analysis["sides"]
-    top = _top_gaps(analysis)
+    top = _top_gaps(analysis, analysis["top_gaps"][:TOP_GAPS_SHOWN])
+    findings = _top_gaps(analysis, analysis.get("findings") or [])
+    meta = [_meta_rows(analysis, side) for side in SIDES]
+    guide = _once_per_dimension(findings)
     closed = analysis["round"].get("closed_on")
     follow_up = (
         dt.date.fromisoformat(closed) + dt.timedelta(weeks=FOLLOW_UP_WEEKS) if closed else None
@@ -194,12 +237,21 @@ def view_model(
         "title": questionnaire.title.get(lang, questionnaire.id),
         "scale": questionnaire.scale.get(lang, []),
         "dimensions": analysis["dimensions"],
-        "meta": [_meta_rows(analysis, side) for side in SIDES],
+        "meta": meta,
+        "seen_mode": _seen_mode(meta),
         "top_gaps": top,
+        "findings": findings,
+        "guide_meta": [f for f in guide if f["kind"] == "meta_error"],
+        "guide_blind": [f for f in guide if f["kind"] == "blind_spot"],
+        "detectable": analysis.get("detectable"),
+        "method": analysis.get("method") or {},
+        "reliability": _reliability_rows(analysis),
+        "weak": {d["id"]: _weak(d) for d in analysis["dimensions"]},
+        "flagged": any(_weak(d) for d in analysis["dimensions"]),
         "heat_columns": HEAT_COLUMNS,
         "heat_rows": _heat_rows(analysis),
         "comments": _comments(analysis, questionnaire, lang),
-        "discussion": _discussion(top, analysis, questionnaire, lang),
+        "discussion": _discussion(findings, analysis, questionnaire, lang),
         "follow_up": follow_up,
         "compare": analysis.get("compare"),
         "compare_rows": _compare_rows(analysis),
@@ -207,3 +259,27 @@ def view_model(
         "suppressed": analysis.get("suppressed") or [],
         "example": top[0] if top else None,
     }
+
+
+def _weak(dimension: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The side-and-perspective scales of a dimension flagged as unreliable."""
+    given = dimension.get("reliability") or {}
+    return [(key, given[key]) for key in CELL_ORDER if given.get(key) and given[key]["flag"]]
+
+
+def _reliability_rows(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per dimension and side: alpha of each perspective that can be shown."""
+    rows = []
+    for dimension in analysis["dimensions"]:
+        given = dimension.get("reliability") or {}
+        for side in SIDES:
+            cells = [given.get(f"{side}.{p}") for p in qn.PERSPECTIVES]
+            rows.append(
+                {
+                    "name": dimension["name"],
+                    "side": side,
+                    "items": dimension["items"],
+                    "cells": cells,
+                }
+            )
+    return rows

@@ -24,6 +24,9 @@ CONFIDENCE = 0.95
 MAGNITUDES = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"))
 WILCOXON_EXACT_UP_TO = 50  # scipy's cut-offs for its exact and permutation tests
 WILCOXON_PERMUTATION_UP_TO = 13
+PERMUTATION_BELOW = 10  # a side with fewer people gets a permutation test, not Welch's t
+PERMUTATION_RESAMPLES = 9_999
+RELIABLE_ALPHA = 0.6  # below this a scale is flagged as too unreliable to lean on
 
 
 @dataclass(frozen=True)
@@ -249,3 +252,86 @@ def cronbach_alpha(rows: Sequence[Sequence[float]], weights: Sequence[int]) -> f
     if total_variance <= 0:
         return None
     return float(k / (k - 1) * (1 - np.trace(covariance) / total_variance))
+
+
+@dataclass(frozen=True)
+class GapTest:
+    """A difference of two groups' mean scores, in points, with its 95 % interval."""
+
+    diff: float
+    ci95: tuple[float, float]
+    p: float | None  # None when every score on both sides is the same
+    method: str  # "welch" or "permutation"
+
+
+def _welch(x: Summary, y: Summary) -> tuple[float, float]:
+    """Standard error and Welch–Satterthwaite degrees of freedom of mean(x) − mean(y)."""
+    vx, vy = (x.sd or 0.0) ** 2 / x.n, (y.sd or 0.0) ** 2 / y.n
+    se = math.sqrt(vx + vy)
+    if se == 0:
+        return 0.0, float(x.n + y.n - 2)
+    df = (vx + vy) ** 2 / (vx**2 / max(x.n - 1, 1) + vy**2 / max(y.n - 1, 1))
+    return se, df
+
+
+def mean_gap(x: Sample, y: Sample, seed: int) -> GapTest:
+    """Compare two independent groups' per-person scores. Welch's t from the summaries
+    when both groups have at least PERMUTATION_BELOW people; otherwise a permutation
+    test of the difference of means (exact when there are few arrangements, else
+    Monte Carlo with a fixed seed, so the report is reproducible). The interval is
+    Welch's either way; a gap counts as clear only when the test and the interval agree."""
+    sx, sy = describe(x), describe(y)
+    diff = sx.mean - sy.mean
+    se, df = _welch(sx, sy)
+    if se == 0:
+        return GapTest(diff, (diff, diff), None if diff == 0 else 0.0, "welch")
+    half = float(sps.t.ppf(0.5 + CONFIDENCE / 2, df)) * se
+    ci = (diff - half, diff + half)
+    if min(x.n, y.n) >= PERMUTATION_BELOW:
+        p = float(2 * sps.t.sf(abs(diff) / se, df))
+        return GapTest(diff, ci, min(1.0, p), "welch")
+    result = sps.permutation_test(
+        (x.expand(), y.expand()),
+        lambda a, b, axis: np.mean(a, axis=axis) - np.mean(b, axis=axis),
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=PERMUTATION_RESAMPLES,
+        rng=np.random.default_rng(seed),
+    )
+    return GapTest(diff, ci, float(result.pvalue), "permutation")
+
+
+def paired_interval(differences: Sample) -> tuple[float, float] | None:
+    """Student's t 95 % interval of the mean paired difference."""
+    summary = describe(differences)
+    if summary.sd is None:
+        return None
+    half = float(sps.t.ppf(0.5 + CONFIDENCE / 2, summary.n - 1)) * summary.sd / math.sqrt(summary.n)
+    return (summary.mean - half, summary.mean + half)
+
+
+def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
+    """Benjamini–Hochberg adjusted p values (q) over the p values given (None stays None)."""
+    tested = [i for i, p in enumerate(p_values) if p is not None]
+    adjusted: list[float | None] = [None] * len(p_values)
+    if tested:
+        q = sps.false_discovery_control([p_values[i] for i in tested], method="bh")
+        for index, value in zip(tested, q, strict=True):
+            adjusted[index] = float(value)
+    return adjusted
+
+
+def detectable_gap(sd: float, n1: int, n2: int, alpha: float, power: float = 0.8) -> float:
+    """Smallest difference of means that a two-sided test at `alpha` detects with
+    `power` (normal approximation): (z(1 − alpha/2) + z(power)) · sd · √(1/n1 + 1/n2)."""
+    z = float(ndtri(1 - alpha / 2) + ndtri(power))
+    return z * sd * math.sqrt(1 / n1 + 1 / n2)
+
+
+def alpha_interval(alpha: float, n: int, k: int) -> tuple[float, float]:
+    """Feldt's 95 % interval of Cronbach's alpha from n complete cases of k items."""
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    tail = (1 - CONFIDENCE) / 2
+    low = 1 - (1 - alpha) * float(sps.f.ppf(1 - tail, df1, df2))
+    high = 1 - (1 - alpha) * float(sps.f.ppf(tail, df1, df2))
+    return (low, high)

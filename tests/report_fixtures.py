@@ -8,6 +8,8 @@ import math
 import random
 from typing import Any
 
+from reports import analysis as an
+from reports import stats
 from survey import questionnaire as qn
 
 QUESTIONNAIRE_ID = "sales-production"
@@ -18,16 +20,7 @@ LABELS = {"pl": ("Sprzedaż", "Produkcja"), "en": ("Sales", "Production")}
 
 
 def _magnitude(delta: float | None) -> str | None:
-    if delta is None:
-        return None
-    size = abs(delta)
-    if size < 0.147:
-        return "negligible"
-    if size < 0.33:
-        return "small"
-    if size < 0.474:
-        return "medium"
-    return "large"
+    return None if delta is None else stats.magnitude(delta)
 
 
 def _cell(rng: random.Random, mean: float, n: int) -> dict[str, Any]:
@@ -53,35 +46,37 @@ def _cell(rng: random.Random, mean: float, n: int) -> dict[str, Any]:
         "counts": counts,
         "dont_know": dont_know,
         "top2": round((counts[3] + counts[4]) / answered, 2),
+        "people": n,
+        "dont_know_share": round(dont_know / n, 2),
         "suppressed": False,
     }
 
 
 def _suppressed(reason: str) -> dict[str, Any]:
-    return {
-        key: None for key in ("n", "mean", "median", "sd", "ci95", "counts", "dont_know", "top2")
-    } | {"suppressed": True, "reason": reason}
+    return dict.fromkeys(an.CELL_FIELDS) | {"suppressed": True, "reason": reason}
 
 
 def _gap(first: dict, second: dict, paired: bool = False) -> dict[str, Any]:
+    """A gap with a normal-approximation p and interval (SD 0.9); q and clear are left to
+    the analysis's own rule (reports.analysis.decide) in build_analysis."""
     if first["suppressed"] or second["suppressed"]:
-        keys = ("diff", "n", "p") if paired else ("diff", "cliffs_delta", "p", "p_holm")
-        return (
-            {key: None for key in keys}
-            | ({} if paired else {"magnitude": None})
-            | {"suppressed": True, "reason": "fewer than 5 respondents"}
-        )
+        fields = an.PAIRED_FIELDS if paired else an.INDEPENDENT_FIELDS
+        return an.held_back(fields, "fewer than 5 respondents")
     diff = round(first["mean"] - second["mean"], 2)
+    n = min(first["n"], second["n"]) if paired else [first["n"], second["n"]]
+    se = 0.9 * (1 / n if paired else 1 / n[0] + 1 / n[1]) ** 0.5
+    p = round(float(2 * stats.ndtr(-abs(diff) / se)), 6)
+    figures = {"diff": diff, "n": n, "p": p, "ci95": [diff - 1.96 * se, diff + 1.96 * se]}
     if paired:
-        return {"diff": diff, "n": min(first["n"], second["n"]), "p": 0.03, "suppressed": False}
+        return figures | {"q": None, "clear": False, "suppressed": False}
     delta = round(max(-0.95, min(0.95, diff * 0.55)), 2)
-    p = round(max(0.0001, 0.5 - abs(delta)), 4)
-    return {
-        "diff": diff,
+    return figures | {
         "cliffs_delta": delta,
-        "p": p,
-        "p_holm": round(min(1.0, p * 4), 4),
+        "p_holm": None,
         "magnitude": _magnitude(delta),
+        "q": None,
+        "clear": False,
+        "test": "welch",
         "suppressed": False,
     }
 
@@ -104,6 +99,12 @@ MEANS = [
 ]
 
 
+# No gap anywhere: every view of every dimension averages the same.
+NULL_MEANS = [(3.3,) * 6] * 6
+# Both sides expect to be seen better than they are (positive perception gaps only).
+WORSE_MEANS = [(3.3, 3.3, 4.3, 3.3, 3.3, 4.3)] + [(3.3,) * 6] * 5
+
+
 def build_analysis(
     lang: str = "pl",
     suppress_b: bool = False,
@@ -112,6 +113,7 @@ def build_analysis(
     n_a: int = 23,
     n_b: int = 31,
     thin_cell: bool = True,
+    means: list[tuple[float, ...]] | None = None,
 ) -> dict[str, Any]:
     """A contract-shaped analysis of a demo round of the sales-production questionnaire.
     With thin_cell, side b's predicted view of the last dimension has too few answers (many
@@ -120,9 +122,9 @@ def build_analysis(
     questionnaire = qn.load(QUESTIONNAIRE_ID)
     label_a, label_b = LABELS[lang]
     dimensions = []
-    for dimension, means in zip(questionnaire.dimensions, MEANS, strict=False):
+    for dimension, row in zip(questionnaire.dimensions, means or MEANS, strict=False):
         cells = {}
-        for key, mean in zip(CELLS, means, strict=True):
+        for key, mean in zip(CELLS, row, strict=True):
             if suppress_b and key.startswith("b."):
                 cells[key] = _suppressed("fewer than 5 respondents")
             else:
@@ -136,12 +138,6 @@ def build_analysis(
             gaps[f"{side}.felt_misjudgement"] = _gap(
                 cells[f"{side}.self"], cells[f"{side}.meta"], paired=True
             )
-        mirror = all(
-            not gaps[f"{s}.blind_spot"]["suppressed"]
-            and gaps[f"{s}.blind_spot"]["diff"] > 0
-            and gaps[f"{s}.blind_spot"]["magnitude"] != "negligible"
-            for s in ("a", "b")
-        )
         n_items = len(dimension.items)
         dimensions.append(
             {
@@ -150,25 +146,17 @@ def build_analysis(
                 "names": dict(dimension.name),
                 "items": n_items,
                 "alpha": round(0.62 + 0.03 * len(dimensions), 2) if n_items > 1 else None,
+                "reliability": _reliability(cells, n_items, len(dimensions)),
                 "cells": cells,
                 "gaps": gaps,
-                "mirror": mirror,
             }
         )
-    candidates = [
-        {
-            "dimension": d["id"],
-            "gap": key,
-            "diff": d["gaps"][key]["diff"],
-            "cliffs_delta": d["gaps"][key]["cliffs_delta"],
-            "magnitude": d["gaps"][key]["magnitude"],
-            "p_holm": d["gaps"][key]["p_holm"],
-        }
-        for d in dimensions
-        for key in INDEPENDENT_GAPS
-        if not d["gaps"][key]["suppressed"]
-    ]
-    candidates.sort(key=lambda gap: -abs(gap["cliffs_delta"]))
+    family = an.decide(dimensions)
+    for d in dimensions:
+        d["mirror"] = all(
+            d["gaps"][f"{s}.blind_spot"]["clear"] and d["gaps"][f"{s}.blind_spot"]["diff"] > 0
+            for s in ("a", "b")
+        )
     side_b: dict[str, Any] = {"label": label_b, "n": n_b, "headcount": 40, "suppressed": False}
     if suppress_b:
         side_b = {
@@ -196,11 +184,28 @@ def build_analysis(
             "b": side_b,
         },
         "dimensions": dimensions,
-        "top_gaps": candidates,
+        "top_gaps": an.top_gaps(dimensions),
+        "findings": an.findings(dimensions),
+        "detectable": None if suppress_b else stats.detectable_gap(0.9, n_a, n_b, 0.05 / 24),
+        "method": an.method(family),
         "comments": _comments(questionnaire, comments, suppress_b),
         "suppressed": [{"side": "b", "reason": "fewer than 5 respondents"}] if suppress_b else [],
         "compare": _compare(dimensions) if compare else None,
     }
+
+
+def _reliability(cells: dict[str, Any], items: int, index: int) -> dict[str, Any]:
+    """Made-up alphas; the first dimension's side b self view is unreliable (flagged)."""
+    result: dict[str, Any] = {}
+    for key, cell in cells.items():
+        if cell["suppressed"] or items < 2:
+            result[key] = None
+            continue
+        alpha = 0.42 if (index, key) == (0, "b.self") else round(0.7 + 0.02 * index, 2)
+        interval = stats.alpha_interval(alpha, cell["n"], items)
+        flag = alpha < stats.RELIABLE_ALPHA
+        result[key] = {"alpha": alpha, "ci95": list(interval), "n": cell["n"], "flag": flag}
+    return result
 
 
 def _comments(questionnaire: qn.Questionnaire, shown: bool, suppress_b: bool) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 from scipy import stats as sps
 
 from reports import stats
-from reports.analysis import analyse
+from reports.analysis import CELL_FIELDS, analyse, certainty
 from survey.errors import InvalidInput, NotFound, WrongState
 from survey.questionnaire import PERSPECTIVES
 from survey.responses import Submission, add_responses
@@ -99,7 +99,8 @@ def test_cell_figures_by_hand(db):
     assert cell["sd"] == pytest.approx(np.std(scores, ddof=1), abs=1e-12)
     assert cell["counts"] == [0, 1, 2, 3, 3]  # 4,5 3 5,5 2,4 4,3
     assert cell["dont_know"] == 1
-    assert cell["top2"] == pytest.approx(6 / 9)
+    assert cell["top2"] == pytest.approx(2 / 5)  # people whose own score is 4 or more
+    assert cell["people"] == 5 and cell["dont_know_share"] == pytest.approx(1 / 5)
     low, high = cell["ci95"]
     assert low < cell["mean"] < high
 
@@ -114,7 +115,14 @@ def test_gaps_against_scipy(db):
     greater = sum(x > y for x in self_a for y in other_b)
     less = sum(x < y for x in self_a for y in other_b)
     assert gap["cliffs_delta"] == pytest.approx((greater - less) / 25, abs=1e-12)
-    assert gap["p"] == pytest.approx(sps.mannwhitneyu(self_a, other_b).pvalue, abs=1e-9)
+    # Five a side: a permutation test, exact here (252 arrangements), so scipy agrees.
+    exact = sps.permutation_test(
+        (self_a, other_b), lambda x, y: np.mean(x) - np.mean(y), permutation_type="independent"
+    )
+    assert gap["test"] == "permutation" and gap["n"] == [5, 5]
+    assert gap["p"] == pytest.approx(exact.pvalue, abs=1e-12)
+    welch = sps.ttest_ind(self_a, other_b, equal_var=False).confidence_interval()
+    assert gap["ci95"] == pytest.approx([welch.low, welch.high], abs=1e-9)
     assert gap["magnitude"] == stats.magnitude(gap["cliffs_delta"])
     felt = info["gaps"]["a.felt_misjudgement"]
     differences = np.array(self_a) - 3
@@ -123,21 +131,40 @@ def test_gaps_against_scipy(db):
     assert felt["p"] == pytest.approx(sps.wilcoxon(differences).pvalue, abs=1e-9)
 
 
-def test_holm_runs_over_every_independent_gap_of_the_report(db):
-    rng = random.Random(3)
+def random_round(db, per_side, seed, name="Runda"):
+    rng = random.Random(seed)
     questionnaire = get_round_questionnaire(db)
     subs = [
         Submission(side, {k: rng.randint(1, 5) for k in questionnaire.item_keys()})
         for side in "ab"
-        for _ in range(12)
+        for _ in range(per_side)
     ]
-    report = analyse(db, make_round(db, subs))
+    return analyse(db, make_round(db, subs, name=name))
+
+
+def test_ten_or_more_a_side_get_welchs_t(db):
+    report = random_round(db, 12, seed=3)
+    gap = dimension(report, "information")["gaps"]["a.blind_spot"]
+    assert gap["test"] == "welch" and gap["n"] == [12, 12]
+    assert 0 <= gap["p"] <= 1 and gap["ci95"][0] < gap["diff"] < gap["ci95"][1]
+
+
+def test_one_rule_over_the_declared_family_decides_what_is_clear(db):
+    report = random_round(db, 12, seed=3)
     gaps = [d["gaps"][key] for d in report["dimensions"] for key in INDEPENDENT]
-    assert len(gaps) == 44
-    expected = stats.holm([g["p"] for g in gaps])
-    assert [g["p_holm"] for g in gaps] == pytest.approx(expected)
-    ordered = [abs(g["cliffs_delta"]) for g in report["top_gaps"]]
-    assert ordered == sorted(ordered, reverse=True) and len(ordered) == 44
+    assert len(gaps) == 24 == report["method"]["family_size"]
+    expected = sps.false_discovery_control([g["p"] for g in gaps], method="bh")
+    assert [g["q"] for g in gaps] == pytest.approx(expected)
+    for gap in gaps:
+        excludes_zero = gap["ci95"][0] > 0 or gap["ci95"][1] < 0
+        assert gap["clear"] is (gap["q"] < 0.05 and excludes_zero)
+    bounds = [certainty(g) for g in report["top_gaps"]]
+    assert bounds == sorted(bounds, reverse=True) and len(bounds) == 24
+    assert report["findings"] == []  # answers at random: nothing is clear
+    felt = [d["gaps"][f"{s}.felt_misjudgement"] for d in report["dimensions"] for s in "ab"]
+    expected = sps.false_discovery_control([g["p"] for g in felt], method="bh")
+    assert [g["q"] for g in felt] == pytest.approx(expected)
+    assert report["method"]["paired_family_size"] == 12
 
 
 def test_dont_know_everywhere_in_a_dimension_suppresses_its_cells(db):
@@ -152,7 +179,7 @@ def test_dont_know_everywhere_in_a_dimension_suppresses_its_cells(db):
     respect = dimension(report, "respect")
     for key in CELLS:
         assert respect["cells"][key] == {
-            **dict.fromkeys(["n", "mean", "median", "sd", "ci95", "counts", "dont_know", "top2"]),
+            **dict.fromkeys(CELL_FIELDS),
             "suppressed": True,
             "reason": "fewer than 5 answers",
         }
@@ -183,9 +210,10 @@ def test_a_side_below_the_threshold_is_held_back_everywhere(db, n_b, shown):
         assert d["cells"]["a.self"]["n"] == 6
     assert report["top_gaps"] == []
     assert report["comments"]["harder"] == {"a": None, "b": None}  # 6 < comment threshold
-    # No count of side b anywhere: its 4 respondents gave 4 × 17 answers per perspective.
+    # No count of side b anywhere: its 4 respondents gave 4 × 18 answers per perspective.
     text = json.dumps(report)
-    assert '"n": 4' not in text and str(4 * 17) not in text
+    assert '"n": 4' not in text and str(4 * 18) not in text
+    assert report["detectable"] is None and report["findings"] == []
 
 
 def test_a_side_with_no_responses(db):
@@ -242,24 +270,21 @@ def planted(questionnaire, side, rng, shifts):
 def test_a_planted_blind_spot_is_found_and_nothing_else(db):
     questionnaire = get_round_questionnaire(db)
     shifts = {("a", "understanding", "self"): 1.0}
-    large, quiet, others = 0, 0, 0
+    found, false_claims = 0, 0
     for seed in range(10):
         rng = random.Random(seed)
         subs = [planted(questionnaire, s, rng, shifts) for s in "ab" for _ in range(40)]
         report = analyse(db, make_round(db, subs, name=f"Seed {seed}"))
-        for d in report["dimensions"]:
-            for key in INDEPENDENT:
-                gap = d["gaps"][key]
-                if (d["id"], key) == ("understanding", "a.blind_spot"):
-                    large += gap["magnitude"] == "large"
-                    assert gap["diff"] == pytest.approx(1.0, abs=0.35)
-                else:
-                    others += 1
-                    quiet += gap["magnitude"] in ("negligible", "small")
+        claims = [(f["dimension"], f["gap"]) for f in report["findings"]]
+        found += ("understanding", "a.blind_spot") in claims
+        false_claims += sum(1 for claim in claims if claim != ("understanding", "a.blind_spot"))
+        gap = dimension(report, "understanding")["gaps"]["a.blind_spot"]
+        assert gap["diff"] == pytest.approx(1.0, abs=0.35)
         assert report["top_gaps"][0]["dimension"] == "understanding"
         assert report["top_gaps"][0]["gap"] == "a.blind_spot"
-    assert large >= 8
-    assert quiet / others >= 0.95
+        assert report["detectable"] == pytest.approx(0.6, abs=0.15)  # 40 a side
+    assert found == 10
+    assert false_claims <= 1  # of 230 null gaps
 
 
 def test_mirror_when_both_sides_flatter_themselves(db):

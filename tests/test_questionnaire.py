@@ -20,11 +20,23 @@ def test_shipped_questionnaires_are_valid(path):
         assert set(dimension.discussion) == {"pl", "en"}
 
 
-def test_sales_production_covers_the_eleven_dimensions_with_three_open_questions():
+def test_sales_production_has_scales_of_three_statements_and_at_most_60_answers():
     questionnaire = qn.load("sales-production")
-    assert len(questionnaire.dimensions) == 11
-    assert all(1 <= len(d.items) <= 2 for d in questionnaire.dimensions)
+    assert all(len(d.items) >= 3 for d in questionnaire.dimensions)
+    assert len(questionnaire.item_keys()) <= 60
     assert [q.id for q in questionnaire.open_questions] == ["harder", "need", "better"]
+
+
+@pytest.mark.parametrize(
+    "word", ["forecast", "order details", "promise a customer", "prognoz", "zamówie"]
+)
+def test_sales_production_asks_nothing_only_a_sales_side_could_answer(word):
+    """Either side answers every statement: a kitchen must not be asked about forecasts."""
+    questionnaire = qn.load("sales-production")
+    for dimension in questionnaire.dimensions:
+        for item in dimension.items:
+            for texts in item.texts.values():
+                assert all(word not in text.lower() for text in texts.values()), item.id
 
 
 def test_pulse_is_short():

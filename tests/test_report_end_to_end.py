@@ -104,3 +104,24 @@ def test_reporting_an_open_round_is_refused(db, run_cli, open_round_id):
     result = run_cli("report", str(open_round_id), "-o", "x.pdf")
     assert result.exit_code == 1
     assert "only closed rounds" in result.output
+
+
+def test_a_null_round_with_eight_a_side_reports_nothing_clear(db, run_cli, tmp_path):
+    """Everyone answers at random: the permutation test (fewer than 10 a side) finds
+    nothing, and the printed report says so in words instead of inventing a gap."""
+    round_id = create_round(db, "Sala i kuchnia", "sales-production", "Sala", "Kuchnia")
+    round_ = open_round(db, round_id)
+    rng = random.Random(5)
+    keys = round_.questionnaire.item_keys()
+    people = [Submission(s, {k: rng.randint(2, 4) for k in keys}) for s in "ab" for _ in range(8)]
+    add_responses(db, round_id, people)
+    close_round(db, round_id)
+    report = json.loads(run_cli("report", str(round_id), "--format", "json").stdout)
+    gaps = [g for d in report["dimensions"] for k, g in d["gaps"].items() if "felt" not in k]
+    assert {g["test"] for g in gaps} == {"permutation"} and report["findings"] == []
+    assert report["method"]["family_size"] == 24 and 0.5 < report["detectable"] < 1.5
+    pdf = tmp_path / "null.pdf"
+    assert run_cli("report", str(round_id), "--lang", "en", "-o", str(pdf)).exit_code == 0
+    text = _text(pdf)
+    assert "No gap is larger than chance at these numbers" in text
+    assert "Gaps: none is clear" in text and "Start with:" not in text

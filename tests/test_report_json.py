@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from reports.analysis import analyse
+from reports.analysis import CELL_FIELDS, INDEPENDENT_FIELDS, PAIRED_FIELDS, analyse
 from survey.demo import simulate
 from survey.questionnaire import load
 from survey.responses import Submission, add_responses
@@ -89,30 +89,46 @@ CELL = Either(
             "counts": ListOf(int, 5),
             "dont_know": int,
             "top2": NUMBER,
+            "people": int,
+            "dont_know_share": NUMBER,
             "suppressed": exactly(False),
         },
-        held("n", "mean", "median", "sd", "ci95", "counts", "dont_know", "top2"),
+        held(*CELL_FIELDS),
     )
 )
+INDEPENDENT_FIGURES = {
+    "diff": NUMBER,
+    "cliffs_delta": NUMBER,
+    "p": Null(NUMBER),
+    "p_holm": Null(NUMBER),
+    "magnitude": str,
+    "ci95": ListOf(NUMBER, 2),
+    "q": Null(NUMBER),
+    "clear": bool,
+    "n": ListOf(int, 2),
+    "test": Either((exactly("welch"), exactly("permutation"))),
+}
 INDEPENDENT_GAP = Either(
     (
-        {
-            "diff": NUMBER,
-            "cliffs_delta": NUMBER,
-            "p": Null(NUMBER),
-            "p_holm": Null(NUMBER),
-            "magnitude": str,
-            "suppressed": exactly(False),
-        },
-        held("diff", "cliffs_delta", "p", "p_holm", "magnitude"),
+        {**INDEPENDENT_FIGURES, "suppressed": exactly(False)},
+        held(*INDEPENDENT_FIELDS),
     )
 )
 PAIRED_GAP = Either(
     (
-        {"diff": NUMBER, "n": int, "p": Null(NUMBER), "suppressed": exactly(False)},
-        held("diff", "n", "p"),
+        {
+            "diff": NUMBER,
+            "n": int,
+            "p": Null(NUMBER),
+            "ci95": Null(ListOf(NUMBER, 2)),
+            "q": Null(NUMBER),
+            "clear": bool,
+            "suppressed": exactly(False),
+        },
+        held(*PAIRED_FIELDS),
     )
 )
+RELIABILITY = Null({"alpha": NUMBER, "ci95": ListOf(NUMBER, 2), "n": int, "flag": bool})
 SIDE = Either(
     (
         {"label": str, "n": int, "headcount": Null(int), "suppressed": exactly(False)},
@@ -147,6 +163,9 @@ SCHEMA = {
             "names": {"pl": str, "en": str},
             "items": int,
             "alpha": Null(NUMBER),
+            "reliability": {
+                f"{s}.{p}": RELIABILITY for s in "ab" for p in ("self", "other", "meta")
+            },
             "cells": {f"{s}.{p}": CELL for s in "ab" for p in ("self", "other", "meta")},
             "gaps": {
                 **{f"{s}.{g}": INDEPENDENT_GAP for s in "ab" for g in ("blind_spot", "meta_error")},
@@ -155,17 +174,25 @@ SCHEMA = {
             "mirror": bool,
         }
     ),
-    "top_gaps": ListOf(
-        {
-            "dimension": str,
-            "gap": str,
-            "diff": NUMBER,
-            "cliffs_delta": NUMBER,
-            "p": Null(NUMBER),
-            "p_holm": Null(NUMBER),
-            "magnitude": str,
-        }
+    "top_gaps": ListOf({"dimension": str, "gap": str, **INDEPENDENT_FIGURES}),
+    "findings": ListOf(
+        {"dimension": str, "gap": str, "diff": NUMBER, "ci95": ListOf(NUMBER, 2), "q": NUMBER}
     ),
+    "detectable": Null(NUMBER),
+    "method": {
+        "unit": str,
+        "test": str,
+        "paired_test": str,
+        "interval": str,
+        "adjustment": str,
+        "family": str,
+        "family_size": int,
+        "paired_family_size": int,
+        "alpha": NUMBER,
+        "clear": str,
+        "power": NUMBER,
+        "reliability_flag_below": NUMBER,
+    },
     "comments": {"harder": SIDES_OF, "need": SIDES_OF, "better": SIDES_OF},
     "suppressed": ListOf(
         Either(

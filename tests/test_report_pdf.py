@@ -11,9 +11,10 @@ import types
 
 import pytest
 from pypdf import PdfReader
-from report_fixtures import SCRIPT_COMMENT, build_analysis
+from report_fixtures import NULL_MEANS, SCRIPT_COMMENT, WORSE_MEANS, build_analysis
 
 from reports.pdf import pdf_bytes, render_report_html, write_pdf
+from reports.report_view import HEAT_COLUMNS
 from survey.questionnaire import load
 from survey.rounds import close_round
 
@@ -61,7 +62,12 @@ def test_report_names_both_sides_every_dimension_the_top_gap_and_the_guide(polis
 
 def test_polish_letters_survive_text_extraction(polish):
     text = polish[2]
-    for phrase in ("Przepływ informacji", "Spis treści", "źle się z tym czujemy", "Jesień"):
+    for phrase in (
+        "Informacja i dotrzymywanie ustaleń",
+        "Spis treści",
+        "źle się z tym czujemy",
+        "Jesień",
+    ):
         assert phrase in text
     assert set("ąćęłńóśźż") <= set(text.lower())
 
@@ -134,7 +140,8 @@ def test_english_report_is_in_english():
     text = _text(data)
     assert "They see you better than you think" in text
     assert "Facilitator's guide" in text
-    assert "Information flow" in text and "Sales" in text and "Production" in text
+    assert "Information and keeping to what was agreed" in text
+    assert "Sales" in text and "Production" in text
     assert "Przewodnik" not in text
     assert PdfReader(io.BytesIO(data)).trailer["/Root"]["/Lang"] == "en"
 
@@ -171,3 +178,78 @@ def test_a_printed_report_shows_a_random_sample_of_many_comments_and_says_so():
     text = _text(_pdf(analysis, "pl"))
     assert "Komentarz numer 24 " in text and "Komentarz numer 25 " not in text
     assert "25 z 300 komentarzy, wybranych losowo" in text
+
+
+# --- the decision rule: only clear gaps get words, colours and titles ---------------------
+
+SIZE_WORDS = ("negligible", "small", "medium", "large", "biggest", "Cliff")
+
+
+@pytest.fixture(scope="module")
+def null_round():
+    analysis = build_analysis("en", means=NULL_MEANS, thin_cell=False)
+    html = render_report_html(analysis, QUESTIONNAIRE, "en")
+    return analysis, html, _text(pdf_bytes(html))
+
+
+def test_a_null_rounds_report_says_it_found_nothing_clear(null_round):
+    analysis, html, text = null_round
+    assert analysis["findings"] == [] and not any(g["clear"] for g in analysis["top_gaps"])
+    sentence = "No gap is larger than chance at these numbers; use the figures as conversation prompts only."
+    assert text.count(sentence) >= 2  # the first page and the gaps chapter
+    assert "Gaps: none is clear" in text
+    assert "How you expect to be seen: no clear difference" in text
+    assert "They see you better than you think" not in text
+    assert "Start with:" not in text and "Not clear:" in text and "Clear: difference" not in text
+    main = text.split("Method Definitions")[0]
+    for word in (*SIZE_WORDS, "better on", "lower on", "Mirror pattern"):
+        assert not re.search(rf"\b{word}\b", main), word
+    assert "mirror-mark" not in html
+    assert "heat-pos" not in html and "heat-neg" not in html
+    assert "only gaps of about 1.0 points or more show reliably" in text  # 23 and 31 a side
+
+
+def test_no_word_or_colour_calls_a_gap_that_is_not_clear_large(polish):
+    analysis = polish[0]
+    html = render_report_html(analysis, QUESTIONNAIRE, "en")
+    text = _text(pdf_bytes(html))
+    main = text.split("Method Definitions")[0]  # the method page names the measures it dropped
+    for word in SIZE_WORDS:
+        assert not re.search(rf"\b{word}\b", main), word
+    clear = {
+        (d["name"], k) for d in analysis["dimensions"] for k, g in d["gaps"].items() if g["clear"]
+    }
+    assert clear and len(clear) < sum(len(d["gaps"]) for d in analysis["dimensions"])
+    # A coloured heat-map cell is exactly a clear gap, row by row.
+    rows = re.findall(r'<tr><th scope="row">(.*?)</tr>', html.split('id="overview"')[1], re.S)
+    for row, dimension in zip(rows, analysis["dimensions"], strict=False):
+        cells = re.findall(r'<td class="([^"]*)"', row)
+        for css, key in zip(cells, HEAT_COLUMNS, strict=True):
+            assert ("heat-pos" in css or "heat-neg" in css) is bool(dimension["gaps"][key]["clear"])
+    # Each gap card says clear or not clear as the rule says.
+    verdicts = re.findall(r'class="verdict-(clear|unclear)"', html)
+    assert verdicts == ["clear" if g["clear"] else "unclear" for g in analysis["top_gaps"][:5]]
+
+
+def test_page_titles_follow_the_data():
+    titles = {}
+    for name, means in (("better", None), ("worse", WORSE_MEANS), ("null", NULL_MEANS)):
+        analysis = build_analysis("en", means=means, thin_cell=False)
+        text = _text(pdf_bytes(render_report_html(analysis, QUESTIONNAIRE, "en")))
+        titles[name] = text
+    assert "They see you better than you think" in titles["better"]
+    assert "They see you less kindly than you think" in titles["worse"]
+    assert "The clearest gaps" in titles["worse"] and "The clearest gaps" not in titles["null"]
+    assert "They see you" not in titles["null"]
+
+
+def test_the_guide_discusses_a_dimension_once_when_two_of_its_gaps_are_clear():
+    # Side a's blind spot and perception gap on the first dimension share b's view of a.
+    means = [(4.3, 3.3, 4.3, 3.3, 2.3, 3.3)] + [(3.3,) * 6] * 5
+    analysis = build_analysis("en", means=means, thin_cell=False)
+    clear = [(f["dimension"], f["gap"]) for f in analysis["findings"]]
+    assert ("information", "a.blind_spot") in clear and ("information", "a.meta_error") in clear
+    text = _text(pdf_bytes(render_report_html(analysis, QUESTIONNAIRE, "en")))
+    guide = text.split("Questions for the clear findings")[1].split("Method")[0]
+    first_question = QUESTIONNAIRE.dimension("information").discussion["en"][0]
+    assert guide.count(first_question) == 1

@@ -13,12 +13,16 @@ from pypdf import PdfReader
 from workshop_helpers import closed_round
 
 from survey.accounts import add_user
+from survey.questionnaire import load
 
 from .axe import describe, violations
 from .conftest import PHONE, SCREENSHOTS
 
 PASSWORD = "browser test password"
 PROJECTOR = {"width": 1280, "height": 720}
+INFORMATION, RESPECT = (
+    load("sales-production").dimension(d).name["en"] for d in ("information", "respect")
+)
 
 
 def _checked(phone, label: str) -> None:
@@ -68,8 +72,8 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
     axe("rounds")
     page.goto(f"{url}/console/rounds/{round_id}/workshops")
     axe("new workshop")
-    page.get_by_label("Information flow").check()
-    page.get_by_label("Respect and equal standing").check()
+    page.get_by_label(INFORMATION).check()
+    page.get_by_label(RESPECT).check()
     page.get_by_role("button", name="Start the workshop").click()
     expect(page.locator("h1")).to_have_text("Welcome and ground rules")
     axe("welcome slide")
@@ -86,7 +90,7 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
 
     # First dimension: three of sales and all six of production guess.
     page.keyboard.press("ArrowRight")
-    expect(page.locator("h1")).to_have_text("Information flow")
+    expect(page.locator("h1")).to_have_text(INFORMATION)
     axe("dimension before the reveal")
     expect(sales[0].get_by_role("button", name="Send my guess")).to_be_visible(timeout=6000)
     _checked(sales[0], "guess")
@@ -114,7 +118,7 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
 
     # Second dimension: everyone guesses, both sides are shown.
     page.keyboard.press("ArrowRight")
-    expect(page.locator("h1")).to_have_text("Respect and equal standing")
+    expect(page.locator("h1")).to_have_text(RESPECT)
     for phone in phones:
         _guess(phone, 4)
     expect(page.locator('[data-count="a"]')).to_have_text("6", timeout=1000)
