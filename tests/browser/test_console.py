@@ -109,13 +109,18 @@ def test_hr_runs_a_round_and_a_facilitator_moderates(browser, page, live_server,
 
     page.get_by_role("link", name="Invite codes").click()
     production_codes = _generate(page, "Production", 5)
-    with page.expect_download() as slips:
-        page.get_by_role("button", name="Download slips to print (PDF)").click()
-    assert slips.value.suggested_filename == f"lustro-round-{round_id}-b-codes.pdf"
     screenshot("console-codes-laptop")
-    page.get_by_role("link", name="Done: back to invite codes").click()
+    page.get_by_role("button", name="Download slips to print (PDF)").click()
+    # The slips are drawn in the background; the page refreshes itself until they are ready.
+    ready = page.get_by_role("button", name="Download the slips (PDF)")
+    expect(ready).to_be_visible(timeout=20_000)
+    with page.expect_download() as slips:
+        ready.click()
+    assert slips.value.suggested_filename == f"lustro-round-{round_id}-b-codes.pdf"
+    page.get_by_role("link", name="Back to the batch").click()
+    page.get_by_role("button", name="Done: delete these codes from the server").click()
     sales_codes = _generate(page, "Sales", 3)
-    page.get_by_role("link", name="Done: back to invite codes").click()
+    page.get_by_role("button", name="Done: delete these codes from the server").click()
     expect(page.locator("table.counts")).to_contain_text("5")
     expect(page.locator("main")).not_to_contain_text(production_codes[0])
     page.get_by_role("link", name="Autumn 2026").click()

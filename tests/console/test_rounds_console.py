@@ -154,7 +154,7 @@ def test_unknown_round_is_a_404(hr):
 
 def test_codes_are_shown_once_and_only_their_count_afterwards(hr, db, open_round_id):
     response = hr.post(f"/console/rounds/{open_round_id}/invites", data={"side": "b", "count": "4"})
-    html = response.get_data(as_text=True)
+    html = hr.get(response.headers["Location"]).get_data(as_text=True)
     codes = re.findall(r"<code>([A-Z0-9-]{14})</code>", html)
     assert len(codes) == 4
     stored = [row["code_hash"] for row in db["invites"].rows]
