@@ -107,11 +107,13 @@ def edit_round(round_id: int):
         return redirect(url_for("console.round_detail", round_id=round_id))
     form_class = RoundForm if round_.status == "draft" else SettingsForm
     form = form_class(obj=_form_data(round_))
+    form.saved_closes_on = _form_data(round_).closes_on
     if round_.status == "draft":
         del form.questionnaire
     else:
         form.minimum_threshold = round_.threshold
         form.minimum_comment_threshold = round_.comment_threshold
+        form.sides = {side: (round_.label(side), round_.headcount(side)) for side in "ab"}
     if form.validate_on_submit():
         changes = _settings(form)
         if round_.status == "draft":
