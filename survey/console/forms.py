@@ -64,9 +64,7 @@ class LimitedLength(Length):
 def label_length() -> LimitedLength:
     return LimitedLength(
         max=MAX_LABEL_LENGTH,
-        message=_l(
-            "Keep it to %(max)d characters or fewer: the name appears in every question."
-        ),
+        message=_l("Keep it to %(max)d characters or fewer: the name appears in every question."),
     )
 
 
