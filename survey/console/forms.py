@@ -58,7 +58,9 @@ class LimitedLength(Length):
     """Length checked by the server with a clear message, without a maxlength attribute:
     the browser would silently cut a long name mid-word."""
 
-    field_flags: dict = {}
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.field_flags = {}
 
 
 def label_length() -> LimitedLength:
