@@ -27,29 +27,15 @@ def restaurant(live_server):
     db = live_server.db()
     add_user(db, "hr@restauracja.pl", "hr", PASSWORD)
     add_user(db, "fac@restauracja.pl", "facilitator", PASSWORD)
-    open_id = create_round(
-        db,
-        "Restauracja – wiosna 2026",
-        "sales-production",
-        "Sala",
-        "Kuchnia",
-        headcount_a=8,
-        headcount_b=7,
-        threshold=3,
-        comment_threshold=3,
+    settings = {"headcount_a": 8, "headcount_b": 7, "threshold": 3, "comment_threshold": 3}
+    open_id, closed_id = (
+        create_round(db, name, questionnaire, "Sala", "Kuchnia", **settings)
+        for name, questionnaire in [
+            ("Restauracja – wiosna 2026", "sales-production"),
+            ("Restauracja – zima 2025", "pulse"),
+        ]
     )
     open_round(db, open_id)
-    closed_id = create_round(
-        db,
-        "Restauracja – zima 2025",
-        "pulse",
-        "Sala",
-        "Kuchnia",
-        headcount_a=8,
-        headcount_b=7,
-        threshold=3,
-        comment_threshold=3,
-    )
     open_round(db, closed_id)
     add_responses(
         db,
