@@ -24,6 +24,7 @@ from .slip_pdf import SlipText
 from .slips import write_slips_pdf
 
 BATCH_TTL = 3600  # seconds a batch (and its slips) stays reachable
+STALLED_AFTER = 120  # seconds without progress after which drawing counts as failed
 TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
 
 
@@ -146,12 +147,15 @@ def start_slips(folder: Path, batch: Batch, texts: SlipText, base_url: str) -> N
 
 def progress(folder: Path, batch: Batch) -> SlipsProgress | None:
     """How far the batch's slips are (None when none were asked for, or they were taken)."""
+    note_file = folder / f"{batch.token}.progress"
     try:
-        note = json.loads((folder / f"{batch.token}.progress").read_text())
+        note = json.loads(note_file.read_text())
     except FileNotFoundError:
         return None
     ready = (folder / f"{batch.token}.pdf").is_file()
-    return SlipsProgress(note["done"], note["total"], ready, note["failed"])
+    # A worker that stopped mid-way (a server restart) leaves a note that never moves again.
+    stalled = not ready and time.time() - note_file.stat().st_mtime > STALLED_AFTER
+    return SlipsProgress(note["done"], note["total"], ready, note["failed"] or stalled)
 
 
 def take_slips(folder: Path, batch: Batch) -> bytes | None:

@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
-    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -21,7 +20,6 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
-    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -218,14 +216,6 @@ class InvitesForm(FlaskForm):
         description=_l("One per person, plus a few spare."),
     )
     submit = SubmitField(_l("Generate codes"))
-
-
-class DownloadCodesForm(FlaskForm):
-    """Sends the codes just shown back for a PDF or CSV: they are stored nowhere."""
-
-    side = HiddenField(validators=[AnyOf(["a", "b"])])
-    codes = HiddenField(validators=[DataRequired(), Length(max=MAX_CODES_PER_CALL * 16)])
-    fmt = HiddenField(validators=[AnyOf(["pdf", "csv"])])
 
 
 class HideForm(FlaskForm):

@@ -115,7 +115,8 @@ def start_slips(round_id: int, token: str):
     batch = _batch(round_id, token)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if batches.progress(_folder(), batch) is None:
+    progress = batches.progress(_folder(), batch)
+    if progress is None or progress.failed:
         base_url = current_app.config["PUBLIC_URL"]
         texts = slip_texts(round_, base_url, batch.side)
         batches.start_slips(_folder(), batch, texts, base_url)

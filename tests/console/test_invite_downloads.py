@@ -106,3 +106,17 @@ def test_expired_batches_are_swept(app, tmp_path):
     os.utime(folder / f"{token}.json", (old, old))
     assert batches.load(folder, token, "hr@example.com", 1) is None
     assert not list(folder.iterdir())
+
+
+def test_slips_that_stopped_mid_way_are_reported_and_can_be_made_again(hr, app, batch):
+    url, codes = batch
+    folder = batches.folder_for(app.instance_path)
+    token = url.rsplit("/", 1)[1]
+    note = folder / f"{token}.progress"
+    note.write_text('{"done": 0, "total": 3, "failed": false}')
+    old = time.time() - batches.STALLED_AFTER - 5
+    os.utime(note, (old, old))
+    page = hr.get(f"{url}/slips").get_data(as_text=True)
+    assert "Nie udało się przygotować kartek" in page and 'http-equiv="refresh"' not in page
+    pdf = _slips(hr, url)
+    assert all(code in PdfReader(io.BytesIO(pdf)).pages[0].extract_text() for code in codes)
