@@ -210,7 +210,7 @@ def test_codes_are_shown_once_and_only_their_count_afterwards(hr, db, open_round
     assert len(stored) == 4 and not set(codes) & set(stored)
     later = hr.get(f"/console/rounds/{open_round_id}/invites").get_data(as_text=True)
     assert not any(code in later for code in codes)
-    assert "<td>4</td>" in later
+    assert re.search(r"<td[^>]*>4</td>", later)
     assert entries(db)[0].detail == "4 × b (Produkcja)"
 
 
@@ -226,5 +226,6 @@ def test_spent_codes_are_counted_only_once_the_round_is_closed(hr, db, open_roun
     page = hr.get(
         f"/console/rounds/{open_round_id}/invites", headers={"Accept-Language": "en"}
     ).get_data(as_text=True)
-    assert "Codes used" in page and "<td>6</td>" in page and "fewer than 5" in page
+    assert "Codes used" in page and re.search(r"<td[^>]*>6</td>", page)
+    assert "fewer than 5" in page
     assert len(codes) == 6
