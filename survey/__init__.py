@@ -11,8 +11,8 @@ from flask import Flask, g, render_template, request, session
 
 from . import db
 from .extensions import babel, csrf, limiter
+from .resources import data_dir
 
-ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("pl", "en")
 # One catalogue per area, so each area's strings live in its own .po file.
 TRANSLATION_DOMAINS = ("messages", "respondent", "console", "report", "workshop")
@@ -39,7 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = LustroFlask(
         __name__,
         instance_path=str(instance_path),
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(data_dir("templates")),
         static_folder="static",
     )
     app.config.from_mapping(
@@ -52,7 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # token lives as long as the session
         BABEL_DEFAULT_LOCALE="pl",
         BABEL_TRANSLATION_DIRECTORIES=";".join(
-            [str(Path(__file__).parent / "translations")] * len(TRANSLATION_DOMAINS)
+            [str(data_dir("translations"))] * len(TRANSLATION_DOMAINS)
         ),
         BABEL_DOMAIN=";".join(TRANSLATION_DOMAINS),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
