@@ -16,6 +16,7 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from . import db as storage
 from . import questionnaire as qn
+from .audit import record
 from .errors import SurveyError
 from .responses import count_by_side
 from .rounds import close_round, create_round, get_round, list_rounds, open_round
@@ -279,6 +280,7 @@ def import_command(round_id: str, file: str) -> None:
         raise click.ClickException(f"{file} is not UTF-8 text; nothing was imported.") from exc
     round_ = get_round(_db(), round_id)
     count = import_csv(_db(), round_.id, text)
+    record(_db(), None, "responses.import", round_.id, f"{count} from {Path(file).name}")
     click.echo(f"Imported {count} responses into round {round_.id}.")
 
 

@@ -88,7 +88,13 @@ def comments_for_moderation(
     return result
 
 
-def _comment_round(db: Database, comment_id: str) -> Round:
+def _comment_round(db: Database, comment_id: str | int) -> Round:
+    try:
+        comment_id = int(comment_id)
+    except ValueError:
+        raise NotFound("There is no such comment.") from None
+    if not 0 < comment_id < 2**63:
+        raise NotFound("There is no such comment.")
     rows = list(db.query("SELECT round_id, side FROM comments WHERE id = ?", [comment_id]))
     if not rows:
         raise NotFound("There is no such comment.")
@@ -107,12 +113,18 @@ def hide_comment(db: Database, comment_id: str, reason: str) -> Round:
         raise InvalidInput(f"The reason is longer than {MAX_REASON_LENGTH} characters.")
     with write_transaction(db):
         round_ = _comment_round(db, comment_id)
-        db["comments"].update(comment_id, {"hidden": 1, "hidden_reason": reason})
+        db.execute(
+            "UPDATE comment_slots SET hidden = 1, hidden_reason = ? WHERE id = ?",
+            [reason, int(comment_id)],
+        )
     return round_
 
 
 def unhide_comment(db: Database, comment_id: str) -> Round:
     with write_transaction(db):
         round_ = _comment_round(db, comment_id)
-        db["comments"].update(comment_id, {"hidden": 0, "hidden_reason": None})
+        db.execute(
+            "UPDATE comment_slots SET hidden = 0, hidden_reason = NULL WHERE id = ?",
+            [int(comment_id)],
+        )
     return round_

@@ -16,6 +16,7 @@ from flask import render_template
 from flask_babel import force_locale, format_date
 
 from .rounds import Round
+from .text_rules import csv_cell
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 SLIPS_PER_PAGE = 8  # 2 columns × 4 rows on A4
@@ -38,9 +39,8 @@ def codes_csv(round_: Round, codes: list[str], base_url: str, side: str | None =
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["code", "url", "side", "round"])
     for code in codes:
-        writer.writerow(
-            [code, invite_url(base_url, code), round_.label(side) if side else "", round_.name]
-        )
+        row = [code, invite_url(base_url, code), round_.label(side) if side else "", round_.name]
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
 
 

@@ -24,6 +24,7 @@ from survey.errors import SurveyError, WrongState
 from survey.participation import participation
 from survey.responses import Submission, add_responses
 from survey.rounds import close_round, create_round, get_round, open_round, update_round
+from survey.slots import insert_comment
 from survey.transfer import export_rows, import_csv
 
 
@@ -78,15 +79,7 @@ def test_a_closed_round_cannot_be_changed(db, change):
 
 def test_a_side_below_the_threshold_leaks_no_figure_or_comment_anywhere(db):
     round_id = _round(db, 12, 4)
-    db["comments"].insert(
-        {
-            "id": "x",
-            "round_id": round_id,
-            "side": "b",
-            "question": "need",
-            "text": "Tylko ja to piszę",
-        }
-    )
+    insert_comment(db, round_id, "b", "need", "Tylko ja to piszę")
     close_round(db, round_id)
     report = analyse(db, round_id)
     text = json.dumps(report, ensure_ascii=False)

@@ -6,6 +6,7 @@ import pytest
 
 from survey import create_app
 from survey.audit import entries
+from survey.slots import insert_comment
 
 from .conftest import PASSWORD
 from .test_rounds_console import NEW_ROUND
@@ -36,14 +37,12 @@ ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]
 
 @pytest.fixture
 def urls(db, draft_round_id, open_round_id, closed_round_id):
-    db["comments"].insert(
-        {"id": "c1", "round_id": closed_round_id, "side": "a", "question": "change", "text": "x"}
-    )
+    comment = insert_comment(db, closed_round_id, "a", "change", "x")
     return {
         "draft": draft_round_id,
         "open": open_round_id,
         "closed": closed_round_id,
-        "comment": "c1",
+        "comment": comment,
     }
 
 
