@@ -34,9 +34,12 @@ class User(UserMixin):
     email: str
     role: str
     created_on: str
+    session_version: int = 0
 
     def get_id(self) -> str:
-        return self.email
+        """What the session cookie holds: the email and the account's session version,
+        which logging out raises, so a cookie saved before logout stops working."""
+        return f"{self.session_version}:{self.email}"
 
     @property
     def is_hr(self) -> bool:
@@ -73,7 +76,8 @@ def add_user(db: Database, email: str, role: str, password: str) -> User:
 def find_user(db: Database, email: str) -> User | None:
     rows = list(
         db.query(
-            "SELECT email, role, created_on FROM users WHERE email = ?", [normalise_email(email)]
+            "SELECT email, role, created_on, session_version FROM users WHERE email = ?",
+            [normalise_email(email)],
         )
     )
     return User(**rows[0]) if rows else None
@@ -81,7 +85,10 @@ def find_user(db: Database, email: str) -> User | None:
 
 def list_users(db: Database) -> list[User]:
     return [
-        User(**row) for row in db.query("SELECT email, role, created_on FROM users ORDER BY email")
+        User(**row)
+        for row in db.query(
+            "SELECT email, role, created_on, session_version FROM users ORDER BY email"
+        )
     ]
 
 
@@ -112,6 +119,19 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+def end_sessions(db: Database, email: str) -> None:
+    """Logout: every session cookie issued to this account so far stops working."""
+    with write_transaction(db):
+        db.execute(
+            "UPDATE users SET session_version = session_version + 1 WHERE email = ?",
+            [normalise_email(email)],
+        )
+
+
 @login_manager.user_loader
-def load_user(email: str) -> User | None:
-    return find_user(get_db(), email)
+def load_user(user_id: str) -> User | None:
+    version, _, email = user_id.partition(":")
+    user = find_user(get_db(), email)
+    if user is None or str(user.session_version) != version:
+        return None
+    return user

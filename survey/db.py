@@ -404,3 +404,9 @@ def m201_slots(db: Database) -> None:
         "CREATE VIEW comments AS SELECT id, round_id, side, question, rtrim(text, ' ') AS text, "
         "hidden, hidden_reason FROM comment_slots WHERE filled"
     )
+
+
+@migrations()
+def m202_session_version(db: Database) -> None:
+    """Issue 11 (S5): logging out raises it, so a session cookie saved before stops working."""
+    db.execute("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")

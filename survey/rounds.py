@@ -192,6 +192,8 @@ def get_round(db: Database, round_id: int | str) -> Round:
         key = int(round_id)
     except (TypeError, ValueError) as exc:
         raise NotFound(f"Round {round_id!r} does not exist.") from exc
+    if not 0 < key < 2**63:  # beyond SQLite's integers: no such round, not a crash
+        raise NotFound(f"Round {round_id} does not exist.")
     rows = list(db.query("SELECT * FROM rounds WHERE id = ?", [key]))
     if not rows:
         raise NotFound(f"Round {round_id} does not exist.")
