@@ -6,6 +6,7 @@ domain errors into one clear line and a non-zero exit.
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -49,6 +50,8 @@ class SurveyGroup(click.Group):
 def cli(ctx: click.Context, db: str | None) -> None:
     """Lustro: anonymous perception surveys and gap reports for two departments."""
     from . import create_app
+
+    os.umask(0o077)  # every file a command writes (PDF, CSV, export, backup) is private
 
     config = {"DATABASE": str(Path(db).resolve())} if db else None
     ctx.obj = ScriptInfo(create_app=lambda: create_app(config))
