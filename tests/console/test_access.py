@@ -260,3 +260,18 @@ def test_every_console_form_refuses_a_post_without_its_csrf_token(
     )
     assert response.status_code == 400
     assert [list(db[table].rows) for table in ("rounds", "invites", "comments")] == before
+
+
+def test_s5_a_session_cookie_saved_before_logout_no_longer_opens_the_console(console_app, hr):
+    """S5: a cookie copied before logout still opened /console/audit."""
+    saved = hr.get_cookie("session").value
+    assert hr.get("/console/audit").status_code == 200
+    assert hr.post("/console/logout").status_code == 302
+    thief = console_app.test_client()
+    thief.set_cookie("session", saved)
+    assert thief.get("/console/audit").status_code == 302  # to the login page
+
+
+@pytest.mark.parametrize("round_id", ["999999999999999999999999", str(2**63), "0"])
+def test_s11_a_huge_round_id_is_not_found_not_a_crash(hr, round_id):
+    assert hr.get(f"/console/rounds/{round_id}").status_code == 404
