@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import get_db, write_transaction
 from .errors import InvalidInput, NotFound
+from .text_rules import unsafe_characters
 
 ROLES = ("hr", "facilitator")
 MIN_PASSWORD_LENGTH = 10
@@ -53,7 +54,7 @@ def normalise_email(email: str) -> str:
 def add_user(db: Database, email: str, role: str, password: str) -> User:
     """Create an account; raise InvalidInput for a bad email, role or short password."""
     email = normalise_email(email)
-    if not EMAIL_PATTERN.match(email):
+    if not EMAIL_PATTERN.match(email) or unsafe_characters(email):
         raise InvalidInput(f"{email!r} is not an email address.")
     if role not in ROLES:
         raise InvalidInput(f"Unknown role {role!r}; use {' or '.join(ROLES)}.")

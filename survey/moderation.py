@@ -14,6 +14,7 @@ from .errors import InvalidInput, NotFound, WrongState
 from .questionnaire import fill
 from .responses import SIDES, sides_reaching
 from .rounds import Round, get_round
+from .text_rules import unsafe_characters
 
 MAX_REASON_LENGTH = 300
 
@@ -111,6 +112,8 @@ def hide_comment(db: Database, comment_id: str, reason: str) -> Round:
         raise InvalidInput("Say why the comment is hidden.")
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidInput(f"The reason is longer than {MAX_REASON_LENGTH} characters.")
+    if unsafe_characters(reason):
+        raise InvalidInput("The reason holds control or text-direction characters.")
     with write_transaction(db):
         round_ = _comment_round(db, comment_id)
         db.execute(

@@ -14,6 +14,7 @@ import pytest
 from respondent_helpers import answer_everything, csrf_token, new_code, post_page
 from werkzeug.serving import make_server
 
+from survey.accounts import add_user
 from survey.errors import InvalidInput
 from survey.responses import Submission, add_responses
 from survey.rounds import close_round, create_round, get_round, open_round
@@ -166,6 +167,8 @@ def test_s12_bidi_controls_and_nul_are_refused_in_names_labels_and_comments(db, 
     with pytest.raises(InvalidInput, match="control characters"):
         add_responses(db, round_id, [Submission("a", {}, {"change": bad})])
     assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
+    with pytest.raises(InvalidInput):
+        add_user(db, f"{bad}@firma.pl", "hr", "long enough password")
 
 
 def test_s12_a_bidi_control_in_a_comment_page_gets_a_clear_message(app, open_round_id):
