@@ -91,9 +91,10 @@ def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
     db.conn.close()
     assert stored == [(1,)] and comments == [("Late changes to orders.",)]
 
-    # The same slip again: refused.
+    # The same slip again in this browser: thanked again (anyone else sees the survey,
+    # exactly as for an unused code, and is refused only at Send).
     page.goto(link)
-    expect(page.locator("h1")).to_have_text("This code has already been used")
+    expect(page.locator("h1")).to_have_text("Your answers were already received")
     fits(page, viewport)
     screenshot(f"respond-spent-{name}")
 
