@@ -263,3 +263,16 @@ def test_a_team_on_one_shared_address_with_good_codes_is_never_throttled(
     # ...while failed tries from that address still count.
     statuses = [client.get("/r/AAAA-BBBB-CCCC", headers=PL).status_code for _ in range(11)]
     assert statuses[-1] == 429
+
+
+def test_the_longest_comments_fit_the_browsers_cookie_limits(app, client, open_round_id):
+    """The answers travel in cookies: each under 4 KB, all together under the 8 KB a proxy
+    or gunicorn accepts in one header, even with every open answer at its byte limit."""
+    from survey.slots import COMMENT_BYTES
+
+    client.get(f"/r/{new_code(app, open_round_id)}")
+    full = {q: "ż" * (COMMENT_BYTES // 2) for q in ("harder", "need", "better")}
+    assert post_page(client, "/comments", full).status_code == 302
+    sizes = [len(c.key) + len(c.value) for c in client._cookies.values()]
+    assert max(sizes) < 4000 and sum(sizes) < 8000
+    assert browser_state(client, app).comments == full
