@@ -245,7 +245,7 @@ def main() -> None:
     try:
         print(
             f"server: gunicorn, {args.workers or (os.cpu_count() or 1) * 2 + 1} workers x 4 threads, "
-            f"SQLite WAL, synchronous=FULL; {os.cpu_count()} cores"
+            f"SQLite rollback journal + secure_delete, synchronous=FULL; {os.cpu_count()} cores"
         )
         print(
             f"{'users':>5} {'done':>5} {'subm/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}"

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .audit import record
 from .cli import SurveyCommand, _db
 from .rounds import get_round
 
@@ -116,6 +117,7 @@ def invites_command(round_id: str, side: str, count: int, output: str | None) ->
     if round_.status == "closed":
         raise click.ClickException(f"Round {round_.id} is closed; it takes no more responses.")
     codes = invites.generate(_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
+    record(_db(), None, "invites.generate", round_.id, f"{count} × {side} (command line)")
     base_url = current_app.config["PUBLIC_URL"]
     if not output:
         click.echo("\n".join(codes))

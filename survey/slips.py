@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from .rounds import Round
 from .slip_pdf import SlipText, write_slips
+from .text_rules import csv_cell
 
 
 def invite_url(base_url: str, code: str) -> str:
@@ -30,9 +31,8 @@ def codes_csv(round_: Round, codes: list[str], base_url: str, side: str | None =
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["code", "url", "side", "round"])
     for code in codes:
-        writer.writerow(
-            [code, invite_url(base_url, code), round_.label(side) if side else "", round_.name]
-        )
+        row = [code, invite_url(base_url, code), round_.label(side) if side else "", round_.name]
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
 
 

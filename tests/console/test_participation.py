@@ -7,15 +7,19 @@ import re
 
 import pytest
 
+from survey import slots
+from survey.db import write_transaction
 from survey.participation import participation, spent_codes
 from survey.rounds import close_round, create_round, get_round, open_round
 
 
 def _stored_responses(db, round_id, side, count, day):
-    db["responses"].insert_all(
-        {"id": f"{side}{day}{i}", "round_id": round_id, "side": side, "submitted_on": day}
-        for i in range(count)
-    )
+    """Responses arriving on `day` (call in the order of the days), as a submit stores them."""
+    round_ = get_round(db, round_id)
+    with write_transaction(db):
+        for _ in range(count):
+            slots.note_day(db, round_id, side, dt.date.fromisoformat(day))
+            slots.fill(db, round_id, round_.questionnaire, side, {}, {})
 
 
 @pytest.fixture
