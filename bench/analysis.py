@@ -22,9 +22,10 @@ from sqlite_utils import Database
 
 from reports import aggregates
 from reports.analysis import analyse
-from survey.db import migrate, open_db
+from survey.db import migrate, open_db, write_transaction
 from survey.demo import DEMO_QUESTIONNAIRE, simulate
 from survey.rounds import close_round, create_round, get_round, open_round
+from survey.slots import encode_answers
 
 SIZES = (100, 1_000, 10_000)
 REPEATS = 3
@@ -36,19 +37,17 @@ def build_round(db: Database, per_side: int, seed: int = 1) -> int:
     round_ = open_round(db, round_id)
     questionnaire = round_.questionnaire
     rng = random.Random(seed)
-    responses, answers = [], []
-    for side in ("a", "b"):
-        for _ in range(per_side):
-            submission = simulate(questionnaire, side, rng)
-            response_id = secrets.token_hex(16)
-            responses.append((response_id, round_id, side, "2026-11-25"))
-            answers.extend((response_id, *key, value) for key, value in submission.answers.items())
-    with db.conn:
-        db.conn.executemany("INSERT INTO responses VALUES (?, ?, ?, ?)", responses)
+    submissions = [
+        simulate(questionnaire, side, rng) for side in ("a", "b") for _ in range(per_side)
+    ]
+    with write_transaction(db):  # the slots a submit fills, written directly (not timed)
         db.conn.executemany(
-            "INSERT INTO answers (response_id, dimension, item, perspective, value) "
-            "VALUES (?, ?, ?, ?, ?)",
-            answers,
+            "INSERT INTO response_slots (id, round_id, side, filled, answers) "
+            "VALUES (?, ?, ?, 1, ?)",
+            [
+                (secrets.randbits(62), round_id, s.side, encode_answers(questionnaire, s.answers))
+                for s in submissions
+            ],
         )
     close_round(db, round_id)
     return round_id

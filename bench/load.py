@@ -267,8 +267,9 @@ def main() -> None:
     try:
         idle = pss_mb(family(server.pid))
         print(
-            f"server: gunicorn, {workers} workers x 4 threads; {os.cpu_count()} cores shared "
-            f"with the load client (and whatever else runs here); idle PSS {idle:.0f} MB"
+            f"server: gunicorn, {workers} workers x 4 threads, SQLite rollback journal + "
+            f"secure_delete, synchronous=FULL; {os.cpu_count()} cores shared with the load "
+            f"client (and whatever else runs here); idle PSS {idle:.0f} MB"
         )
         warm = Timings()
         asyncio.run(run_level(base, workers, [codes.pop() for _ in range(10)], args, warm))

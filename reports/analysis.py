@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from survey.errors import InvalidInput, WrongState
+from survey.padding import disclosures
 from survey.questionnaire import PERSPECTIVES, Questionnaire
 from survey.responses import SIDES
 from survey.rounds import Round, get_round
@@ -47,6 +48,7 @@ def analyse(
     """The report of a closed round (optionally compared with an earlier closed round)."""
     round_ = closed_round(db, round_id)
     report = _analyse_round(db, round_, seed)
+    report["disclosures"] = disclosures(db, round_)
     report["compare"] = None
     if compare_with is not None:
         earlier = closed_round(db, compare_with)

@@ -23,12 +23,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlite_utils import Database
 
 from survey import questionnaire as qn
+from survey.resources import data_dir
 
 from .report_view import view_model
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-TRANSLATIONS = ROOT / "survey" / "translations"
+TEMPLATES = data_dir("templates")
+TRANSLATIONS = data_dir("translations")
 DOMAIN = "report"
 MINUS = "\u2212"
 CONTEXT = "report"

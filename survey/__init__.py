@@ -32,8 +32,8 @@ _import_sqlite_utils_without_numpy()
 
 from . import db  # noqa: E402
 from .extensions import babel, csrf, limiter  # noqa: E402
+from .resources import data_dir  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("pl", "en")
 # One catalogue per area, so each area's strings live in its own .po file.
 TRANSLATION_DOMAINS = ("messages", "respondent", "console", "report", "workshop")
@@ -60,7 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = LustroFlask(
         __name__,
         instance_path=str(instance_path),
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(data_dir("templates")),
         static_folder="static",
     )
     app.config.from_mapping(
@@ -73,7 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # token lives as long as the session
         BABEL_DEFAULT_LOCALE="pl",
         BABEL_TRANSLATION_DIRECTORIES=";".join(
-            [str(Path(__file__).parent / "translations")] * len(TRANSLATION_DOMAINS)
+            [str(data_dir("translations"))] * len(TRANSLATION_DOMAINS)
         ),
         BABEL_DOMAIN=";".join(TRANSLATION_DOMAINS),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,

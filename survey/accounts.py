@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import get_db, write_transaction
 from .errors import InvalidInput, NotFound
+from .text_rules import unsafe_characters
 
 ROLES = ("hr", "facilitator")
 MIN_PASSWORD_LENGTH = 10
@@ -41,9 +42,12 @@ class User(UserMixin):
     email: str
     role: str
     created_on: str
+    session_version: int = 0
 
     def get_id(self) -> str:
-        return self.email
+        """What the session cookie holds: the email and the account's session version,
+        which logging out raises, so a cookie saved before logout stops working."""
+        return f"{self.session_version}:{self.email}"
 
     @property
     def is_hr(self) -> bool:
@@ -57,7 +61,7 @@ def normalise_email(email: str) -> str:
 def add_user(db: Database, email: str, role: str, password: str) -> User:
     """Create an account; raise InvalidInput for a bad email, role or short password."""
     email = normalise_email(email)
-    if not EMAIL_PATTERN.match(email):
+    if not EMAIL_PATTERN.match(email) or unsafe_characters(email):
         raise InvalidInput(f"{email!r} is not an email address.")
     if role not in ROLES:
         raise InvalidInput(f"Unknown role {role!r}; use {' or '.join(ROLES)}.")
@@ -80,7 +84,8 @@ def add_user(db: Database, email: str, role: str, password: str) -> User:
 def find_user(db: Database, email: str) -> User | None:
     rows = list(
         db.query(
-            "SELECT email, role, created_on FROM users WHERE email = ?", [normalise_email(email)]
+            "SELECT email, role, created_on, session_version FROM users WHERE email = ?",
+            [normalise_email(email)],
         )
     )
     return User(**rows[0]) if rows else None
@@ -88,7 +93,10 @@ def find_user(db: Database, email: str) -> User | None:
 
 def list_users(db: Database) -> list[User]:
     return [
-        User(**row) for row in db.query("SELECT email, role, created_on FROM users ORDER BY email")
+        User(**row)
+        for row in db.query(
+            "SELECT email, role, created_on, session_version FROM users ORDER BY email"
+        )
     ]
 
 
@@ -120,6 +128,19 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+def end_sessions(db: Database, email: str) -> None:
+    """Logout: every session cookie issued to this account so far stops working."""
+    with write_transaction(db):
+        db.execute(
+            "UPDATE users SET session_version = session_version + 1 WHERE email = ?",
+            [normalise_email(email)],
+        )
+
+
 @login_manager.user_loader
-def load_user(email: str) -> User | None:
-    return find_user(get_db(), email)
+def load_user(user_id: str) -> User | None:
+    version, _, email = user_id.partition(":")
+    user = find_user(get_db(), email)
+    if user is None or str(user.session_version) != version:
+        return None
+    return user

@@ -1,19 +1,21 @@
 """The respondent's path as plain functions: check a code, then submit atomically.
 
-Opening a link or typing a code never spends it. Submit spends the code and stores the
-response in one transaction, so a double click, a second tab or a replay stores nothing twice.
+Opening a link or typing a code never spends it, writes nothing and answers the same for
+a used and an unused code. Submit spends the code and stores the response in one
+transaction, so a double click, a second tab or a replay stores nothing twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from . import drafts, invites
+from . import invites
 from .db import write_transaction
 from .errors import NotFound, SurveyError, WrongState
-from .responses import insert_response, require_open, validate
+from .responses import Submission, insert_response, require_open, validate
 from .rounds import Round, get_round
 
 
@@ -38,7 +40,7 @@ class AlreadyReceived(SurveyError):
 
 
 class SessionEnded(SurveyError):
-    """The browser no longer holds a started survey (cookie gone or draft cleared)."""
+    """The browser no longer holds a started survey (its cookie is gone)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,9 @@ class Entry:
 
 
 def check_code(db: Database, entered: str, key: str) -> Entry:
-    """What a typed or scanned code opens; raises when it cannot be used. Spends nothing."""
+    """What a typed or scanned code opens; raises when it cannot be used. Spends nothing,
+    and says nothing about whether the code was used: that is learnt only at Send, by
+    spending it (anything else would tell whoever holds a slip who has answered)."""
     invite = invites.find(db, entered, key)
     if invite is None:
         raise UnknownCode("Unknown code.")
@@ -58,15 +62,12 @@ def check_code(db: Database, entered: str, key: str) -> Entry:
         raise RoundNotStarted(f"Round {round_.id} has not started.")
     if round_.status == "closed":
         raise RoundClosed(f"Round {round_.id} is closed.")
-    if invite.spent:
-        raise SpentCode("This code has already been used.")
     return Entry(invites.normalise(entered) or entered, invite, round_)
 
 
-def submit(db: Database, code: str, draft_id: str, key: str) -> None:
-    """Spend the code and store the draft's answers as one response, all or nothing."""
-    # Deleted drafts are overwritten on disk, not left in free pages of the file.
-    db.execute("PRAGMA secure_delete = ON")
+def submit(db: Database, code: str, submission_for: Callable[[Round, str], Submission], key: str):
+    """Spend the code and store the answers as one response, all or nothing.
+    `submission_for(round, side)` builds the answers (they come from the browser)."""
     with write_transaction(db):
         invite = invites.find(db, code, key)
         if invite is None:
@@ -76,10 +77,6 @@ def submit(db: Database, code: str, draft_id: str, key: str) -> None:
         except WrongState as exc:
             raise RoundClosed(str(exc)) from exc
         if not invites.spend(db, invite):
-            raise AlreadyReceived("These answers were already received.")
-        draft = drafts.load(db, draft_id)
-        if draft is None or draft.round_id != round_.id:
-            raise SessionEnded("The started survey is no longer there.")
-        submission = validate(round_.questionnaire, draft.to_submission(invite.side))
+            raise SpentCode("This code has already been used.")
+        submission = validate(round_.questionnaire, submission_for(round_, invite.side))
         insert_response(db, round_, submission)
-        drafts.delete(db, draft_id)

@@ -21,6 +21,7 @@ ACTIONS = (
     "round.close",
     "invites.generate",
     "invites.download",
+    "responses.import",
     "comment.hide",
     "comment.unhide",
     "report.download",

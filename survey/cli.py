@@ -6,6 +6,7 @@ domain errors into one clear line and a non-zero exit.
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from . import db as storage
 from . import questionnaire as qn
+from .audit import record
 from .errors import SurveyError
 from .responses import count_by_side
 from .rounds import close_round, create_round, get_round, list_rounds, open_round
@@ -48,6 +50,8 @@ class SurveyGroup(click.Group):
 def cli(ctx: click.Context, db: str | None) -> None:
     """Lustro: anonymous perception surveys and gap reports for two departments."""
     from . import create_app
+
+    os.umask(0o077)  # every file a command writes (PDF, CSV, export, backup) is private
 
     config = {"DATABASE": str(Path(db).resolve())} if db else None
     ctx.obj = ScriptInfo(create_app=lambda: create_app(config))
@@ -279,6 +283,7 @@ def import_command(round_id: str, file: str) -> None:
         raise click.ClickException(f"{file} is not UTF-8 text; nothing was imported.") from exc
     round_ = get_round(_db(), round_id)
     count = import_csv(_db(), round_.id, text)
+    record(_db(), None, "responses.import", round_.id, f"{count} from {Path(file).name}")
     click.echo(f"Imported {count} responses into round {round_.id}.")
 
 

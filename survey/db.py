@@ -1,12 +1,15 @@
 """The one module that owns the database: connections, pragmas and the schema.
 
 Responses are stored so that nothing links them to a person, an invite code or a
-moment: random keys in WITHOUT ROWID tables (physical order follows the random key,
-not arrival), dates only, and comments kept apart from the numeric answers.
+moment: they fill preallocated slots in place (survey/slots.py), carry no date, and
+comments are kept apart from the numeric answers. A rollback journal (deleted at
+commit) and secure_delete keep no old page, draft or pairing of code and response in
+the file, its journal or its free pages.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -28,14 +31,32 @@ def open_db(path: str | Path) -> Database:
     """Open the database file with the pragmas every connection needs."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA journal_mode = WAL")
+    # Deleted content is overwritten with zeros, whatever the build's default.
+    db.execute("PRAGMA secure_delete = ON")
+    # A rollback journal lives only during a write and is deleted at commit; a WAL file
+    # would keep each submit's pages (the spent code next to its response) side by side.
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "delete":
+        try:
+            db.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.OperationalError:
+            pass  # another connection still has it in WAL; the next open switches it
     # FULL: an acknowledged response survives a power cut too, not only a killed process.
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
     return db
+
+
+def private_file(path: str | Path) -> None:
+    """Files Lustro writes are readable by its own user only (the database is created
+    here, so SQLite's journal, which copies its mode, is private too)."""
+    path = Path(path)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
 
 
 def migrate(db: Database) -> list[str]:
@@ -53,8 +74,12 @@ _process_writer = threading.RLock()
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """BEGIN IMMEDIATE … COMMIT: take the write lock up front so concurrent writers
-    wait on the busy timeout instead of failing half-way, and roll back on any error."""
+    wait on the busy timeout instead of failing half-way, and roll back on any error.
+    Inside another write transaction it joins that one."""
     with _process_writer:
+        if db.conn.in_transaction:
+            yield db
+            return
         db.conn.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -70,6 +95,7 @@ def backup(db: Database, target: str | Path) -> int:
     target = Path(target)
     if target.exists():
         raise InvalidInput(f"{target} already exists; choose a new file name.")
+    private_file(target)
     destination = sqlite3.connect(str(target))
     try:
         db.conn.backup(destination)
@@ -305,3 +331,154 @@ def m201_workshops(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+
+
+@migrations()
+def m201_slots(db: Database) -> None:
+    """Issue 11: responses and comments in preallocated slots filled in place (no arrival
+    order in the file), no per-response date, no server-side drafts."""
+    import datetime as dt
+    import random
+    from zoneinfo import ZoneInfo
+
+    from . import slots
+    from .questionnaire import Questionnaire
+
+    db.execute("PRAGMA secure_delete = ON")  # the dropped tables' pages are zeroed
+    db.execute(
+        """
+        CREATE TABLE response_slots (
+            id INTEGER PRIMARY KEY,              -- random
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            filled INTEGER NOT NULL DEFAULT 0,   -- 0 and 1 take no bytes: same record size
+            answers TEXT NOT NULL                -- one character per item and perspective
+        )
+        """
+    )
+    # No index may hold `filled`: updating an indexed column moves its index entry, and
+    # the new entry's place in the index page would follow arrival.
+    db.execute("CREATE INDEX response_slots_round ON response_slots(round_id, side)")
+    db.execute(
+        """
+        CREATE TABLE comment_slots (
+            id INTEGER PRIMARY KEY,              -- random
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            question TEXT NOT NULL,
+            filled INTEGER NOT NULL DEFAULT 0,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            hidden_reason TEXT,
+            text TEXT NOT NULL                   -- padded to a fixed number of bytes
+        )
+        """
+    )
+    db.execute("CREATE INDEX comment_slots_round ON comment_slots(round_id, side, question)")
+    db.execute(
+        """
+        CREATE TABLE answer_positions (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            position INTEGER NOT NULL,           -- 1-based, in the answers string
+            dimension TEXT NOT NULL,
+            item TEXT NOT NULL,
+            perspective TEXT NOT NULL,
+            PRIMARY KEY (round_id, position)
+        )
+        """
+    )
+    db.execute("CREATE INDEX answer_positions_dimension ON answer_positions(round_id, dimension)")
+    # Per round and side only: how many responses there were at the start of `day`.
+    db.execute(
+        """
+        CREATE TABLE day_counts (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL,
+            day TEXT NOT NULL,
+            at_day_start INTEGER NOT NULL,
+            PRIMARY KEY (round_id, side)
+        )
+        """
+    )
+    # How many codes were made after opening and responses imported, per round and side.
+    db.execute(
+        """
+        CREATE TABLE padding_log (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('codes_after_opening', 'import')),
+            count INTEGER NOT NULL
+        )
+        """
+    )
+    rng = random.SystemRandom()
+    for round_ in db.query("SELECT * FROM rounds WHERE questionnaire_json IS NOT NULL"):
+        questionnaire = Questionnaire.from_json(round_["questionnaire_json"])
+        round_id = round_["id"]
+        slots.record_positions(db, round_id, questionnaire)
+        responses = list(db.query("SELECT id, side FROM responses WHERE round_id = ?", [round_id]))
+        rng.shuffle(responses)
+        for response in responses:
+            answers = {
+                (a["dimension"], a["item"], a["perspective"]): a["value"]
+                for a in db.query("SELECT * FROM answers WHERE response_id = ?", [response["id"]])
+            }
+            slots.fill(db, round_id, questionnaire, response["side"], answers, {})
+        comments = list(db.query("SELECT * FROM comments WHERE round_id = ?", [round_id]))
+        rng.shuffle(comments)
+        for comment in comments:
+            text = comment["text"].encode()[: slots.COMMENT_BYTES].decode(errors="ignore")
+            slots.insert_comment(
+                db,
+                round_id,
+                comment["side"],
+                comment["question"],
+                text,
+                comment["hidden"],
+                comment["hidden_reason"],
+            )
+        if round_["status"] != "open":
+            continue
+        today = dt.datetime.now(ZoneInfo(round_["timezone"])).date().isoformat()
+        for side in ("a", "b"):
+            unspent = db.execute(
+                "SELECT count(*) FROM invites WHERE round_id = ? AND side = ? AND spent = 0",
+                [round_id, side],
+            ).fetchone()[0]
+            slots.allocate(db, round_id, questionnaire, side, unspent)
+            before = db.execute(
+                "SELECT count(*) FROM responses WHERE round_id = ? AND side = ? "
+                "AND submitted_on < ?",
+                [round_id, side, today],
+            ).fetchone()[0]
+            db.execute(
+                "INSERT INTO day_counts VALUES (?, ?, ?, ?)", [round_id, side, today, before]
+            )
+    for table in ("drafts", "answers", "comments", "responses"):
+        db.execute(f"DROP TABLE {table}")
+    # The old index held `spent`: spending moved its entry to the page's free space, in
+    # order of arrival. The table itself is updated in place (0 and 1 take no bytes).
+    db.execute("DROP INDEX invites_round")
+    db.execute("CREATE INDEX invites_round_side ON invites(round_id, side)")
+    db.execute(
+        "CREATE VIEW responses AS SELECT id, round_id, side FROM response_slots WHERE filled"
+    )
+    db.execute(
+        f"""
+        CREATE VIEW answers AS
+        SELECT s.id AS response_id, p.dimension, p.item, p.perspective,
+               nullif(CAST(substr(s.answers, p.position, 1) AS INTEGER), 0) AS value
+        FROM response_slots s JOIN answer_positions p ON p.round_id = s.round_id
+        WHERE s.filled AND substr(s.answers, p.position, 1) <> '{slots.SKIPPED}'
+        """
+    )
+    db.execute(
+        "CREATE VIEW comments AS SELECT id, round_id, side, question, rtrim(text, ' ') AS text, "
+        "hidden, hidden_reason FROM comment_slots WHERE filled"
+    )
+
+
+@migrations()
+def m202_session_version(db: Database) -> None:
+    """Issue 11 (S5): logging out raises it, so a session cookie saved before stops working."""
+    db.execute("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlite_utils import Database
 
@@ -246,6 +247,26 @@ DEMO_ACCOUNTS = (
     ("hr@lustro.demo", "hr", "lustro-demo-hr"),
     ("facilitator@lustro.demo", "facilitator", "lustro-demo-facilitator"),
 )
+
+
+DEMO_DATABASE = "demo.db"
+
+
+def demo_database(configured: str | Path) -> Path:
+    """Where demo data goes: a file of its own next to the configured database."""
+    configured = Path(configured)
+    return configured if configured.name == DEMO_DATABASE else configured.with_name(DEMO_DATABASE)
+
+
+def has_demo_accounts(db: Database) -> bool:
+    if "users" not in db.table_names():
+        return False
+    emails = [email for email, _role, _password in DEMO_ACCOUNTS]
+    return bool(
+        db.execute(
+            f"SELECT count(*) FROM users WHERE email IN ({', '.join('?' * len(emails))})", emails
+        ).fetchone()[0]
+    )
 
 
 def create_demo_accounts(db: Database) -> list[tuple[str, str, str]]:

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .audit import record
 from .cli import SurveyCommand, _db
 from .rounds import get_round
 
@@ -76,6 +77,19 @@ def report_command(
     write_report(round_.id, fmt, output, earlier, lang or round_.lang)
 
 
+def _print_progress(total: int):
+    """Report drawing progress on stderr about every tenth of the way (a page at a time)."""
+    step = max(total // 10, 1)
+    shown = [0]
+
+    def report(done: int, total: int) -> None:
+        if done - shown[0] >= step or done == total:
+            shown[0] = done
+            click.echo(f"Slips drawn: {done} of {total}", err=True)
+
+    return report
+
+
 @click.command("invites", cls=SurveyCommand)
 @click.argument("round_id", metavar="ROUND")
 @click.option(
@@ -103,11 +117,14 @@ def invites_command(round_id: str, side: str, count: int, output: str | None) ->
     if round_.status == "closed":
         raise click.ClickException(f"Round {round_.id} is closed; it takes no more responses.")
     codes = invites.generate(_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
+    record(_db(), None, "invites.generate", round_.id, f"{count} × {side} (command line)")
     base_url = current_app.config["PUBLIC_URL"]
     if not output:
         click.echo("\n".join(codes))
     elif output.lower().endswith(".pdf"):
-        Path(output).write_bytes(slips.render_slips_pdf(round_, codes, base_url, side))
+        texts = slips.slip_texts(round_, base_url, side)
+        with Path(output).open("wb") as target:
+            slips.write_slips_pdf(texts, codes, base_url, target, _print_progress(count))
         click.echo(f"{count} codes for {round_.label(side)}: slips written to {output}.")
     else:
         Path(output).write_text(slips.codes_csv(round_, codes, base_url, side), encoding="utf-8")

@@ -1,5 +1,6 @@
 """Single-use invite codes. Only a keyed hash of each code is stored; a spent code keeps
-no trace of when it was spent or of the response it produced.
+no trace of when it was spent or of the response it produced (the flag is overwritten in
+place, and no index holds it).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from . import padding, slots
 from .db import write_transaction
-from .errors import InvalidInput
+from .errors import InvalidInput, WrongState
+from .rounds import get_round
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to type from paper
 CODE_LENGTH = 12
@@ -63,10 +66,17 @@ def generate(db: Database, round_id: int, side: str, count: int, key: str) -> li
         raise InvalidInput(f"The number of codes must be between 1 and {MAX_CODES_PER_CALL}.")
     codes = [new_code() for _ in range(count)]
     with write_transaction(db):
+        round_ = get_round(db, round_id)
+        if round_.status == "closed":
+            raise WrongState(f"Round {round_.id} is closed; it takes no more responses.")
+        padding.check_code_limit(round_, side, issued_counts(db, round_id)[side], count)
         db["invites"].insert_all(
             {"code_hash": code_hash(code, key), "round_id": round_id, "side": side, "spent": 0}
             for code in codes
         )
+        if round_.status == "open":  # slots for them now; and the report will say so
+            slots.allocate(db, round_id, round_.questionnaire, side, count)
+            padding.log(db, round_id, side, "codes_after_opening", count)
     return codes
 
 

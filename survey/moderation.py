@@ -14,6 +14,7 @@ from .errors import InvalidInput, NotFound, WrongState
 from .questionnaire import fill
 from .responses import SIDES, sides_reaching
 from .rounds import Round, get_round
+from .text_rules import unsafe_characters
 
 MAX_REASON_LENGTH = 300
 
@@ -88,7 +89,13 @@ def comments_for_moderation(
     return result
 
 
-def _comment_round(db: Database, comment_id: str) -> Round:
+def _comment_round(db: Database, comment_id: str | int) -> Round:
+    try:
+        comment_id = int(comment_id)
+    except ValueError:
+        raise NotFound("There is no such comment.") from None
+    if not 0 < comment_id < 2**63:
+        raise NotFound("There is no such comment.")
     rows = list(db.query("SELECT round_id, side FROM comments WHERE id = ?", [comment_id]))
     if not rows:
         raise NotFound("There is no such comment.")
@@ -105,14 +112,22 @@ def hide_comment(db: Database, comment_id: str, reason: str) -> Round:
         raise InvalidInput("Say why the comment is hidden.")
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidInput(f"The reason is longer than {MAX_REASON_LENGTH} characters.")
+    if unsafe_characters(reason):
+        raise InvalidInput("The reason holds control or text-direction characters.")
     with write_transaction(db):
         round_ = _comment_round(db, comment_id)
-        db["comments"].update(comment_id, {"hidden": 1, "hidden_reason": reason})
+        db.execute(
+            "UPDATE comment_slots SET hidden = 1, hidden_reason = ? WHERE id = ?",
+            [reason, int(comment_id)],
+        )
     return round_
 
 
 def unhide_comment(db: Database, comment_id: str) -> Round:
     with write_transaction(db):
         round_ = _comment_round(db, comment_id)
-        db["comments"].update(comment_id, {"hidden": 0, "hidden_reason": None})
+        db.execute(
+            "UPDATE comment_slots SET hidden = 0, hidden_reason = NULL WHERE id = ?",
+            [int(comment_id)],
+        )
     return round_

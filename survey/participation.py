@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from . import slots
 from .responses import SIDES
 from .rounds import Round
 
@@ -42,21 +43,13 @@ class SideParticipation:
 
 
 def counts_before_today(db: Database, round_: Round) -> dict[str, int]:
-    """Responses per side submitted before today (the round's time zone). Once a round is
-    closed its total is final and no longer moves, so every response counts."""
+    """Responses per side submitted before today (the round's time zone), from the one
+    count per side kept at the start of each day (no response carries a date). Once a
+    round is closed its total is final and no longer moves, so every response counts."""
     if round_.status == "closed":
-        sql = "SELECT side, count(*) AS n FROM responses WHERE round_id = ? GROUP BY side"
-        params: list = [round_.id]
-    else:
-        sql = (
-            "SELECT side, count(*) AS n FROM responses "
-            "WHERE round_id = ? AND submitted_on < ? GROUP BY side"
-        )
-        params = [round_.id, round_.today().isoformat()]
-    counts = dict.fromkeys(SIDES, 0)
-    for row in db.query(sql, params):
-        counts[row["side"]] = row["n"]
-    return counts
+        return {side: slots.filled_count(db, round_.id, side) for side in SIDES}
+    today = round_.today()
+    return {side: slots.count_at_day_start(db, round_.id, side, today) for side in SIDES}
 
 
 def participation(db: Database, round_: Round) -> list[SideParticipation]:

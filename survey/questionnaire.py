@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidInput, NotFound
+from .resources import data_dir
 
-QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+QUESTIONNAIRE_DIR = data_dir("questionnaires")
 PERSPECTIVES = ("self", "other", "meta")
 LANGUAGES = ("pl", "en")
 PLACEHOLDERS = {"own", "other"}

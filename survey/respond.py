@@ -1,7 +1,8 @@
 """Respondent pages: enter a code, welcome, questions, open questions, review, submit.
 
-Views are thin over survey.answering and survey.drafts. Nothing here logs a request, and
-the session cookie holds only the code and a random draft id until the answers are sent.
+Views are thin over survey.answering. Nothing here logs a request and nothing is written
+before Send: the code and the answers so far live in the person's browser, in encrypted
+cookies (survey/respondent_state.py). Every page is sent with Cache-Control: no-store.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -20,7 +22,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from . import answering, current_language, drafts
+from . import answering, current_language
+from . import respondent_state as browser
 from .answering import (
     AlreadyReceived,
     RoundClosed,
@@ -35,6 +38,7 @@ from .extensions import csrf, limiter
 from .questionnaire import PERSPECTIVES, fill
 from .respond_forms import (
     CodeForm,
+    RestartForm,
     SubmitForm,
     answer_value,
     answers_form,
@@ -43,6 +47,7 @@ from .respond_forms import (
     form_value,
     only_csrf_failed,
 )
+from .responses import Submission
 
 bp = Blueprint("respond", __name__)
 # Our forms check their own CSRF token, so a stale token re-shows the page with the
@@ -51,7 +56,6 @@ csrf.exempt(bp)
 # Flask-Limiter would log the address of every throttled request.
 logging.getLogger("flask-limiter").setLevel(logging.WARNING)  # breaches log at INFO
 
-SESSION_KEY = "respond"
 DIMENSIONS_PER_PAGE = 1  # short pages on a phone; the dimension name is the heading
 CODE_LIMIT = "10/minute"  # typed and scanned codes together, per address, in memory only
 
@@ -69,16 +73,36 @@ def _key() -> str:
     return current_app.config["INVITE_KEY"]
 
 
-def _begin(entered: str):
-    """Check the code and start a fresh draft (the code is spent only at submit)."""
-    db = get_db()
-    entry = answering.check_code(db, entered, _key())
-    state = session.get(SESSION_KEY)
-    if state and state["code"] == entry.code and drafts.load(db, state["draft"]):
+@bp.after_request
+def private_pages(response):
+    """Respondent pages show a person's answers: never kept in any cache. The browser's
+    state is written here, whatever page or refusal the view returned."""
+    response.headers["Cache-Control"] = "no-store"
+    if g.get("clear_state"):
+        browser.clear(response, request)
+    elif g.get("state") is not None:
+        browser.save(response, g.state, request)
+    if g.get("sent_code"):
+        browser.remember_sent(response, request, g.sent_code)
+    return response
+
+
+def _begin(entered: str, confirmed: bool = False):
+    """Check the code and start answering (the code is spent only at submit). Used and
+    unused codes get the same answer: only this browser's own memory differs."""
+    entry = answering.check_code(get_db(), entered, _key())
+    if entry.code in browser.sent_codes(request):
+        raise AlreadyReceived("This browser sent answers with this code.")
+    current = browser.load(request)
+    if current and current.code == entry.code:
         return redirect(url_for("respond.welcome"))  # the same slip again: keep the answers
-    draft_id = drafts.start(db, entry.round)
-    session[SESSION_KEY] = {"code": entry.code, "draft": draft_id}
-    session.pop("submitted", None)
+    if current and (current.answers or current.comments) and not confirmed:
+        # A link from anywhere (another site too) must not silently replace a survey
+        # started in this browser: the person confirms with a form only we can post.
+        return render_template(
+            "respond/restart.html", form=RestartForm(code=browser.seal_code(entry.code))
+        )
+    g.state = browser.State(entry.code, entry.round.id)
     if entry.round.lang in ("pl", "en"):
         session["lang"] = entry.round.lang
     return redirect(url_for("respond.welcome"))
@@ -88,20 +112,13 @@ class Context:
     """The started survey this request belongs to."""
 
     def __init__(self) -> None:
-        state = session.get(SESSION_KEY)
-        if not state:
-            if session.get("submitted"):
+        state = browser.load(request)
+        if state is None:
+            if browser.sent_codes(request):
                 raise AlreadyReceived("Already received.")
             raise SessionEnded("No survey started.")
-        db = get_db()
-        try:
-            entry = answering.check_code(db, state["code"], _key())
-        except SpentCode as exc:
-            raise AlreadyReceived(str(exc)) from exc
-        draft = drafts.load(db, state["draft"])
-        if draft is None:
-            raise SessionEnded("The draft is gone.")
-        self.db, self.entry, self.draft = db, entry, draft
+        entry = answering.check_code(get_db(), state.code, _key())
+        self.entry, self.state = entry, state
         self.round = entry.round
         self.side = entry.invite.side
         self.questionnaire = self.round.questionnaire
@@ -143,6 +160,16 @@ def from_link(code: str):
     return _begin(code)
 
 
+@bp.post("/restart")
+def restart():
+    """The person confirmed: start again with the code from the link."""
+    form = RestartForm()
+    code = browser.open_code(form.code.data) if form.validate() else None
+    if code is None:
+        raise SessionEnded("The confirmation had expired.")
+    return _begin(code, confirmed=True)
+
+
 @bp.get("/welcome")
 def welcome():
     ctx = Context()
@@ -158,8 +185,8 @@ def _page_data(ctx: Context, page: int) -> dict[str, str]:
         for item in dimension.items:
             for perspective in PERSPECTIVES:
                 name = field_name((dimension.id, item.id, perspective))
-                if name in ctx.draft.answers:
-                    data[name] = form_value(ctx.draft.answers[name])
+                if name in ctx.state.answers:
+                    data[name] = form_value(ctx.state.answers[name])
     return data
 
 
@@ -195,10 +222,10 @@ def questions(page: int):
             continue
         answered, value = answer_value(field.data)
         if answered:
-            ctx.draft.answers[name] = value
+            ctx.state.answers[name] = value
         else:
-            ctx.draft.answers.pop(name, None)
-    drafts.save(ctx.db, ctx.draft)
+            ctx.state.answers.pop(name, None)
+    g.state = ctx.state
     if "back" in request.form:
         target = (
             url_for("respond.questions", page=page - 1) if page > 1 else url_for("respond.welcome")
@@ -216,7 +243,7 @@ def comments():
     step = len(ctx.pages) + 1
     q, lang = ctx.questionnaire, ctx.lang
     if request.method == "GET":
-        form = comments_form(q, lang, ctx.own, ctx.other, dict(ctx.draft.comments))
+        form = comments_form(q, lang, ctx.own, ctx.other, dict(ctx.state.comments))
         return ctx.render("comments.html", step=step, form=form)
     form = comments_form(q, lang, ctx.own, ctx.other)
     if not form.validate():
@@ -231,10 +258,10 @@ def comments():
     for question in q.open_questions:
         text = (form[question.id].data or "").strip()
         if text:
-            ctx.draft.comments[question.id] = text
+            ctx.state.comments[question.id] = text
         else:
-            ctx.draft.comments.pop(question.id, None)
-    drafts.save(ctx.db, ctx.draft)
+            ctx.state.comments.pop(question.id, None)
+    g.state = ctx.state
     if "back" in request.form:
         return redirect(url_for("respond.questions", page=len(ctx.pages)))
     return redirect(url_for("respond.review"))
@@ -256,8 +283,8 @@ def review():
 
 @bp.post("/submit")
 def submit():
-    state = session.get(SESSION_KEY)
-    if not state:
+    state = browser.load(request)
+    if state is None:
         Context()  # raises the right refusal: already received, or no survey started
     form = SubmitForm()
     if not form.validate():
@@ -266,14 +293,22 @@ def submit():
             400,
             _("The page had been open too long. Your answers are kept: please press Send again."),
         )
-    # answering.submit checks the code, the round and the draft again inside its own
-    # transaction, so the page's context is loaded only when something must be shown.
+
+    def submission_for(_round, side: str) -> Submission:
+        answers = {tuple(key.split(".")): value for key, value in state.answers.items()}
+        return Submission(side=side, answers=answers, comments=dict(state.comments))
+
+    # answering.submit checks the code and the round again inside its own transaction,
+    # so the page's context is loaded only when something must be shown.
     try:
-        answering.submit(get_db(), state["code"], state["draft"], _key())
+        answering.submit(get_db(), state.code, submission_for, _key())
     except InvalidInput:
         return rejected(Context(), url_for("respond.review"))
-    session.pop(SESSION_KEY, None)
-    session["submitted"] = True
+    except SpentCode:
+        if state.code in browser.sent_codes(request):
+            raise AlreadyReceived("Sent before from this browser.") from None
+        raise
+    g.clear_state, g.sent_code = True, state.code
     return redirect(url_for("respond.thanks"))
 
 
@@ -337,10 +372,13 @@ def unknown_code(_exc):
 
 @bp.errorhandler(SpentCode)
 def spent_code(_exc):
+    g.clear_state = True
     return problem(
         410,
         _("This code has already been used"),
-        _("Each code works only once. If you have not answered yet, ask HR for a new slip."),
+        _(
+            "These answers were not stored: the code had already been used. If you pressed Send twice, your first press was received. Otherwise ask HR for a new slip."
+        ),
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from .questionnaire import PERSPECTIVES, Dimension, Questionnaire, fill
 from .responses import MAX_COMMENT_LENGTH
+from .slots import COMMENT_BYTES
+from .text_rules import unsafe_characters
 
 DONT_KNOW = "dk"
 
@@ -23,7 +25,29 @@ class CodeForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    """Only the CSRF token: the answers are already in the draft."""
+    """Only the CSRF token: the answers travel in the browser's encrypted cookies."""
+
+
+class RestartForm(FlaskForm):
+    """Confirm starting again with another code (the code sealed, never shown)."""
+
+    code = HiddenField()
+
+
+def _fits_a_slot(_form, field) -> None:
+    """A comment is stored in a slot of a fixed number of bytes, and must be plain text."""
+    text = (field.data or "").strip()
+    if len(text.encode("utf-8")) > COMMENT_BYTES:
+        raise ValidationError(
+            _l(
+                "Please shorten this answer: it may take %(n)s bytes (about %(n)s letters, fewer with Polish letters or emoji).",
+                n=COMMENT_BYTES,
+            )
+        )
+    if unsafe_characters(text):
+        raise ValidationError(
+            _l("This answer holds invisible control characters; please type it again plainly.")
+        )
 
 
 def field_name(key: tuple[str, str, str]) -> str:
@@ -65,7 +89,7 @@ def comments_form(
     for question in questionnaire.open_questions:
         field = TextAreaField(
             fill(question.text[lang], own, other),
-            validators=[Optional(), Length(max=MAX_COMMENT_LENGTH, message=too_long)],
+            validators=[Optional(), Length(max=MAX_COMMENT_LENGTH, message=too_long), _fits_a_slot],
             render_kw={"maxlength": MAX_COMMENT_LENGTH, "rows": 4},
         )
         setattr(CommentsForm, question.id, field)

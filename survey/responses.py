@@ -1,24 +1,26 @@
 """Storing responses so that none can be traced to a person, a code or a moment.
 
-Each response gets a random id and the date only. Open answers go to `comments`
-without any link to the response. Callers that also spend an invite code do both
-inside one `write_transaction`, so a response is stored exactly when its code is spent.
+A response fills a random empty slot of its side (survey/slots.py) and carries no date;
+open answers fill comment slots with no link to the response. Callers that also spend
+an invite code do both inside one `write_transaction`, so a response is stored exactly
+when its code is spent.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from . import slots
 from .db import write_transaction
 from .errors import InvalidInput, WrongState
 from .questionnaire import Questionnaire
 from .rounds import Round, get_round
+from .text_rules import unsafe_characters
 
-MAX_COMMENT_LENGTH = 2000
+MAX_COMMENT_LENGTH = slots.COMMENT_BYTES  # characters; the byte limit is checked too
 SIDES = ("a", "b")
 
 AnswerKey = tuple[str, str, str]  # (dimension, item, perspective)
@@ -50,36 +52,26 @@ def validate(questionnaire: Questionnaire, submission: Submission) -> Submission
     for question, text in submission.comments.items():
         if question not in open_ids:
             raise InvalidInput(f"Unknown open question {question!r}.")
-        if len(text) > MAX_COMMENT_LENGTH:
+        if len(text.strip().encode("utf-8")) > slots.COMMENT_BYTES:
             raise InvalidInput(
-                f"open.{question}: the answer is longer than {MAX_COMMENT_LENGTH} characters."
+                f"open.{question}: the answer is longer than {slots.COMMENT_BYTES} bytes."
             )
+        if unsafe_characters(text):
+            raise InvalidInput(f"open.{question}: the answer holds control characters.")
     return submission
 
 
 def insert_response(db: Database, round_: Round, submission: Submission) -> None:
-    """Write one validated submission. Call inside a write transaction. (Plain SQL: this is
-    the hot path of every submit.)"""
-    response_id = secrets.token_hex(16)
-    db.execute(
-        "INSERT INTO responses (id, round_id, side, submitted_on) VALUES (?, ?, ?, ?)",
-        [response_id, round_.id, submission.side, round_.today().isoformat()],
-    )
-    db.conn.executemany(
-        "INSERT INTO answers (response_id, dimension, item, perspective, value) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [
-            (response_id, dimension, item, perspective, value)
-            for (dimension, item, perspective), value in submission.answers.items()
-        ],
-    )
-    db.conn.executemany(
-        "INSERT INTO comments (id, round_id, side, question, text) VALUES (?, ?, ?, ?, ?)",
-        [
-            (secrets.token_hex(16), round_.id, submission.side, question, text.strip())
-            for question, text in submission.comments.items()
-            if text and text.strip()
-        ],
+    """Write one validated submission into random empty slots. Call inside a write
+    transaction."""
+    slots.note_day(db, round_.id, submission.side, round_.today())
+    slots.fill(
+        db,
+        round_.id,
+        round_.questionnaire,
+        submission.side,
+        submission.answers,
+        submission.comments,
     )
 
 

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from . import questionnaire as qn
 from .db import write_transaction
 from .errors import InvalidInput, NotFound, WrongState
+from .text_rules import unsafe_characters
 
 DEFAULT_THRESHOLD = 5
 DEFAULT_COMMENT_THRESHOLD = 10
@@ -74,6 +75,8 @@ def _clean_label(value: str, what: str) -> str:
         raise InvalidInput(f"{what} must not be empty.")
     if len(value) > MAX_LABEL_LENGTH:
         raise InvalidInput(f"{what} is longer than {MAX_LABEL_LENGTH} characters.")
+    if unsafe_characters(value):
+        raise InvalidInput(f"{what} holds control or text-direction characters; type it plainly.")
     return value
 
 
@@ -83,6 +86,8 @@ def _clean_name(name: str) -> str:
         raise InvalidInput("The round needs a name.")
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(f"The round name is longer than {MAX_NAME_LENGTH} characters.")
+    if unsafe_characters(name):
+        raise InvalidInput("The round name holds control or text-direction characters.")
     return name
 
 
@@ -187,6 +192,8 @@ def get_round(db: Database, round_id: int | str) -> Round:
         key = int(round_id)
     except (TypeError, ValueError) as exc:
         raise NotFound(f"Round {round_id!r} does not exist.") from exc
+    if not 0 < key < 2**63:  # beyond SQLite's integers: no such round, not a crash
+        raise NotFound(f"Round {round_id} does not exist.")
     rows = list(db.query("SELECT * FROM rounds WHERE id = ?", [key]))
     if not rows:
         raise NotFound(f"Round {round_id} does not exist.")
@@ -222,7 +229,24 @@ def open_round(db: Database, round_id: int) -> Round:
     if frozen is not None:
         changes["questionnaire_json"] = frozen.to_json()
         changes["questionnaire_version"] = frozen.version
-    return _set_status(db, round_id, "draft", changes)
+    with write_transaction(db):  # the slots of the codes made so far, in the same step
+        round_ = _set_status(db, round_id, "draft", changes)
+        if frozen is not None:
+            from . import slots
+
+            slots.record_positions(db, round_id, frozen)
+            for side, count in _codes_per_side(db, round_id).items():
+                slots.allocate(db, round_id, frozen, side, count)
+    return round_
+
+
+def _codes_per_side(db: Database, round_id: int) -> dict[str, int]:
+    counts = dict.fromkeys(("a", "b"), 0)
+    for row in db.query(
+        "SELECT side, count(*) AS n FROM invites WHERE round_id = ? GROUP BY side", [round_id]
+    ):
+        counts[row["side"]] = row["n"]
+    return counts
 
 
 def close_round(db: Database, round_id: int) -> Round:

@@ -27,9 +27,13 @@ from .cli import SurveyCommand, _db, initialise
 @with_appcontext
 def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
     """Create demo rounds with realistic responses, write their gap report, serve the app."""
-    from .demo import create_demo, create_demo_accounts, try_round
+    from .demo import create_demo, create_demo_accounts, demo_database, try_round
     from .invites import generate
 
+    # Demo data and its published passwords never go into the database real rounds use.
+    current_app.config["DATABASE"] = str(demo_database(current_app.config["DATABASE"]))
+    storage.close_db()
+    click.echo(f"Demo database: {current_app.config['DATABASE']}")
     initialise()
     ids = create_demo(_db(), respondents=respondents)
     click.echo(f"Demo rounds: {', '.join(map(str, ids))} (see `survey round list`).")
@@ -65,6 +69,14 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
 def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None:
     """Serve the app; no access log records respondents, addresses or times."""
     if prod:
+        from .demo import has_demo_accounts
+
+        if has_demo_accounts(_db()):
+            raise click.ClickException(
+                "This database holds the demo accounts, whose passwords are published: "
+                "serve real rounds from their own database (not demo.db), or remove "
+                "the demo accounts with `survey user remove`."
+            )
         import os
 
         from .serving import production_command

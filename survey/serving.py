@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from gunicorn import glogging
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 log = logging.getLogger("lustro.http")
@@ -15,13 +16,29 @@ class AnonymousRequestHandler(WSGIRequestHandler):
     nothing at all for respondent pages (their paths can carry an invite code)."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        path = self.path.split("?", 1)[0]
+        # A request line too long to parse (414) leaves no path or command behind.
+        path = (getattr(self, "path", None) or "").split("?", 1)[0]
         if path.startswith("/console") or path.startswith("/static"):
-            log.info("%s %s %s", self.command, path, code)
+            log.info("%s %s %s", getattr(self, "command", "-"), path, code)
 
     def log(self, type: str, message: str, *args) -> None:  # noqa: A002 (werkzeug's name)
         if type == "error":
             log.error(message, *args)
+
+
+class PrivateLogger(glogging.Logger):
+    """gunicorn's error log without the client's address or the request's path (a
+    respondent path can carry an invite code): what went wrong, never who or where."""
+
+    def warning(self, msg, *args, **kwargs) -> None:
+        if str(msg).startswith("Invalid request from"):
+            msg, args = "Invalid request refused", ()
+        super().warning(msg, *args, **kwargs)
+
+    def exception(self, msg, *args, **kwargs) -> None:
+        if str(msg).startswith("Error handling request"):
+            msg, args = "Error handling a request", ()
+        super().exception(msg, *args, **kwargs)
 
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
@@ -56,6 +73,7 @@ def production_command(
         # first use, never before the fork.
         "--preload",
         "--error-logfile", "-",
+        "--logger-class", "survey.serving.PrivateLogger",
         "--graceful-timeout", "10",
         # Idle browsers keep their connection; a short keep-alive makes the server close
         # it just as a slow client sends its next request.

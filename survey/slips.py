@@ -9,27 +9,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
+from collections.abc import Callable
+from typing import BinaryIO
 
-import segno
-from flask import render_template
 from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
 
 from .rounds import Round
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-SLIPS_PER_PAGE = 8  # 2 columns × 4 rows on A4
+from .slip_pdf import SlipText, write_slips
+from .text_rules import csv_cell
 
 
 def invite_url(base_url: str, code: str) -> str:
     """The link a slip's QR code opens: {PUBLIC_URL}/r/<code>."""
     return f"{base_url.rstrip('/')}/r/{code}"
-
-
-def qr_data_uri(url: str) -> str:
-    """The QR code as a PNG of exactly one pixel per module (printed without smoothing),
-    so what is embedded can be compared module by module with the printed URL."""
-    return segno.make(url, error="m").png_data_uri(scale=1, border=0)
 
 
 def codes_csv(round_: Round, codes: list[str], base_url: str, side: str | None = None) -> str:
@@ -38,41 +31,49 @@ def codes_csv(round_: Round, codes: list[str], base_url: str, side: str | None =
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["code", "url", "side", "round"])
     for code in codes:
-        writer.writerow(
-            [code, invite_url(base_url, code), round_.label(side) if side else "", round_.name]
-        )
+        row = [code, invite_url(base_url, code), round_.label(side) if side else "", round_.name]
+        writer.writerow([csv_cell(value) for value in row])
     return out.getvalue()
 
 
-def render_slips_pdf(
-    round_: Round, codes: list[str], base_url: str, side: str | None = None
-) -> bytes:
-    """An A4 PDF of cut-out slips in the round's language (the side's label printed when
-    given, to help hand the right pile out). Needs an app context."""
-    from weasyprint import HTML
-
-    slips = [
-        {
-            "code": code,
-            "url": invite_url(base_url, code),
-            "qr": qr_data_uri(invite_url(base_url, code)),
-        }
-        for code in codes
-    ]
-    pages = [slips[i : i + SLIPS_PER_PAGE] for i in range(0, len(slips), SLIPS_PER_PAGE)]
+def slip_texts(round_: Round, base_url: str, side: str | None = None) -> SlipText:
+    """The words every slip of a batch shares, in the round's language (the side's label
+    printed when given, to help hand the right pile out). Needs an app context."""
     with force_locale(round_.lang):
         closes = (
             format_date(dt.date.fromisoformat(round_.closes_on), format="long")
             if round_.closes_on
             else None
         )
-        html = render_template(
-            "slips/sheet.html",
-            round=round_,
-            side_label=round_.label(side) if side else None,
-            pages=pages,
-            lang=round_.lang,
-            closes=closes,
-            site=base_url.rstrip("/"),
+        return SlipText(
+            title=round_.name,
+            department=_("Department: %(side)s", side=round_.label(side)) if side else None,
+            instruction=_(
+                "Scan the QR code, or open %(site)s and type your code:",
+                site=base_url.rstrip("/"),
+            ),
+            deadline=_("Answer by %(date)s.", date=closes) if closes else None,
+            promise=_("The code is not tied to your name: nobody can see who answered what."),
         )
-    return HTML(string=html, base_url=str(FONT_DIR) + "/").write_pdf()
+
+
+def write_slips_pdf(
+    texts: SlipText,
+    codes: list[str],
+    base_url: str,
+    target: BinaryIO,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Draw the slips of `codes` into `target` (a file or buffer), reporting progress
+    page by page. Needs no app context, so it can run in a worker thread."""
+    slips = ((code, invite_url(base_url, code)) for code in codes)
+    write_slips(texts, slips, len(codes), target, progress)
+
+
+def render_slips_pdf(
+    round_: Round, codes: list[str], base_url: str, side: str | None = None
+) -> bytes:
+    """An A4 PDF of cut-out slips, as bytes. Needs an app context."""
+    buffer = io.BytesIO()
+    write_slips_pdf(slip_texts(round_, base_url, side), codes, base_url, buffer)
+    return buffer.getvalue()

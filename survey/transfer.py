@@ -16,10 +16,14 @@ from collections import defaultdict
 
 from sqlite_utils import Database
 
+from . import padding
+from .db import write_transaction
 from .errors import InvalidInput, WrongState
 from .questionnaire import csv_columns
-from .responses import MAX_COMMENT_LENGTH, SIDES, Submission, add_responses, sides_reaching
+from .responses import SIDES, Submission, add_responses, sides_reaching
 from .rounds import Round, get_round
+from .slots import COMMENT_BYTES
+from .text_rules import csv_cell, unsafe_characters
 
 DONT_KNOW = "dk"
 MAX_REPORTED_ERRORS = 20
@@ -94,9 +98,13 @@ def _parse_row(row: dict[str, str], row_number: int) -> tuple[Submission, list[s
         if column == "side" or not value:
             continue
         if column.startswith("open."):
-            if len(value) > MAX_COMMENT_LENGTH:
+            if len(value.encode("utf-8")) > COMMENT_BYTES:
                 errors.append(
-                    f"Row {row_number}, column {column}: longer than {MAX_COMMENT_LENGTH} characters."
+                    f"Row {row_number}, column {column}: longer than {COMMENT_BYTES} bytes."
+                )
+            if unsafe_characters(value):
+                errors.append(
+                    f"Row {row_number}, column {column}: holds control or text-direction characters."
                 )
             submission.comments[column.removeprefix("open.")] = value
             continue
@@ -118,7 +126,14 @@ def import_csv(db: Database, round_id: int, text: str) -> int:
     if round_.status != "open":
         state = "still a draft" if round_.status == "draft" else "closed"
         raise WrongState(f"Round {round_.id} is {state}; import needs an open round.")
-    return add_responses(db, round_.id, parse_csv(round_, text))
+    submissions = parse_csv(round_, text)
+    with write_transaction(db):
+        count = add_responses(db, round_.id, submissions)
+        for side in SIDES:
+            n = sum(1 for s in submissions if s.side == side)
+            if n:
+                padding.log(db, round_.id, side, "import", n)
+    return count
 
 
 def export_rows(db: Database, round_id: int, rng: random.Random | None = None) -> list[dict]:
@@ -180,7 +195,7 @@ def export_text(db: Database, round_id: int, fmt: str = "csv") -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=csv_columns(round_.questionnaire), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 

@@ -13,6 +13,17 @@ from survey.rounds import get_round
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+def browser_state(client, app):
+    """What this browser holds of a started survey (its encrypted cookies), or None."""
+    from flask import request
+
+    from survey import respondent_state
+
+    cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+    with app.test_request_context(headers={"Cookie": cookie}):
+        return respondent_state.load(request)
+
+
 def csrf_token(html: str) -> str:
     return TOKEN.search(html).group(1)
 

@@ -304,7 +304,7 @@ def test_comments_only_from_sides_reaching_the_comment_threshold(db):
     subs = [uniform(db, "a", 3, harder=f"Uwaga {i}") for i in range(10)]
     subs += [uniform(db, "b", 3, need="Prognoz") for _ in range(9)]
     round_id = make_round(db, subs)
-    db.execute("UPDATE comments SET hidden = 1 WHERE text = 'Uwaga 0'")
+    db.execute("UPDATE comment_slots SET hidden = 1 WHERE rtrim(text) = 'Uwaga 0'")
     db.conn.commit()
     report = analyse(db, round_id)
     harder = report["comments"]["harder"]

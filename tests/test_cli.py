@@ -152,7 +152,7 @@ def test_a_bad_csv_row_is_reported_and_nothing_stored(run_cli, tmp_path):
     assert "<5 / <5" in run_cli("round", "list").output.replace("responses ", "")
 
 
-def test_demo_without_serving_creates_closed_rounds_and_is_idempotent(run_cli):
+def test_demo_without_serving_creates_closed_rounds_and_is_idempotent(run_cli, db_path):
     first = run_cli("demo", "--no-serve", "--no-report", "--respondents", "8")
     second = run_cli("demo", "--no-serve", "--no-report", "--respondents", "8")
     assert first.exit_code == 0, first.output
@@ -161,7 +161,7 @@ def test_demo_without_serving_creates_closed_rounds_and_is_idempotent(run_cli):
         return re.sub(r"/r/[A-Z0-9-]{14}", "/r/CODE", output)
 
     assert without_codes(first.output) == without_codes(second.output)
-    listing = run_cli("round", "list").output
+    listing = run_cli("--db", str(db_path.with_name("demo.db")), "round", "list").output
     assert listing.count("closed") == 2 and listing.count("\topen\t") == 1
     assert "responses 8 / 8" in listing
 
@@ -172,7 +172,7 @@ def test_demo_prints_working_links_to_try_the_survey(run_cli, db_path):
     result = run_cli("demo", "--no-serve", "--no-report", "--respondents", "5")
     codes = re.findall(r"/r/([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", result.output)
     assert len(codes) == 2
-    app = create_app({"DATABASE": str(db_path)})  # the keys `survey init` made
+    app = create_app({"DATABASE": str(db_path.with_name("demo.db"))})  # `survey init`'s keys
     for code in codes:
         assert app.test_client().get(f"/r/{code}").status_code == 302
 
@@ -187,3 +187,20 @@ def test_demo_writes_the_latest_rounds_gap_report_in_both_languages(run_cli, tmp
         assert str(path) in result.output
         text = " ".join(page.extract_text() for page in PdfReader(path).pages)
         assert "Demo: jesień 2026" in text and heading in text
+
+
+def test_demo_data_never_goes_into_the_served_database_and_prod_refuses_demo_accounts(
+    run_cli, db_path
+):
+    """Attack A7: `survey demo` wrote hr@lustro.demo (password in the README) into the
+    database `make serve` serves."""
+    from survey.db import open_db
+
+    run_cli("init")
+    assert run_cli("demo", "--no-serve", "--no-report", "--respondents", "5").exit_code == 0
+    served = open_db(db_path)
+    assert served.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+    assert served.execute("SELECT count(*) FROM rounds").fetchone()[0] == 0
+    served.conn.close()
+    refused = run_cli("--db", str(db_path.with_name("demo.db")), "serve", "--prod")
+    assert refused.exit_code != 0 and "demo accounts" in refused.output

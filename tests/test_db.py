@@ -3,7 +3,7 @@ import re
 from survey.db import migrate, migrations, open_db
 from survey.rounds import create_round
 
-RESPONSE_TABLES = ("responses", "answers", "comments", "invites")
+RESPONSE_TABLES = ("response_slots", "comment_slots", "invites", "day_counts", "padding_log")
 # A column that could hold who, where from or exactly when.
 LINKING_NAMES = re.compile(
     r"code|invite|ip|addr|agent|user|email|person|name|session|token|time|_at$|created|ts$",
@@ -14,9 +14,11 @@ def test_migrations_build_the_schema_on_an_empty_database(tmp_path):
     db = open_db(tmp_path / "new.db")
     applied = migrate(db)
     assert applied == [m.name for m in migrations._migrations]
-    assert {"rounds", "responses", "answers", "comments", "invites", "users"} <= set(
+    assert {"rounds", "response_slots", "comment_slots", "invites", "users"} <= set(
         db.table_names()
     )
+    assert {"responses", "answers", "comments"} <= set(db.view_names())
+    assert "drafts" not in db.table_names()
 
 
 def test_migrating_an_existing_database_keeps_its_data_and_applies_nothing_twice(tmp_path):
@@ -30,8 +32,9 @@ def test_migrating_an_existing_database_keeps_its_data_and_applies_nothing_twice
     assert [row["name"] for row in db["rounds"].rows] == ["Kept"]
 
 
-def test_database_runs_in_wal_mode_with_a_busy_timeout(db):
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+def test_database_uses_a_rollback_journal_secure_delete_and_a_busy_timeout(db):
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert db.execute("PRAGMA secure_delete").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 
 
@@ -44,19 +47,26 @@ def test_response_tables_have_no_column_that_could_link_a_person_or_a_moment(db)
 
 
 def test_no_response_table_refers_to_invites(db):
-    for table in ("responses", "answers", "comments"):
+    for table in ("response_slots", "comment_slots"):
         assert all(fk.other_table != "invites" for fk in db[table].foreign_keys)
 
 
-def test_response_tables_have_no_rowid_so_storage_order_is_random(db):
-    for table in ("responses", "answers", "comments"):
-        sql = db[table].schema
-        assert "WITHOUT ROWID" in sql, table
+def test_no_index_holds_a_flag_that_a_submit_changes(db):
+    """Changing an indexed column moves its index entry into free space, in arrival order."""
+    for table in ("response_slots", "comment_slots", "invites"):
+        for index in db[table].indexes:
+            assert not {"filled", "spent"} & set(index.columns), (table, index.name)
 
 
 def test_comments_are_not_linked_to_responses(db):
-    assert "response_id" not in db["comments"].columns_dict
+    assert "response_id" not in db["comment_slots"].columns_dict
 
 
-def test_the_only_date_on_a_response_is_a_day(db):
-    assert [c.name for c in db["responses"].columns] == ["id", "round_id", "side", "submitted_on"]
+def test_a_response_carries_no_date(db):
+    assert [c.name for c in db["response_slots"].columns] == [
+        "id",
+        "round_id",
+        "side",
+        "filled",
+        "answers",
+    ]

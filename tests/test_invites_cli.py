@@ -39,9 +39,10 @@ def test_csv_has_code_url_side_and_round(run_cli, tmp_path, open_round_id):
 def test_pdf_output_is_a_pdf(run_cli, tmp_path, open_round_id):
     run_cli("init")
     out = tmp_path / "slips.pdf"
-    result = run_cli("invites", str(open_round_id), "--side", "a", "--count", "3", "-o", str(out))
+    result = run_cli("invites", str(open_round_id), "--side", "a", "--count", "20", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
+    assert "Slips drawn: 8 of 20" in result.output and "Slips drawn: 20 of 20" in result.output
 
 
 def test_refusals_create_no_codes(run_cli, tmp_path, db, open_round_id):

@@ -203,6 +203,8 @@ SCHEMA = {
             )
         )
     ),
+    # What could pad a group (issue 11): codes after opening, imports, no headcount.
+    "disclosures": ListOf({"kind": str, "side": str, "count": Null(int)}),
     "compare": Null(
         {
             "round": {"id": int, "name": str, "closed_on": str},

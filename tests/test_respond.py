@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from respondent_helpers import answer_everything, csrf_token, new_code, post_page
+from respondent_helpers import answer_everything, browser_state, csrf_token, new_code, post_page
 
 from survey import invites
 from survey.responses import MAX_COMMENT_LENGTH
@@ -38,7 +38,7 @@ def test_answering_everything_stores_one_response_and_spends_the_code(
     assert (
         db.execute("SELECT count(*) FROM comments WHERE text = 'Więcej rozmów'").fetchone()[0] == 3
     )
-    assert db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+    assert browser_state(client, app) is None  # the browser forgot the answers
     assert is_spent(app, db, code)
 
 
@@ -72,7 +72,7 @@ def test_opening_the_same_slip_again_keeps_the_answers_so_far(app, client, db, o
     client.get(f"/r/{code.lower()}")
     html = client.get("/page/1").get_data(as_text=True)
     assert '<input checked id="information.timely.self-4"' in html
-    assert db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 1
+    assert browser_state(client, app).answers == {"information.timely.self": 5}
 
 
 def test_expired_token_on_the_start_page_keeps_the_typed_code(app, client, db, open_round_id):
@@ -80,16 +80,23 @@ def test_expired_token_on_the_start_page_keeps_the_typed_code(app, client, db, o
     page = client.post("/code", data={"code": code, "csrf_token": "stale"}, headers=PL)
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "Strona wygasła" in html and f'value="{code}"' in html
-    assert db.execute("SELECT count(*) FROM drafts").fetchone()[0] == 0
+    assert browser_state(client, app) is None
 
 
-def test_spent_code_is_refused(app, client, db, open_round_id):
+def test_a_spent_code_is_refused_only_when_sent_again_from_another_browser(
+    app, client, db, open_round_id
+):
     code = new_code(app, open_round_id)
     answer_everything(client, app, open_round_id, code)
-    again = app.test_client().get(f"/r/{code}", headers=PL)
+    other = app.test_client()
+    other.get("/lang/pl")
+    again = answer_everything(other, app, open_round_id, code)  # opening it still works
     assert again.status_code == 410
     assert "Ten kod został już wykorzystany" in again.get_data(as_text=True)
     assert stored(db)["responses"] == 1
+    # In the browser that sent it, the link thanks the person again.
+    mine = client.get(f"/r/{code}", headers=PL)
+    assert mine.status_code == 200 and "już do nas dotarły" in mine.get_data(as_text=True)
 
 
 def test_codes_of_draft_and_closed_rounds_are_refused(app, client, db, open_round_id):
@@ -123,15 +130,15 @@ def test_replayed_submit_stores_once_and_says_already_received(app, client, db, 
     client.get(f"/r/{code}")
     post_page(client, "/page/1", {"information.timely.self": "3"})
     token = csrf_token(client.get("/review").get_data(as_text=True))
-    cookie_before = client.get_cookie("session").value
+    cookie_before = client.get_cookie("lustro_survey").value
     assert client.post("/submit", data={"csrf_token": token}).status_code == 302
     # The same request again with the old cookie (a double click or a replay) ...
-    client.set_cookie("session", cookie_before)
+    client.set_cookie("lustro_survey", cookie_before)
     replay = client.post("/submit", data={"csrf_token": token}, headers=PL)
     assert replay.status_code == 200
     assert "Twoje odpowiedzi już do nas dotarły" in replay.get_data(as_text=True)
     # ... and a second tab that already has the new cookie.
-    client.set_cookie("session", cookie_before)
+    client.set_cookie("lustro_survey", cookie_before)
     client.post("/submit", data={"csrf_token": token})
     client.get("/lang/en")
     tab = client.post("/submit", data={"csrf_token": token})
@@ -169,7 +176,7 @@ def test_expired_csrf_token_keeps_the_answers_and_asks_again(app, client, db, op
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "Twoje odpowiedzi są zachowane" in html
     assert '<input checked id="information.timely.self-3"' in html  # value 4, not saved yet
-    assert db.execute("SELECT answers FROM drafts").fetchone()[0] == "{}"
+    assert browser_state(client, app).answers == {}
     post_page(client, "/page/1", {"information.timely.self": "4"})
     refused = client.post("/submit", data={"csrf_token": "stale"})
     assert refused.status_code == 400
@@ -195,9 +202,7 @@ def test_tampered_values_are_rejected_and_nothing_is_kept(app, client, db, open_
     )
     assert page.status_code == 400
     assert "Niektóre odpowiedzi były nieprawidłowe" in page.get_data(as_text=True)
-    assert (
-        db.execute("SELECT answers FROM drafts").fetchone()[0] == '{"information.timely.self": 3}'
-    )
+    assert browser_state(client, app).answers == {"information.timely.self": 3}
     assert stored(db)["responses"] == 0
 
 
@@ -212,7 +217,7 @@ def test_too_long_comment_is_refused_with_the_text_kept_for_shortening(
     html = page.get_data(as_text=True)
     assert page.status_code == 400 and "Jedna z odpowiedzi jest za długa" in html
     assert long_text in html
-    assert db.execute("SELECT comments FROM drafts").fetchone()[0] == "{}"
+    assert browser_state(client, app).comments == {}
 
 
 def test_pages_without_a_started_survey_ask_for_the_code_again(client):
@@ -258,3 +263,16 @@ def test_a_team_on_one_shared_address_with_good_codes_is_never_throttled(
     # ...while failed tries from that address still count.
     statuses = [client.get("/r/AAAA-BBBB-CCCC", headers=PL).status_code for _ in range(11)]
     assert statuses[-1] == 429
+
+
+def test_the_longest_comments_fit_the_browsers_cookie_limits(app, client, open_round_id):
+    """The answers travel in cookies: each under 4 KB, all together under the 8 KB a proxy
+    or gunicorn accepts in one header, even with every open answer at its byte limit."""
+    from survey.slots import COMMENT_BYTES
+
+    client.get(f"/r/{new_code(app, open_round_id)}")
+    full = {q: "ż" * (COMMENT_BYTES // 2) for q in ("harder", "need", "better")}
+    assert post_page(client, "/comments", full).status_code == 302
+    sizes = [len(c.key) + len(c.value) for c in client._cookies.values()]
+    assert max(sizes) < 4000 and sum(sizes) < 8000
+    assert browser_state(client, app).comments == full

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 
 import segno
 from pypdf import PdfReader
@@ -90,3 +91,15 @@ def test_csv_for_mail_merge(app, db):
         "code,url,side,round",
         "ABCD-EFGH-JKMN,https://ankieta.example.pl/r/ABCD-EFGH-JKMN,Sprzedaż,R",
     ]
+
+
+def test_emoji_in_a_side_name_print_in_an_emoji_font(app, db, tmp_path):
+    round_id = create_round(db, "Restauracja", "sales-production", "Sala 🍽️", "Kuchnia 🍳")
+    with app.app_context():
+        pdf = render_slips_pdf(get_round(db, round_id), [new_code()], BASE, "b")
+    path = tmp_path / "slips.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Dział: Kuchnia 🍳" in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert "Symbola" in fonts and "DejaVuSans" in fonts

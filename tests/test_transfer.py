@@ -117,7 +117,8 @@ BAD_ROWS = [
     ("information.timely.self", "0", "Row 2, column information.timely.self: '0' is not 1–5"),
     ("information.timely.self", "3.5", "'3.5' is not 1–5"),
     ("information.timely.self", "x", "'x' is not 1–5"),
-    ("open.harder", "z" * 2001, "Row 2, column open.harder: longer than 2000 characters"),
+    ("open.harder", "ż" * 751, "Row 2, column open.harder: longer than 1500 bytes"),
+    ("open.harder", "a\u202eb", "Row 2, column open.harder: holds control or text-direction"),
 ]
 
 

@@ -37,10 +37,38 @@ hr_only = role_required("hr")
 staff = role_required("hr", "facilitator")
 
 
+def _refusal(status: int, title: str, message: str, help: str):
+    """A refusal as a console page: what happened, who can help, and a way back."""
+    page = render_template("console/error.html", title=title, message=message, help=help)
+    return page, status
+
+
 @bp.errorhandler(403)
 def forbidden(_error):
-    message = _("Your account cannot do this. Ask HR if you need it.")
-    return render_template("error.html", status=403, message=message), 403
+    return _refusal(
+        403,
+        _("Only HR can do this"),
+        _(
+            "You are logged in as %(email)s with a facilitator account. Facilitators read "
+            "rounds, moderate comments and download reports; creating or changing rounds, "
+            "invite codes and accounts is for HR.",
+            email=current_user.email,
+        ),
+        _("If you need this done, ask a person with an HR account in Lustro."),
+    )
+
+
+@bp.errorhandler(410)
+def gone(_error):
+    return _refusal(
+        410,
+        _("These codes are no longer here"),
+        _(
+            "New codes stay on the server for an hour at most, until you press Done, and "
+            "only for the person who made them. The codes themselves still work."
+        ),
+        _("If the slips are lost, generate new codes for the people who have none."),
+    )
 
 
 @bp.errorhandler(429)
@@ -55,4 +83,4 @@ def no_store(response):
     return response
 
 
-from . import auth, review, round_views  # noqa: E402,F401  (registers the routes)
+from . import auth, invite_views, review, round_views  # noqa: E402,F401  (registers the routes)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
-    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -17,13 +19,53 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from ..invites import MAX_CODES_PER_CALL
 from ..moderation import MAX_REASON_LENGTH
 from ..rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
 
 RANGE = _l("Enter a whole number from %(min)s to %(max)s.")
+
+
+class WholeNumberField(IntegerField):
+    """An integer field that answers "1.5" or "abc" with its one range message, instead
+    of "not a valid integer" followed by the range message."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            limits = next(v for v in self.validators if isinstance(v, NumberRange))
+            raise ValueError(str(RANGE) % {"min": limits.min, "max": limits.max}) from None
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()  # the one message is already there
+
+
+class LimitedLength(Length):
+    """Length checked by the server with a clear message, without a maxlength attribute:
+    the browser would silently cut a long name mid-word."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.field_flags = {}
+
+
+def label_length() -> LimitedLength:
+    return LimitedLength(
+        max=MAX_LABEL_LENGTH,
+        message=_l("Keep it to %(max)d characters or fewer: the name appears in every question."),
+    )
 
 
 class LoginForm(FlaskForm):
@@ -47,13 +89,13 @@ class ActionForm(FlaskForm):
 class SettingsForm(FlaskForm):
     """What may still change once a round is open: thresholds (raise only) and the date."""
 
-    threshold = IntegerField(
+    threshold = WholeNumberField(
         _l("Smallest group shown (score threshold)"),
         default=5,
         validators=[InputRequired(), NumberRange(min=MIN_THRESHOLD, max=1000, message=RANGE)],
         description=_l("Figures of a group smaller than this are never shown. At least 3."),
     )
-    comment_threshold = IntegerField(
+    comment_threshold = WholeNumberField(
         _l("Smallest side whose comments are shown (comment threshold)"),
         default=10,
         validators=[InputRequired(), NumberRange(min=MIN_THRESHOLD, max=1000, message=RANGE)],
@@ -65,6 +107,17 @@ class SettingsForm(FlaskForm):
     # Set by the view for an open round: thresholds may only go up.
     minimum_threshold: int | None = None
     minimum_comment_threshold: int | None = None
+    # Set by the view: the round's sides and headcounts (a draft's come from its own fields),
+    # and the closing date already saved (kept even once it has passed).
+    sides: dict[str, tuple[str, int | None]] = {}
+    saved_closes_on: dt.date | None = None
+
+    def headcounts(self) -> dict[str, tuple[str, int | None]]:
+        return self.sides
+
+    def validate_closes_on(self, field) -> None:
+        if field.data and field.data < dt.date.today() and field.data != self.saved_closes_on:
+            raise ValidationError(_l("The closing date is in the past: choose today or later."))
 
     def validate_threshold(self, field) -> None:
         if field.errors:
@@ -88,12 +141,26 @@ class SettingsForm(FlaskForm):
             raise ValidationError(
                 _l("The round is open: the threshold can be raised but not lowered.")
             )
+        for label, headcount in self.headcounts().values():
+            if headcount is not None and field.data is not None and field.data > headcount:
+                raise ValidationError(
+                    lazy_ngettext(
+                        "No comment of %(side)s could ever be shown: %(side)s has %(num)s "
+                        "person. Enter at most %(num)s, or correct the headcount.",
+                        "No comment of %(side)s could ever be shown: %(side)s has %(num)s "
+                        "people. Enter at most %(num)s, or correct the headcount.",
+                        headcount,
+                        side=label,
+                    )
+                )
 
 
 class RoundForm(SettingsForm):
     """A draft round's full settings (the questionnaire only when creating)."""
 
-    questionnaire = SelectField(_l("Questionnaire"), validators=[DataRequired()])
+    questionnaire = SelectField(
+        _l("Questionnaire"), default="sales-production", validators=[DataRequired()]
+    )
     name = StringField(
         _l("Name of the round"),
         validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)],
@@ -101,12 +168,12 @@ class RoundForm(SettingsForm):
     )
     side_a = StringField(
         _l("Side A"),
-        validators=[DataRequired(), Length(max=MAX_LABEL_LENGTH)],
+        validators=[DataRequired(), label_length()],
         description=_l("The department that sells, e.g. Sales."),
     )
     side_b = StringField(
         _l("Side B"),
-        validators=[DataRequired(), Length(max=MAX_LABEL_LENGTH)],
+        validators=[DataRequired(), label_length()],
         description=_l("The department that delivers, e.g. Production."),
     )
     lang = SelectField(
@@ -114,14 +181,27 @@ class RoundForm(SettingsForm):
         choices=[SelectChoice("pl", "Polski"), SelectChoice("en", "English")],
         description=_l("Respondents can switch between Polish and English."),
     )
-    headcount_a = IntegerField(
+    headcount_a = WholeNumberField(
         _l("People on side A"),
         validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)],
     )
-    headcount_b = IntegerField(
+    headcount_b = WholeNumberField(
         _l("People on side B"),
         validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)],
     )
+
+    def headcounts(self) -> dict[str, tuple[str, int | None]]:
+        """A draft's sides as typed in this form (a headcount in error counts as unknown)."""
+        return {
+            side: (
+                (label.data or "").strip() or side.upper(),
+                None if count.errors else count.data,
+            )
+            for side, label, count in (
+                ("a", self.side_a, self.headcount_a),
+                ("b", self.side_b, self.headcount_b),
+            )
+        }
 
     def validate_side_b(self, field) -> None:
         if (self.side_a.data or "").strip().casefold() == (field.data or "").strip().casefold():
@@ -130,20 +210,12 @@ class RoundForm(SettingsForm):
 
 class InvitesForm(FlaskForm):
     side = RadioField(_l("For which side"), validators=[InputRequired()])
-    count = IntegerField(
+    count = WholeNumberField(
         _l("How many codes"),
         validators=[InputRequired(), NumberRange(min=1, max=MAX_CODES_PER_CALL, message=RANGE)],
         description=_l("One per person, plus a few spare."),
     )
     submit = SubmitField(_l("Generate codes"))
-
-
-class DownloadCodesForm(FlaskForm):
-    """Sends the codes just shown back for a PDF or CSV: they are stored nowhere."""
-
-    side = HiddenField(validators=[AnyOf(["a", "b"])])
-    codes = HiddenField(validators=[DataRequired(), Length(max=MAX_CODES_PER_CALL * 16)])
-    fmt = HiddenField(validators=[AnyOf(["pdf", "csv"])])
 
 
 class HideForm(FlaskForm):

@@ -133,6 +133,7 @@ ACTION_LABELS = {
     "round.close": _l("closed the round"),
     "invites.generate": _l("generated invite codes"),
     "invites.download": _l("downloaded invite codes"),
+    "responses.import": _l("imported responses"),
     "comment.hide": _l("hid a comment"),
     "comment.unhide": _l("showed a comment again"),
     "report.download": _l("downloaded a report"),

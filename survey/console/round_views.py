@@ -1,4 +1,4 @@
-"""HR's round pages: list, create, edit, open, close, invite codes."""
+"""HR's round pages: list, create, edit, open, close (invite codes: invite_views.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict
 from types import SimpleNamespace
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,9 +27,8 @@ from ..rounds import (
     open_round,
     update_round,
 )
-from ..slips import codes_csv, render_slips_pdf
 from . import bp, hr_only, staff
-from .forms import ActionForm, DownloadCodesForm, InvitesForm, RoundForm, SettingsForm
+from .forms import ActionForm, RoundForm, SettingsForm
 
 
 def _refused(exc: SurveyError) -> None:
@@ -108,11 +107,13 @@ def edit_round(round_id: int):
         return redirect(url_for("console.round_detail", round_id=round_id))
     form_class = RoundForm if round_.status == "draft" else SettingsForm
     form = form_class(obj=_form_data(round_))
+    form.saved_closes_on = _form_data(round_).closes_on
     if round_.status == "draft":
         del form.questionnaire
     else:
         form.minimum_threshold = round_.threshold
         form.minimum_comment_threshold = round_.comment_threshold
+        form.sides = {side: (round_.label(side), round_.headcount(side)) for side in "ab"}
     if form.validate_on_submit():
         changes = _settings(form)
         if round_.status == "draft":
@@ -181,88 +182,3 @@ def close_round_view(round_id: int):
             flash(_("The round is closed. It will never accept responses again."), "success")
         return redirect(url_for("console.round_detail", round_id=round_id))
     return render_template("console/close.html", round=round_, form=form)
-
-
-@bp.route("/rounds/<int:round_id>/invites", methods=["GET", "POST"])
-@hr_only
-def round_invites(round_id: int):
-    """Generate codes for one side. The codes exist in plain text only in this one
-    response: afterwards the console knows their count, never the codes."""
-    db = get_db()
-    round_ = get_round(db, round_id)
-    form = InvitesForm()
-    form.side.choices = [SelectChoice(side, round_.label(side)) for side in ("a", "b")]
-    if round_.status != "closed" and form.validate_on_submit():
-        side = form.side.data
-        try:
-            codes = invites.generate(
-                db, round_id, side, form.count.data, current_app.config["INVITE_KEY"]
-            )
-        except SurveyError as exc:
-            _refused(exc)
-        else:
-            record(
-                db,
-                current_user.email,
-                "invites.generate",
-                round_id,
-                f"{len(codes)} × {side} ({round_.label(side)})",
-            )
-            return render_template(
-                "console/codes.html",
-                round=round_,
-                side=side,
-                codes=codes,
-                downloads={
-                    fmt: DownloadCodesForm(formdata=None, side=side, codes=" ".join(codes), fmt=fmt)
-                    for fmt in ("pdf", "csv")
-                },
-            )
-    status = 400 if request.method == "POST" else 200
-    return (
-        render_template(
-            "console/invites.html",
-            round=round_,
-            form=form,
-            issued=invites.issued_counts(db, round_id),
-            spent=spent_codes(db, round_),
-        ),
-        status,
-    )
-
-
-@bp.post("/rounds/<int:round_id>/invites/download")
-@hr_only
-def download_codes(round_id: int):
-    """Slips (PDF) or codes (CSV) of codes just generated. The codes come back from the
-    page that showed them (they are stored nowhere); each is checked against the round."""
-    db = get_db()
-    round_ = get_round(db, round_id)
-    form = DownloadCodesForm()
-    if not form.validate_on_submit():
-        abort(400)
-    key = current_app.config["INVITE_KEY"]
-    codes = form.codes.data.split()
-    for code in codes:
-        invite = invites.find(db, code, key)
-        if invite is None or invite.round_id != round_id or invite.side != form.side.data:
-            abort(400)
-    base_url = current_app.config["PUBLIC_URL"]
-    side = form.side.data
-    record(
-        db,
-        current_user.email,
-        "invites.download",
-        round_id,
-        f"{len(codes)} × {side} ({form.fmt.data})",
-    )
-    if form.fmt.data == "pdf":
-        body, mimetype = render_slips_pdf(round_, codes, base_url, side), "application/pdf"
-    else:
-        body, mimetype = codes_csv(round_, codes, base_url, side), "text/csv; charset=utf-8"
-    name = f"lustro-round-{round_id}-{side}-codes.{form.fmt.data}"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )

@@ -82,10 +82,11 @@ def live_server(tmp_path, monkeypatch):
     server.thread.join(timeout=5)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def axe(page):
     """Check the current page with axe-core; at the end, every page the test
-    navigated to must have been checked (at any viewport the test used)."""
+    navigated to must have been checked (at any viewport the test used). Used by every
+    browser test: a page a test visits and never checks fails the test."""
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run `make test-setup`")
     visited: set[str] = set()

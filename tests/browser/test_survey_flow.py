@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -36,7 +37,7 @@ def fits(page, viewport) -> None:
 
 @pytest.mark.parametrize("viewport,name", [(PHONE, "phone"), (DESKTOP, "desktop")])
 def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
-    page, live_server, screenshot, viewport, name
+    page, live_server, screenshot, viewport, name, axe
 ):
     page.set_viewport_size(viewport)
     (link,) = slip_links(live_server)
@@ -45,6 +46,7 @@ def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
     expect(page.locator("h1")).to_have_text("Lustro: jak widzimy siebie nawzajem")
     expect(page.get_by_text("co najmniej 5 osób")).to_be_visible()
     fits(page, viewport)
+    axe("welcome")
     screenshot(f"respond-welcome-{name}")
     page.get_by_role("link", name="Rozpocznij").click()
 
@@ -54,12 +56,14 @@ def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
     choose(page, first, "Raczej się zgadzam")
     expect(page.locator("progress")).to_have_attribute("value", "1")
     fits(page, viewport)
+    axe("question, Polish")
     screenshot(f"respond-question-{name}")
     page.get_by_role("button", name="Dalej").click()
 
     # Midway, switch to English: the questions follow, with the side names filled in.
     page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    axe("question, English")
     page.locator("fieldset").first.get_by_label("Agree", exact=True).check()
     page.get_by_role("button", name="Back").click()
     # Back on page 1, in English, the earlier answer is still chosen; change it.
@@ -69,7 +73,9 @@ def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
     ).to_be_checked()
     choose(page, statement, "Strongly disagree")
     while page.get_by_role("heading", name="In your own words").count() == 0:
+        axe("question")
         page.get_by_role("button", name="Next").click()
+    axe("comments")
     page.get_by_label("What does Produkcja do, or not do, that makes our work harder?").fill(
         "Late changes to orders."
     )
@@ -77,10 +83,12 @@ def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
     expect(page.locator("h1")).to_have_text("Check and send")
     expect(page.get_by_text("1 – Strongly disagree")).to_be_visible()
     fits(page, viewport)
+    axe("review")
     screenshot(f"respond-review-{name}")
     page.get_by_role("button", name="Send my answers").click()
     expect(page.locator("h1")).to_have_text("Thank you")
     fits(page, viewport)
+    axe("thanks")
     screenshot(f"respond-thanks-{name}")
 
     db = live_server.db()
@@ -91,28 +99,34 @@ def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
     db.conn.close()
     assert stored == [(1,)] and comments == [("Late changes to orders.",)]
 
-    # The same slip again: refused.
+    # The same slip again in this browser: thanked again (anyone else sees the survey,
+    # exactly as for an unused code, and is refused only at Send).
     page.goto(link)
-    expect(page.locator("h1")).to_have_text("This code has already been used")
+    expect(page.locator("h1")).to_have_text("Your answers were already received")
     fits(page, viewport)
+    axe("spent code")
     screenshot(f"respond-spent-{name}")
 
 
-def test_keyboard_only_from_typed_code_to_the_second_page(page, live_server, screenshot):
+def test_keyboard_only_from_typed_code_to_the_second_page(page, live_server, screenshot, axe):
     page.set_viewport_size(PHONE)
     (link,) = slip_links(live_server)
     code = link.rsplit("/", 1)[1]
     page.goto(live_server.url + "/lang/pl?next=/")
+    axe("start")
     page.get_by_label("Twój kod").focus()
     page.keyboard.type(code.lower().replace("-", ""))
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Lustro: jak widzimy siebie nawzajem")
+    axe("welcome")
     begin = page.get_by_role("link", name="Rozpocznij")
     for _ in range(12):
         page.keyboard.press("Tab")
         if begin.evaluate("el => el === document.activeElement"):
             break
     page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/page/1$"))
+    axe("first page")
     page.keyboard.press("Tab")  # skip link
     first_radio = page.locator("input[type=radio]").first
     for _ in range(6):
@@ -125,9 +139,13 @@ def test_keyboard_only_from_typed_code_to_the_second_page(page, live_server, scr
     screenshot("respond-keyboard-focus-phone")
     page.keyboard.press("Enter")  # Enter sends the form forward, not back
     expect(page.locator("progress")).to_have_attribute("value", "2")
-    db = live_server.db()
-    assert db.execute("SELECT answers FROM drafts").fetchone()[0] == (
-        '{"information.timely.self": 2}'
-    )
-    db.conn.close()
+    axe("second page")
+    # The answer is kept in this browser's encrypted cookie, not on the server.
+    from flask import request
+
+    from survey import respondent_state
+
+    jar = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
+    with live_server.app.test_request_context(headers={"Cookie": jar}):
+        assert respondent_state.load(request).answers == {"information.timely.self": 2}
     assert outline != "none"

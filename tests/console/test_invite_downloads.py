@@ -1,73 +1,122 @@
-"""Codes are downloadable as slips (PDF) and CSV only from the page that shows them once."""
+"""New codes: generated once per submit, listed once, downloadable as slips (PDF, made in
+the background) and CSV by the person who made them, then deleted from the server."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import time
 
 import pytest
 from pypdf import PdfReader
 
+from survey import batches
+from survey.accounts import add_user
 from survey.audit import entries
-from survey.invites import generate
+from survey.invites import issued_counts
+
+from .conftest import PASSWORD
 
 
 @pytest.fixture
-def shown(hr, open_round_id):
-    """The codes page right after generating three codes for side B."""
-    page = hr.post(f"/console/rounds/{open_round_id}/invites", data={"side": "b", "count": "3"})
-    html = page.get_data(as_text=True)
-    return re.findall(r"<code>([A-Z0-9-]{14})</code>", html), html
+def batch(hr, open_round_id):
+    """Generate three codes for side B; the batch's URL and the codes listed there."""
+    response = hr.post(f"/console/rounds/{open_round_id}/invites", data={"side": "b", "count": "3"})
+    assert response.status_code == 302
+    url = response.headers["Location"]
+    html = hr.get(url).get_data(as_text=True)
+    return url, re.findall(r"<code>([A-Z0-9-]{14})</code>", html)
 
 
-def _download(hr, round_id, codes, fmt, side="b"):
-    return hr.post(
-        f"/console/rounds/{round_id}/invites/download",
-        data={"side": side, "codes": " ".join(codes), "fmt": fmt},
-    )
+def _slips(hr, url: str) -> bytes:
+    """Start the slips, follow the progress page until it offers the file, download it."""
+    started = hr.post(f"{url}/slips")
+    assert started.status_code == 302 and started.headers["Location"].endswith("/slips")
+    for _ in range(100):
+        page = hr.get(f"{url}/slips").get_data(as_text=True)
+        if "Pobierz kartki (PDF)" in page:
+            break
+        assert 'http-equiv="refresh"' in page
+        time.sleep(0.1)
+    response = hr.post(f"{url}/slips.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return response.data
 
 
-def test_the_codes_page_offers_both_downloads_with_the_codes(shown):
-    codes, html = shown
-    assert "Pobierz kartki do wydruku (PDF)" in html
-    assert "Pobierz kody (CSV, do korespondencji seryjnej)" in html
-    assert html.count(" ".join(codes)) == 2  # one hidden field per download form
+def test_generating_redirects_so_a_reload_makes_no_second_batch(hr, db, open_round_id, batch):
+    url, codes = batch
+    assert len(codes) == 3
+    reload = hr.get(url).get_data(as_text=True)
+    assert not any(code in reload for code in codes)
+    assert "nie są pokazywane ponownie" in reload
+    assert issued_counts(db, open_round_id) == {"a": 0, "b": 3}
 
 
-def test_slips_pdf_carries_each_code_and_its_link(hr, db, open_round_id, shown):
-    codes, _ = shown
-    response = _download(hr, open_round_id, codes, "pdf")
-    assert response.status_code == 200
-    assert response.mimetype == "application/pdf"
-    assert "attachment" in response.headers["Content-Disposition"]
-    assert response.headers["Cache-Control"] == "no-store"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+def test_slips_pdf_carries_each_code_and_is_handed_over_once(hr, db, app, batch):
+    url, codes = batch
+    pdf = _slips(hr, url)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert all(code in text for code in codes)
     assert entries(db)[0].action == "invites.download"
     assert entries(db)[0].detail == "3 × b (pdf)"
+    folder = batches.folder_for(app.instance_path)
+    assert not list(folder.glob("*.pdf"))  # deleted once delivered
+    again = hr.post(f"{url}/slips.pdf", follow_redirects=True).get_data(as_text=True)
+    assert "już pobrane" in again
 
 
-def test_codes_csv_lists_code_link_side_and_round(hr, open_round_id, shown):
-    codes, _ = shown
-    response = _download(hr, open_round_id, codes, "csv")
+def test_batch_files_are_private_to_the_server(hr, app, batch):
+    folder = batches.folder_for(app.instance_path)
+    files = list(folder.iterdir())
+    assert files and all(os.stat(path).st_mode & 0o077 == 0 for path in [folder, *files])
+
+
+def test_codes_csv_lists_code_link_side_and_round(hr, batch):
+    url, codes = batch
+    response = hr.post(f"{url}/csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [row["code"] for row in rows] == codes
     assert rows[0]["url"] == f"http://127.0.0.1:5000/r/{codes[0]}"
     assert rows[0]["side"] == "Produkcja" and rows[0]["round"] == "Test round"
 
 
-@pytest.mark.parametrize("case", ["made up", "other side", "other round"])
-def test_only_real_codes_of_that_round_and_side_are_turned_into_slips(
-    hr, db, open_round_id, draft_round_id, shown, case
-):
-    codes, _ = shown
-    if case == "made up":
-        body = _download(hr, open_round_id, [*codes, "AAAA-BBBB-CCCC"], "pdf")
-    elif case == "other side":
-        body = _download(hr, open_round_id, codes, "pdf", side="a")
-    else:
-        other = generate(db, draft_round_id, "b", 1, "test-invite-key")
-        body = _download(hr, open_round_id, [*codes, *other], "csv")
-    assert body.status_code == 400
-    assert not any(e.action == "invites.download" for e in entries(db))
+def test_done_deletes_the_codes_from_the_server(hr, app, batch):
+    url, _codes = batch
+    hr.post(f"{url}/forget")
+    assert not list(batches.folder_for(app.instance_path).iterdir())
+    gone = hr.get(url)
+    assert gone.status_code == 410 and "Te kody są już niedostępne" in gone.get_data(as_text=True)
+
+
+def test_another_hr_account_cannot_reach_the_batch(console_app, db, batch):
+    url, _codes = batch
+    add_user(db, "other-hr@example.com", "hr", PASSWORD)
+    other = console_app.test_client()
+    other.post("/console/login", data={"email": "other-hr@example.com", "password": PASSWORD})
+    assert other.get(url).status_code == 410
+    assert other.post(f"{url}/csv").status_code == 410
+
+
+def test_expired_batches_are_swept(app, tmp_path):
+    folder = batches.folder_for(app.instance_path)
+    token = batches.create(folder, "hr@example.com", 1, "a", ["AAAA-BBBB-CCCC"])
+    old = time.time() - batches.BATCH_TTL - 5
+    os.utime(folder / f"{token}.json", (old, old))
+    assert batches.load(folder, token, "hr@example.com", 1) is None
+    assert not list(folder.iterdir())
+
+
+def test_slips_that_stopped_mid_way_are_reported_and_can_be_made_again(hr, app, batch):
+    url, codes = batch
+    folder = batches.folder_for(app.instance_path)
+    token = url.rsplit("/", 1)[1]
+    note = folder / f"{token}.progress"
+    note.write_text('{"done": 0, "total": 3, "failed": false}')
+    old = time.time() - batches.STALLED_AFTER - 5
+    os.utime(note, (old, old))
+    page = hr.get(f"{url}/slips").get_data(as_text=True)
+    assert "Nie udało się przygotować kartek" in page and 'http-equiv="refresh"' not in page
+    pdf = _slips(hr, url)
+    assert all(code in PdfReader(io.BytesIO(pdf)).pages[0].extract_text() for code in codes)

@@ -75,8 +75,8 @@ def test_hiding_needs_a_reason_and_keeps_the_comment(db, closed_round_id):
     with pytest.raises(InvalidInput):
         hide_comment(db, comment_id, "  ")
     hide_comment(db, comment_id, "names a person")
-    row = db["comments"].get(comment_id)
-    assert (row["hidden"], row["hidden_reason"], row["text"]) == (
+    row = db["comment_slots"].get(comment_id)
+    assert (row["hidden"], row["hidden_reason"], row["text"].rstrip()) == (
         1,
         "names a person",
         "Sala comment",
@@ -84,7 +84,7 @@ def test_hiding_needs_a_reason_and_keeps_the_comment(db, closed_round_id):
     (change,) = comments_for_moderation(db, get_round(db, closed_round_id), "en")
     assert change.hidden_count == 1 and len(change.by_side["a"]) == 3
     unhide_comment(db, comment_id)
-    assert db["comments"].get(comment_id)["hidden"] == 0
+    assert db["comment_slots"].get(comment_id)["hidden"] == 0
 
 
 def test_a_hidden_comment_leaves_what_is_exported(db, closed_round_id):
@@ -106,9 +106,9 @@ def test_facilitator_hides_and_unhides_from_the_page_and_it_is_audited(
     )
     html = hidden.get_data(as_text=True)
     assert "Komentarz jest ukryty w raporcie" in html and "1 komentarz ukryty" in html
-    assert db["comments"].get(comment_id)["hidden_reason"] == "names Jan"
+    assert db["comment_slots"].get(comment_id)["hidden_reason"] == "names Jan"
     facilitator.post(f"/console/comments/{comment_id}/unhide")
-    assert db["comments"].get(comment_id)["hidden"] == 0
+    assert db["comment_slots"].get(comment_id)["hidden"] == 0
     assert [(e.user_email, e.action) for e in entries(db)[:2]] == [
         ("fac@example.com", "comment.unhide"),
         ("fac@example.com", "comment.hide"),
@@ -118,7 +118,7 @@ def test_facilitator_hides_and_unhides_from_the_page_and_it_is_audited(
 def test_hiding_without_a_reason_changes_nothing(db, facilitator, closed_round_id):
     comment_id = _comment_ids(db, closed_round_id, "a")[0]
     facilitator.post(f"/console/comments/{comment_id}/hide", data={"reason": ""})
-    assert db["comments"].get(comment_id)["hidden"] == 0
+    assert db["comment_slots"].get(comment_id)["hidden"] == 0
 
 
 def test_comments_page_of_an_open_round_sends_back(facilitator, open_round_id):

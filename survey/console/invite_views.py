@@ -1,0 +1,178 @@
+"""HR's invite codes: generate a batch, see it once, download it as CSV or slips.
+
+Generating answers with a redirect (POST/redirect/GET), so reloading the page that shows
+the codes cannot generate a second batch; the batch page lists the codes on its first
+view only. Slips are drawn in the background while a self-refreshing page (no JavaScript
+needed) shows the progress; see survey/batches.py for how the codes are kept meanwhile.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from .. import batches, invites
+from ..audit import record
+from ..db import get_db
+from ..errors import SurveyError
+from ..participation import spent_codes
+from ..rounds import get_round
+from ..slips import codes_csv, slip_texts
+from . import bp, hr_only
+from .forms import ActionForm, InvitesForm
+from .round_views import _refused
+
+
+@bp.route("/rounds/<int:round_id>/invites", methods=["GET", "POST"])
+@hr_only
+def round_invites(round_id: int):
+    """Generate codes for one side; the codes live on only in the batch just made."""
+    db = get_db()
+    round_ = get_round(db, round_id)
+    form = InvitesForm()
+    form.side.choices = [SelectChoice(side, round_.label(side)) for side in ("a", "b")]
+    if round_.status != "closed" and form.validate_on_submit():
+        side = form.side.data
+        try:
+            codes = invites.generate(
+                db, round_id, side, form.count.data, current_app.config["INVITE_KEY"]
+            )
+        except SurveyError as exc:
+            _refused(exc)
+        else:
+            record(
+                db,
+                current_user.email,
+                "invites.generate",
+                round_id,
+                f"{len(codes)} × {side} ({round_.label(side)})",
+            )
+            token = batches.create(_folder(), current_user.email, round_id, side, codes)
+            return redirect(url_for("console.invite_batch", round_id=round_id, token=token))
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "console/invites.html",
+            round=round_,
+            form=form,
+            issued=invites.issued_counts(db, round_id),
+            spent=spent_codes(db, round_),
+        ),
+        status,
+    )
+
+
+def _folder():
+    return batches.folder_for(current_app.instance_path)
+
+
+def _batch(round_id: int, token: str) -> batches.Batch:
+    """This user's batch of this round, or a page that says it is gone."""
+    batch = batches.load(_folder(), token, current_user.email, round_id)
+    if batch is None:
+        abort(410)
+    return batch
+
+
+@bp.get("/rounds/<int:round_id>/invites/<token>")
+@hr_only
+def invite_batch(round_id: int, token: str):
+    """The codes of a new batch: listed on the first view, never again."""
+    round_ = get_round(get_db(), round_id)
+    batch = _batch(round_id, token)
+    if not batch.shown:
+        batches.mark_shown(_folder(), batch)
+    return render_template(
+        "console/codes.html",
+        round=round_,
+        batch=batch,
+        codes=None if batch.shown else batch.codes,
+        slips=batches.progress(_folder(), batch),
+        action=ActionForm(),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/invites/<token>/csv")
+@hr_only
+def download_codes_csv(round_id: int, token: str):
+    db = get_db()
+    round_ = get_round(db, round_id)
+    batch = _batch(round_id, token)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    _audit_download(batch, "csv")
+    body = codes_csv(round_, batch.codes, current_app.config["PUBLIC_URL"], batch.side)
+    return _attachment(body, "text/csv; charset=utf-8", batch, "csv")
+
+
+@bp.post("/rounds/<int:round_id>/invites/<token>/slips")
+@hr_only
+def start_slips(round_id: int, token: str):
+    """Start drawing the slips (once per batch) and go to the progress page."""
+    round_ = get_round(get_db(), round_id)
+    batch = _batch(round_id, token)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    progress = batches.progress(_folder(), batch)
+    if progress is None or progress.failed:
+        base_url = current_app.config["PUBLIC_URL"]
+        texts = slip_texts(round_, base_url, batch.side)
+        batches.start_slips(_folder(), batch, texts, base_url)
+    return redirect(url_for("console.slips_progress", round_id=round_id, token=token))
+
+
+@bp.get("/rounds/<int:round_id>/invites/<token>/slips")
+@hr_only
+def slips_progress(round_id: int, token: str):
+    """Refreshes itself every two seconds until the PDF is ready to download."""
+    round_ = get_round(get_db(), round_id)
+    batch = _batch(round_id, token)
+    progress = batches.progress(_folder(), batch)
+    if progress is None:
+        return redirect(url_for("console.invite_batch", round_id=round_id, token=token))
+    return render_template(
+        "console/slips_progress.html",
+        round=round_,
+        batch=batch,
+        progress=progress,
+        action=ActionForm(),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/invites/<token>/slips.pdf")
+@hr_only
+def download_slips(round_id: int, token: str):
+    """The finished slips, once: the file is deleted as it is handed over."""
+    batch = _batch(round_id, token)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    body = batches.take_slips(_folder(), batch)
+    if body is None:
+        flash(_("These slips were already downloaded. Make them again if you need them."), "error")
+        return redirect(url_for("console.invite_batch", round_id=round_id, token=token))
+    _audit_download(batch, "pdf")
+    return _attachment(body, "application/pdf", batch, "pdf")
+
+
+@bp.post("/rounds/<int:round_id>/invites/<token>/forget")
+@hr_only
+def forget_batch(round_id: int, token: str):
+    """HR is done with the batch: its codes and slips are deleted from the server now."""
+    if ActionForm().validate_on_submit():
+        batches.forget(_folder(), _batch(round_id, token).token)
+        flash(_("The codes of that batch are deleted from the server."), "success")
+    return redirect(url_for("console.round_invites", round_id=round_id))
+
+
+def _audit_download(batch: batches.Batch, fmt: str) -> None:
+    detail = f"{len(batch.codes)} × {batch.side} ({fmt})"
+    record(get_db(), current_user.email, "invites.download", batch.round_id, detail)
+
+
+def _attachment(body: bytes | str, mimetype: str, batch: batches.Batch, fmt: str) -> Response:
+    name = f"lustro-round-{batch.round_id}-{batch.side}-codes.{fmt}"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )

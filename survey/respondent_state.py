@@ -1,0 +1,137 @@
+"""A started survey lives in the respondent's own browser, encrypted, never on the server.
+
+The code and the answers so far travel in an encrypted, authenticated cookie (Fernet,
+keyed from SECRET_KEY with HKDF); each open answer in a cookie of its own, bound to the
+survey by a random nonce, so that the whole fits the browsers' 4 KB per cookie. The
+server writes nothing until Send, and nobody who sees a cookie can read the code in it.
+A second cookie remembers which codes this browser has sent, to thank the person again
+instead of showing a refusal.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import Request, Response, current_app
+
+SURVEY_COOKIE = "lustro_survey"
+NOTE_PREFIX = "lustro_note_"
+SENT_COOKIE = "lustro_sent"
+SENT_KEEP = 10  # codes remembered per browser
+SENT_DAYS = 120
+
+
+@dataclass
+class State:
+    code: str
+    round_id: int
+    answers: dict[str, int | None] = field(default_factory=dict)  # "dim.item.persp" -> value
+    comments: dict[str, str] = field(default_factory=dict)
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))
+
+
+@lru_cache(maxsize=4)
+def _fernet(secret: str) -> Fernet:
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"lustro respondent cookies"
+    ).derive(secret.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _seal(data: bytes) -> str:
+    return _fernet(current_app.config["SECRET_KEY"]).encrypt(data).decode()
+
+
+def _open(token: str | None) -> bytes | None:
+    if not token:
+        return None
+    try:
+        return _fernet(current_app.config["SECRET_KEY"]).decrypt(token.encode())
+    except (InvalidToken, ValueError):
+        return None
+
+
+def load(request: Request) -> State | None:
+    """The survey started in this browser, or None (none, or a cookie we cannot read)."""
+    raw = _open(request.cookies.get(SURVEY_COOKIE))
+    if raw is None:
+        return None
+    try:
+        data = json.loads(zlib.decompress(raw))
+        state = State(data["c"], int(data["r"]), data["a"], {}, data["n"])
+    except (ValueError, KeyError, TypeError, zlib.error):
+        return None
+    for name, token in request.cookies.items():
+        if name.startswith(NOTE_PREFIX):
+            note = _open(token)
+            if note is not None:
+                nonce, _, text = note.partition(b"\0")
+                if nonce.decode(errors="replace") == state.nonce:
+                    state.comments[name[len(NOTE_PREFIX) :]] = text.decode("utf-8", "replace")
+    return state
+
+
+def _cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+
+
+def save(response: Response, state: State, request: Request) -> None:
+    """Write the state into the response's cookies (and drop notes no longer there)."""
+    data = {"c": state.code, "r": state.round_id, "a": state.answers, "n": state.nonce}
+    _cookie(response, SURVEY_COOKIE, _seal(zlib.compress(json.dumps(data).encode())))
+    for question, text in state.comments.items():
+        _cookie(response, NOTE_PREFIX + question, _seal(f"{state.nonce}\0{text}".encode()))
+    for name in request.cookies:
+        if name.startswith(NOTE_PREFIX) and name[len(NOTE_PREFIX) :] not in state.comments:
+            response.delete_cookie(name)
+
+
+def clear(response: Response, request: Request) -> None:
+    response.delete_cookie(SURVEY_COOKIE)
+    for name in request.cookies:
+        if name.startswith(NOTE_PREFIX):
+            response.delete_cookie(name)
+
+
+def sent_codes(request: Request) -> list[str]:
+    """Codes this browser has sent (and only this browser knows)."""
+    raw = _open(request.cookies.get(SENT_COOKIE))
+    try:
+        return list(json.loads(raw)) if raw else []
+    except ValueError:
+        return []
+
+
+def remember_sent(response: Response, request: Request, code: str) -> None:
+    codes = [code] + [c for c in sent_codes(request) if c != code]
+    _cookie(
+        response,
+        SENT_COOKIE,
+        _seal(json.dumps(codes[:SENT_KEEP]).encode()),
+        max_age=SENT_DAYS * 86400,
+    )
+
+
+def seal_code(code: str) -> str:
+    """A code to carry in a form without showing it (the restart confirmation)."""
+    return _seal(code.encode())
+
+
+def open_code(token: str | None) -> str | None:
+    raw = _open(token)
+    return raw.decode() if raw else None
