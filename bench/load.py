@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import socket
 import sqlite3
 import statistics
@@ -300,6 +301,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
 
     print(f"\nmedians of {args.runs} runs [range]:")
     for users in levels:
