@@ -1,17 +1,21 @@
-"""Load test: respondents doing the real survey flow against the production server.
+"""Load test: respondents doing the whole survey against the production server.
 
-    python bench/load.py [--levels 1,16,64,200] [--seconds 40] [--workers N]
+    .venv/bin/python bench/load.py [--levels 1,16,64] [--runs 3] [--seconds 20] [--workers N]
 
-Starts gunicorn (as `survey serve --prod` does) on a fresh database in a temporary
-folder, with one open round and enough invite codes, on 127.0.0.1 only. Each simulated
-respondent enters a code, opens the welcome page, answers every question page, the open
-questions, the review, and submits, with CSRF tokens, like a browser.
+Starts gunicorn (the command line of `survey serve --prod`) on a fresh database in a
+temporary folder, with one open round and enough invite codes, on 127.0.0.1 only. Each
+simulated respondent has its own cookies and connection and walks the pages with a generic
+form walker (bench/walker.py): enter the code, every page's form filled and sent, redirects
+followed, up to the thank-you page.
 
-Per concurrency level it prints: completed submissions/s, p50/p95/p99 latency of the
-submit request, and errors. For scale it then measures, with the same server, the
-submit request alone against a bare endpoint that only inserts one row with
-sqlite-utils, and prints the ratio. At the end: responses in the database vs
-submissions acknowledged (they must be equal). Every loop is bounded in count and time.
+Per run and concurrency level it prints complete surveys/s, request and submit p50/p95/p99,
+errors, lost (acknowledged but not in the database), the server's CPU time per complete
+survey (utime + stime of the gunicorn master and workers from /proc, before and after the
+level) and the PSS of all server processes. Then, on the same server with the same client,
+the submit request alone against a bare endpoint that only inserts one row, as a ratio.
+The levels of the runs are interleaved; the summary gives medians with their range. The
+machine may be shared, so the load average is printed too; CPU ms per survey is the figure
+that other load disturbs least. Every loop is bounded in count and time.
 """
 
 from __future__ import annotations
@@ -20,14 +24,14 @@ import argparse
 import asyncio
 import os
 import random
-import re
+import shutil
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -35,18 +39,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-RADIO = re.compile(r'name="([a-z0-9_-]+\.[a-z0-9_-]+\.(?:self|other|meta))" type="radio"')
-TEXTAREA = re.compile(r'<textarea[^>]*name="([a-z0-9_-]+)"')
-PAGE_LINK = re.compile(r"/page/(\d+)$")
-CHOICES = ["1", "2", "3", "4", "5", "dk"]
+from bench.procstat import cpu_seconds, family, pss_mb  # noqa: E402
+from bench.walker import Respondent, Timings  # noqa: E402
 
-
-@dataclass
-class Tally:
-    submit_latencies: list[float] = field(default_factory=list)
-    acknowledged: int = 0
-    errors: list[str] = field(default_factory=list)
+BARE_PATH = "/_bench/insert"
 
 
 def free_port() -> int:
@@ -56,7 +52,7 @@ def free_port() -> int:
 
 
 def prepare(folder: Path, codes_needed: int) -> tuple[int, list[str]]:
-    """A fresh database with an open round and its codes (not timed)."""
+    """A fresh database with an open round, its codes and the bare table (not timed)."""
     os.environ["SURVEY_INSTANCE"] = str(folder / "instance")
     os.environ["SURVEY_DB"] = str(folder / "survey.db")
     from survey import create_app
@@ -79,7 +75,14 @@ def prepare(folder: Path, codes_needed: int) -> tuple[int, list[str]]:
     return round_id, codes
 
 
-def start_server(folder: Path, port: int, workers: int | None) -> subprocess.Popen:
+def stored(database: Path, round_id: int) -> int:
+    """Responses of the round in the database, read with a separate connection."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as conn:
+        sql = "SELECT count(*) FROM responses WHERE round_id = ?"
+        return conn.execute(sql, [round_id]).fetchone()[0]
+
+
+def start_server(folder: Path, port: int, workers: int) -> subprocess.Popen:
     from survey.serving import production_command
 
     command = production_command(
@@ -88,71 +91,27 @@ def start_server(folder: Path, port: int, workers: int | None) -> subprocess.Pop
     server = subprocess.Popen(
         command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200:
-                return server
+            ready = httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code == 200
         except httpx.HTTPError:
-            time.sleep(0.2)
+            ready = False
+        if ready and len(family(server.pid)) > workers:
+            return server
+        time.sleep(0.2)
     server.kill()
     raise SystemExit("the server did not start: " + server.stderr.read().decode()[-2000:])
-
-
-def token(html: str) -> str:
-    match = TOKEN.search(html)
-    if not match:
-        raise RuntimeError("no CSRF token on the page")
-    return match.group(1)
-
-
-async def walk_to_review(client: httpx.AsyncClient, code: str, rng: random.Random) -> str:
-    """Enter the code and answer every page; return the review page's token."""
-    landing = await client.get("/")
-    entered = await client.post("/code", data={"code": code, "csrf_token": token(landing.text)})
-    if entered.status_code != 302:
-        raise RuntimeError(f"code entry answered {entered.status_code}")
-    await client.get("/welcome")
-    page = 1
-    while True:
-        form = await client.get(f"/page/{page}")
-        if form.status_code != 200:
-            raise RuntimeError(f"page {page} answered {form.status_code}")
-        data = {name: rng.choice(CHOICES) for name in set(RADIO.findall(form.text))}
-        data["csrf_token"] = token(form.text)
-        sent = await client.post(f"/page/{page}", data=data)
-        if sent.status_code != 302:
-            raise RuntimeError(f"page {page} post answered {sent.status_code}")
-        following = PAGE_LINK.search(sent.headers["location"])
-        if not following:
-            break
-        page = int(following.group(1))
-    comments = await client.get("/comments")
-    data = {name: "Więcej rozmów, mniej maili." for name in TEXTAREA.findall(comments.text)}
-    data["csrf_token"] = token(comments.text)
-    await client.post("/comments", data=data)
-    review = await client.get("/review")
-    return token(review.text)
-
-
-async def submit(client: httpx.AsyncClient, review_token: str, tally: Tally) -> None:
-    started = time.perf_counter()
-    answer = await client.post("/submit", data={"csrf_token": review_token})
-    tally.submit_latencies.append(time.perf_counter() - started)
-    if answer.status_code == 302 and answer.headers["location"].endswith("/thanks"):
-        tally.acknowledged += 1
-    else:
-        tally.errors.append(f"submit answered {answer.status_code}")
 
 
 def new_client(base: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False)
 
 
-async def run_level(base: str, users: int, codes: list[str], seconds: float, tally: Tally) -> float:
+async def run_level(base: str, users: int, codes: list[str], args, timings: Timings) -> float:
     """`users` respondents at once, each starting a new respondent when done, until the
     time or the codes run out. Returns the elapsed seconds."""
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + args.seconds
     started = time.perf_counter()
 
     async def respondent(seed: int) -> None:
@@ -160,60 +119,68 @@ async def run_level(base: str, users: int, codes: list[str], seconds: float, tal
         while codes and time.monotonic() < deadline:
             code = codes.pop()
             async with new_client(base) as client:
+                person = Respondent(client, code, rng, args)
                 try:
-                    review_token = await walk_to_review(client, code, rng)
-                    await submit(client, review_token, tally)
+                    form = await person.walk_to_submit(timings, args.start)
+                    await person.submit(timings, form)
                 except (RuntimeError, httpx.HTTPError) as exc:
-                    tally.errors.append(str(exc) or type(exc).__name__)
+                    timings.errors.append(str(exc) or type(exc).__name__)
 
     await asyncio.gather(*(respondent(i) for i in range(users)))
     return time.perf_counter() - started
 
 
-async def submits_only(base: str, users: int, count: int, codes: list[str], tally: Tally) -> float:
-    """Walk `count` respondents to the review page first (not timed), then send all their
-    submits, `users` at a time. Returns submits per second."""
-    clients, tokens = [], []
+async def submit_vs_bare(
+    base: str, users: int, codes: list[str], args
+) -> tuple[float, float, int, int]:
+    """Submits/s of respondents already at the review page, and bare inserts/s, the same
+    number of each, `users` at a time, each from its own warm connection, alternating in
+    slices of at least two waves (so a burst of other load on a shared machine falls on
+    both sides alike)."""
     semaphore = asyncio.Semaphore(users)
+    timings = Timings()
+    people: list[tuple[Respondent, object]] = []
+    clients = [new_client(base) for _ in range(2 * args.ratio_submits)]
 
-    async def walk(code: str) -> None:
+    async def walk(client: httpx.AsyncClient, code: str) -> None:
         async with semaphore:
-            client = new_client(base)
-            tokens.append((client, await walk_to_review(client, code, random.Random(code))))
+            person = Respondent(client, code, random.Random(code), args)
+            people.append((person, await person.walk_to_submit(Timings(), args.start)))
 
-    await asyncio.gather(*(walk(codes.pop()) for _ in range(count)))
-    clients = [client for client, _ in tokens]
-
-    async def send(client, review_token) -> None:
+    async def warm(client: httpx.AsyncClient) -> None:
         async with semaphore:
-            await submit(client, review_token, tally)
+            await client.get(args.start)
 
-    started = time.perf_counter()
-    await asyncio.gather(*(send(client, t) for client, t in tokens))
-    elapsed = time.perf_counter() - started
-    for client in clients:
-        await client.aclose()
-    return count / elapsed
+    bare_errors = 0
 
+    async def bare(client: httpx.AsyncClient) -> None:
+        nonlocal bare_errors
+        async with semaphore:
+            if (await client.post(BARE_PATH)).status_code != 200:
+                bare_errors += 1
 
-async def bare_inserts(base: str, users: int, count: int) -> float:
-    semaphore = asyncio.Semaphore(users)
-    errors = 0
+    async def send(person: Respondent, form) -> None:
+        async with semaphore:
+            await person.submit(timings, form)
 
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-
-        async def one() -> None:
-            nonlocal errors
-            async with semaphore:
-                if (await client.post("/_bench/insert")).status_code != 200:
-                    errors += 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(count)))
-        elapsed = time.perf_counter() - started
-    if errors:
-        raise SystemExit(f"the bare endpoint failed {errors} times")
-    return count / elapsed
+    try:
+        half = args.ratio_submits
+        await asyncio.gather(*(walk(c, codes.pop()) for c in clients[:half]))
+        await asyncio.gather(*(warm(c) for c in clients[half:]))
+        slices = max(1, half // (2 * users))
+        submit_time = bare_time = 0.0
+        for part in range(slices):
+            started = time.perf_counter()
+            await asyncio.gather(*(send(p, f) for p, f in people[part::slices]))
+            submit_time += time.perf_counter() - started
+            started = time.perf_counter()
+            await asyncio.gather(*(bare(c) for c in clients[half + part :: slices]))
+            bare_time += time.perf_counter() - started
+        submit_rate, bare_rate = len(people) / submit_time, half / bare_time
+    finally:
+        for client in clients:
+            await client.aclose()
+    return submit_rate, bare_rate, len(timings.errors) + bare_errors, timings.acknowledged
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -223,75 +190,134 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+LEVEL_COLUMNS = (
+    ("surveys/s", "{:.2f}"),
+    ("req p50", "{:.1f}"),
+    ("req p95", "{:.1f}"),
+    ("req p99", "{:.1f}"),
+    ("subm p50", "{:.1f}"),
+    ("subm p95", "{:.1f}"),
+    ("subm p99", "{:.1f}"),
+    ("errors", "{:.0f}"),
+    ("lost", "{:.0f}"),
+    ("CPU ms/survey", "{:.1f}"),
+    ("PSS MB", "{:.0f}"),
+)
+
+
+def measure_level(base, users, codes, args, server, database, round_id) -> dict[str, float]:
+    pids = family(server.pid)
+    stored_before, cpu_before = stored(database, round_id), cpu_seconds(pids)
+    timings = Timings()
+    elapsed = asyncio.run(run_level(base, users, codes, args, timings))
+    cpu = cpu_seconds(pids) - cpu_before
+    lost = timings.acknowledged - (stored(database, round_id) - stored_before)
+    done = timings.acknowledged
+    ms = [1000 * x for x in timings.requests], [1000 * x for x in timings.submits]
+    row = {"done": done, "surveys/s": done / elapsed}
+    for label, values in zip(("req", "subm"), ms, strict=True):
+        for share in (50, 95, 99):
+            row[f"{label} p{share}"] = percentile(values, share / 100)
+    row.update(
+        errors=len(timings.errors),
+        lost=lost,
+        **{"CPU ms/survey": 1000 * cpu / done if done else float("nan")},
+        **{"PSS MB": pss_mb(family(server.pid))},
+    )
+    for error in sorted(set(timings.errors))[:3]:
+        print(f"      error: {error}")
+    return row
+
+
+def spread(values: list[float], fmt: str) -> str:
+    """Median and range of the runs."""
+    middle = fmt.format(statistics.median(values))
+    if len(values) == 1:
+        return middle
+    return f"{middle} [{fmt.format(min(values))}–{fmt.format(max(values))}]"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--levels", default="1,16,64,200", help="concurrent users per level")
-    parser.add_argument("--seconds", type=float, default=30, help="time per level")
+    parser.add_argument("--levels", default="1,16,64", help="concurrent respondents per level")
+    parser.add_argument("--runs", type=int, default=3, help="interleaved runs (medians of them)")
+    parser.add_argument("--seconds", type=float, default=20, help="time per level and run")
+    parser.add_argument("--max-per-level", type=int, default=300, help="respondents per level")
     parser.add_argument(
-        "--max-per-level", type=int, default=400, help="respondents per level at most"
+        "--ratio-submits", type=int, default=128, help="submits (and bare inserts) per ratio test"
     )
-    parser.add_argument("--ratio-submits", type=int, default=128, help="submits in the ratio test")
+    parser.add_argument("--ratio-levels", default="16,64", help="concurrency of the ratio tests")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 × cores + 1)")
+    parser.add_argument("--start", default="/", help="where a respondent starts")
+    parser.add_argument("--submit-path", default="/submit", help="the form action that sends")
+    parser.add_argument("--done-path", default="/thanks", help="the page that acknowledges")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
+    ratio_levels = [int(x) for x in args.ratio_levels.split(",") if x]
+    workers = args.workers or (os.cpu_count() or 1) * 2 + 1
 
     folder = Path(tempfile.mkdtemp(prefix="lustro-load-"))
-    needed = len(levels) * args.max_per_level + 2 * args.ratio_submits
-    round_id, codes = prepare(folder, needed)
+    database = folder / "survey.db"
+    per_run = len(levels) * args.max_per_level + len(ratio_levels) * args.ratio_submits
+    round_id, codes = prepare(folder, args.runs * per_run + 20)
     port = free_port()
-    server = start_server(folder, port, args.workers)
+    server = start_server(folder, port, workers)
     base = f"http://127.0.0.1:{port}"
-    tallies = []
+    results: dict[int, list[dict]] = {users: [] for users in levels}
+    ratios: dict[int, list[tuple[float, float, float]]] = {users: [] for users in ratio_levels}
     try:
+        idle = pss_mb(family(server.pid))
         print(
-            f"server: gunicorn, {args.workers or (os.cpu_count() or 1) * 2 + 1} workers x 4 threads, "
-            f"SQLite rollback journal + secure_delete, synchronous=FULL; {os.cpu_count()} cores"
+            f"server: gunicorn, {workers} workers x 4 threads, SQLite rollback journal + "
+            f"secure_delete, synchronous=FULL; {os.cpu_count()} cores shared with the load "
+            f"client (and whatever else runs here); idle PSS {idle:.0f} MB"
         )
+        warm = Timings()
+        asyncio.run(run_level(base, workers, [codes.pop() for _ in range(10)], args, warm))
         print(
-            f"{'users':>5} {'done':>5} {'subm/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}"
+            f"after a warm-up of {warm.acknowledged} surveys: PSS {pss_mb(family(server.pid)):.0f} MB"
         )
-        for users in levels:
-            tally = Tally()
-            level_codes = [codes.pop() for _ in range(min(args.max_per_level, len(codes)))]
-            elapsed = asyncio.run(run_level(base, users, level_codes, args.seconds, tally))
-            tallies.append(tally)
-            lat = tally.submit_latencies
-            print(
-                f"{users:>5} {tally.acknowledged:>5} {tally.acknowledged / elapsed:>7.1f} "
-                f"{percentile(lat, 0.5) * 1000:>7.1f} {percentile(lat, 0.95) * 1000:>7.1f} "
-                f"{percentile(lat, 0.99) * 1000:>7.1f} {len(tally.errors):>6}"
-            )
-            for error in sorted(set(tally.errors))[:5]:
-                print(f"      error: {error}")
-
-        print("\nsubmit alone vs a bare one-row insert (same server, same concurrency):")
-        for users in (16, 64):
-            tally = Tally()
-            submit_rate = asyncio.run(
-                submits_only(base, users, args.ratio_submits // 2, codes, tally)
-            )
-            tallies.append(tally)
-            bare_rate = asyncio.run(bare_inserts(base, users, args.ratio_submits // 2 * 4))
-            print(
-                f"  {users:>3} users: submit {submit_rate:7.1f}/s, bare insert {bare_rate:7.1f}/s, "
-                f"ratio {submit_rate / bare_rate:.2f}, submit errors {len(tally.errors)}"
-            )
+        header = " ".join(f"{name:>13}" for name, _ in LEVEL_COLUMNS)
+        for run in range(1, args.runs + 1):
+            print(f"\nrun {run}   users  done {header}   load avg")
+            for users in levels:
+                load = os.getloadavg()[0]
+                level_codes = [codes.pop() for _ in range(args.max_per_level)]
+                row = measure_level(base, users, level_codes, args, server, database, round_id)
+                results[users].append(row)
+                cells = " ".join(f"{fmt.format(row[n]):>13}" for n, fmt in LEVEL_COLUMNS)
+                print(f"{'':5} {users:>5} {row['done']:>5} {cells}   {load:.2f}")
+            for users in ratio_levels:
+                before = stored(database, round_id)
+                submit, bare, errors, acknowledged = asyncio.run(
+                    submit_vs_bare(base, users, codes, args)
+                )
+                lost = acknowledged - (stored(database, round_id) - before)
+                ratios[users].append((submit, bare, submit / bare))
+                print(
+                    f"      submit alone vs bare insert, {users} at a time: {submit:.0f}/s vs "
+                    f"{bare:.0f}/s, ratio {submit / bare:.2f}, errors {errors}, lost {lost}"
+                )
     finally:
         server.terminate()
-        server.wait(timeout=15)
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
 
-    acknowledged = sum(t.acknowledged for t in tallies)
-    stored = (
-        sqlite3.connect(folder / "survey.db")
-        .execute("SELECT count(*) FROM responses WHERE round_id = ?", [round_id])
-        .fetchone()[0]
-    )
-    errors = sum(len(t.errors) for t in tallies)
-    print(
-        f"\nacknowledged {acknowledged}, in the database {stored}, lost {acknowledged - stored}, "
-        f"errors {errors}"
-    )
-    if stored != acknowledged:
+    print(f"\nmedians of {args.runs} runs [range]:")
+    for users in levels:
+        rows = results[users]
+        print(f"  {users} at a time:")
+        for name, fmt in LEVEL_COLUMNS:
+            print(f"    {name:<14} {spread([r[name] for r in rows], fmt)}")
+    for users in ratio_levels:
+        submit, bare, ratio = zip(*ratios[users], strict=True)
+        print(
+            f"  submit alone vs bare insert, {users} at a time: submit {spread(submit, '{:.0f}')}/s, "
+            f"bare {spread(bare, '{:.0f}')}/s, ratio {spread(ratio, '{:.2f}')}"
+        )
+    lost = sum(r["lost"] for rows in results.values() for r in rows)
+    print(f"lost in all levels: {lost:.0f}")
+    if lost:
         raise SystemExit("MISMATCH: acknowledged submissions and stored responses differ")
 
 

@@ -1,15 +1,23 @@
-"""Speed of the gap report: analysis and PDF rendering for 100, 1,000 and 10,000 respondents
-per side. The PDF shows aggregates only, so its size must not grow with the respondents.
+"""Speed of the gap report against WeasyPrint's own floor.
 
-    .venv/bin/python bench/report.py [--sizes 100,1000,10000] [--lang pl]
+    .venv/bin/python bench/report.py [--respondents 26] [--runs 3] [--sizes 100,1000]
 
-With reports.analysis present, each size is a real closed round of simulated answers in a
-temporary database. Without it, the renderer alone is timed on the contract fixture."""
+Builds a closed round of simulated answers (and an earlier one to compare with) in a
+temporary database, then times, as a user would run it, `survey report ROUND -o x.pdf
+--compare ROUND2` in a fresh process, and beside it a fresh process that imports WeasyPrint
+and renders plain HTML (paragraphs of text) of the same page count. Runs are interleaved;
+it prints medians with their range and the ratio. With --sizes it also times the analysis
+and the rendering in-process for bigger rounds (the PDF shows aggregates only, so its size
+must not grow with the respondents).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,71 +25,128 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from reports.pdf import pdf_bytes, render_report_html  # noqa: E402
 from survey import demo  # noqa: E402
 from survey.db import migrate, open_db  # noqa: E402
-from survey.questionnaire import load  # noqa: E402
 from survey.responses import add_responses  # noqa: E402
 from survey.rounds import close_round, create_round, open_round  # noqa: E402
 
-try:
-    from reports.analysis import analyse
-except ImportError:  # before the analysis lands: time the renderer on the fixture
-    analyse = None
+# A page of plain text (about as full as a report page), in the report's font.
+PLAIN_PAGE = (
+    "<section style='break-after: page'><h1>Strona {n}</h1>"
+    + (
+        "<p>"
+        + "Zażółć gęślą jaźń: sprzedaż i produkcja widzą tę samą współpracę inaczej. " * 10
+        + "</p>"
+    )
+    * 5
+    + "</section>"
+)
+PLAIN_RENDER = """
+import sys
+from weasyprint import HTML
+pages = int(sys.argv[1])
+body = "".join(sys.argv[2].format(n=n) for n in range(1, pages + 1))
+html = "<html lang='pl'><style>body {font-family: DejaVu Sans; font-size: 10pt}</style>" + body
+document = HTML(string=html).render()
+assert len(document.pages) == pages, len(document.pages)
+document.write_pdf(sys.argv[3])
+"""
 
 
-def real_round(folder: Path, size: int) -> tuple[object, int]:
+def real_round(db, size: int, name: str) -> int:
     """A closed round with `size` simulated respondents per side."""
-    db = open_db(folder / f"bench-{size}.db")
-    migrate(db)
     round_id = create_round(
-        db,
-        f"Bench {size}",
-        "sales-production",
-        "Sprzedaż",
-        "Produkcja",
-        headcount_a=size,
-        headcount_b=size,
+        db, name, "sales-production", "Sprzedaż", "Produkcja", headcount_a=size, headcount_b=size
     )
     questionnaire = open_round(db, round_id).questionnaire
-    rng = random.Random(size)
+    rng = random.Random(f"{name}-{size}")
     add_responses(
         db,
         round_id,
         [demo.simulate(questionnaire, side, rng) for side in ("a", "b") for _ in range(size)],
     )
     close_round(db, round_id)
-    return db, round_id
+    return round_id
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    return time.perf_counter() - started
+
+
+def pages_of(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} s [{min(values):.2f}–{max(values):.2f}]"
+
+
+def against_plain(folder: Path, respondents: int, runs: int, lang: str) -> None:
+    """The CLI's report beside plain HTML of the same page count, both in fresh processes."""
+    database = folder / "report.db"
+    db = open_db(database)
+    migrate(db)
+    earlier = real_round(db, respondents, "Earlier")
+    latest = real_round(db, respondents, "Latest")
+    db.conn.close()
+    env = os.environ | {"SURVEY_DB": str(database), "SURVEY_INSTANCE": str(folder / "instance")}
+    report = folder / "x.pdf"
+    # What the `survey` command runs, with this checkout first on the path.
+    survey = [sys.executable, "-c", "from survey.cli import main; main()", "report", str(latest)]
+    survey += ["-o", str(report), "--lang", lang, "--compare", str(earlier)]
+    timed(survey, env)  # once first, so both sides start with warm disk caches
+    pages = pages_of(report)
+    plain = [sys.executable, "-c", PLAIN_RENDER, str(pages), PLAIN_PAGE, str(folder / "p.pdf")]
+    timed(plain, env)
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(timed(survey, env))
+        theirs.append(timed(plain, env))
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    print(f"{respondents} respondents per side, {pages} pages ({lang}), medians of {runs} [range]:")
+    print(f"  survey report -o x.pdf       {spread(ours)}")
+    print(f"  WeasyPrint, plain HTML       {spread(theirs)}")
+    print(
+        f"  ratio                        {statistics.median(ratios):.2f} "
+        f"[{min(ratios):.2f}–{max(ratios):.2f}]"
+    )
+
+
+def scaling(folder: Path, sizes: list[int], lang: str) -> None:
+    """Analysis and rendering in-process for bigger rounds."""
+    from reports.analysis import analyse
+    from reports.pdf import render_pdf
+
+    print(f"\n{'per side':>9} {'analysis s':>11} {'analysis+PDF s':>15} {'PDF bytes':>10}")
+    for size in sizes:
+        db = open_db(folder / f"bench-{size}.db")
+        migrate(db)
+        round_id = real_round(db, size, f"Bench {size}")
+        start = time.perf_counter()
+        analyse(db, round_id)
+        analysed = time.perf_counter()
+        data = render_pdf(db, round_id, lang=lang)
+        rendered = time.perf_counter()
+        print(f"{size:>9} {analysed - start:>11.2f} {rendered - analysed:>15.2f} {len(data):>10}")
+        db.conn.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000,10000", help="respondents per side")
+    parser.add_argument("--respondents", type=int, default=26, help="per side, for the ratio")
+    parser.add_argument("--runs", type=int, default=3, help="interleaved runs (medians)")
+    parser.add_argument("--sizes", default="", help="respondents per side to time in-process")
     parser.add_argument("--lang", default="pl", choices=("pl", "en"), help="report language")
     args = parser.parse_args()
-    questionnaire = load("sales-production")
-    source = "reports.analysis.analyse" if analyse else "the contract fixture (no analysis yet)"
-    print(f"analysis from {source}")
-    print(f"{'per side':>9} {'analysis s':>11} {'render s':>9} {'PDF bytes':>10}")
     with tempfile.TemporaryDirectory() as folder:
-        for size in (int(s) for s in args.sizes.split(",")):
-            if analyse:
-                db, round_id = real_round(Path(folder), size)
-                start = time.perf_counter()
-                analysis = analyse(db, round_id)
-            else:
-                from report_fixtures import build_analysis
-
-                start = time.perf_counter()
-                analysis = build_analysis(args.lang, n_a=size, n_b=size)
-            analysed = time.perf_counter()
-            data = pdf_bytes(render_report_html(analysis, questionnaire, args.lang))
-            rendered = time.perf_counter()
-            print(
-                f"{size:>9} {analysed - start:>11.2f} {rendered - analysed:>9.2f} {len(data):>10}"
-            )
+        against_plain(Path(folder), args.respondents, args.runs, args.lang)
+        if args.sizes:
+            scaling(Path(folder), [int(s) for s in args.sizes.split(",")], args.lang)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import free_port, token  # noqa: E402  (the survey load test's helpers)
+from bench.load import free_port  # noqa: E402  (the survey load test's helpers)
+from bench.walker import token  # noqa: E402
 
 PROJECTOR_EVERY = 0.25
 PHONE_EVERY = 2.0  # as survey/static/workshop-phone.js

@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, render_template, request, session
 
-from . import db
-from .extensions import babel, csrf, limiter
-from .resources import data_dir
+
+def _import_sqlite_utils_without_numpy() -> None:
+    """sqlite-utils imports numpy and pandas when installed (scipy brings numpy) only to
+    map their types to column types, which Lustro never stores through it. Hiding them
+    while it loads keeps numpy out of every server worker; the report still imports
+    numpy itself when it runs."""
+    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    if "sqlite_utils" in sys.modules or not hidden:
+        return
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import` raises ImportError
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for name in hidden:
+            del sys.modules[name]
+
+
+_import_sqlite_utils_without_numpy()
+
+from . import db  # noqa: E402
+from .extensions import babel, csrf, limiter  # noqa: E402
+from .resources import data_dir  # noqa: E402
 
 LANGUAGES = ("pl", "en")
 # One catalogue per area, so each area's strings live in its own .po file.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from flask import Flask
 from flask_babel import lazy_gettext
@@ -23,9 +24,15 @@ from .text_rules import unsafe_characters
 ROLES = ("hr", "facilitator")
 MIN_PASSWORD_LENGTH = 10
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Checked against when the account does not exist, so a wrong email takes as long as a
-# wrong password and the timing does not tell which accounts exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the account does not exist, so a wrong email takes as long as
+    a wrong password and the timing does not tell which accounts exist. Made on first use:
+    hashing takes a tenth of a second that a worker serving respondents never needs."""
+    return generate_password_hash("not-a-real-password")
+
 
 login_manager = LoginManager()
 
@@ -106,7 +113,8 @@ def authenticate(db: Database, email: str, password: str) -> User | None:
     rows = list(
         db.query("SELECT password_hash FROM users WHERE email = ?", [normalise_email(email)])
     )
-    stored = rows[0]["password_hash"] if rows else _DUMMY_HASH
+    dummy = _dummy_hash()  # made on the first login either way, so its time tells nothing
+    stored = rows[0]["password_hash"] if rows else dummy
     if check_password_hash(stored, password or "") and rows:
         return find_user(db, email)
     return None

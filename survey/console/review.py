@@ -11,9 +11,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from reports.analysis import analyse
-from reports.pdf import render_pdf
-
 from ..audit import entries, record
 from ..db import get_db
 from ..errors import NotFound, SurveyError
@@ -107,11 +104,17 @@ def download_report(round_id: int):
     if round_.status != "closed" or wanted not in REPORT_FILES or not form.validate():
         abort(400)
     compare_with = int(form.compare.data) if form.compare.data else None
+    # Imported here, not at the top: the analysis (scipy) and the PDF (WeasyPrint) weigh
+    # about 120 MB, and only this view needs them, not every server worker.
     if wanted == "json":
+        from reports.analysis import analyse
+
         report = analyse(db, round_id, compare_with=compare_with)
         body = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
         mimetype, extension = "application/json", "json"
     else:
+        from reports.pdf import render_pdf
+
         body = render_pdf(db, round_id, lang=wanted[-2:], compare_with=compare_with)
         mimetype, extension = "application/pdf", f"{wanted[-2:]}.pdf"
     detail = wanted + (f", compared with round {compare_with}" if compare_with else "")
