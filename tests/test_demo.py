@@ -21,11 +21,15 @@ def _mean(submissions, dimension, perspective):
     return statistics.mean(values)
 
 
-def test_demo_plants_a_blind_spot_and_pessimistic_meta_views():
+def _both_sides(seed: int, people: int = 200):
+    """Many simulated people per side, so planted gaps stand out from the noise."""
     questionnaire = load("sales-production")
-    rng = random.Random(7)
-    sales = [simulate(questionnaire, "a", rng) for _ in range(200)]
-    production = [simulate(questionnaire, "b", rng) for _ in range(200)]
+    rng = random.Random(seed)
+    return tuple([simulate(questionnaire, side, rng) for _ in range(people)] for side in "ab")
+
+
+def test_demo_plants_a_blind_spot_and_pessimistic_meta_views():
+    sales, production = _both_sides(7)
     # Sales thinks it understands production's limits; production disagrees.
     assert _mean(sales, "understanding", "self") - _mean(production, "understanding", "other") > 1
     # Sales expects to be judged more harshly than production actually judges it.
@@ -52,10 +56,7 @@ def test_every_planted_gap_is_on_a_dimension_of_the_questionnaire():
 
 
 def test_demo_plants_both_kinds_of_finding_for_production_too():
-    questionnaire = load("sales-production")
-    rng = random.Random(11)
-    sales = [simulate(questionnaire, "a", rng) for _ in range(200)]
-    production = [simulate(questionnaire, "b", rng) for _ in range(200)]
+    sales, production = _both_sides(11)
     # A blind spot: production thinks it is flexible toward customers; sales disagrees.
     assert _mean(production, "customer", "self") - _mean(sales, "customer", "other") > 1
     # Seen better than it thinks: sales rates production's shared goals well.
