@@ -99,7 +99,8 @@ def _begin(entered: str, confirmed: bool = False):
     current = browser.load(request)
     if current and current.code == entry.code:
         return redirect(url_for("respond.welcome"))  # the same slip again: keep the answers
-    if current and (current.answers or current.comments) and not confirmed:
+    kiosk = kiosk_round() is not None  # a new code on a kiosk is a new person
+    if current and (current.answers or current.comments) and not confirmed and not kiosk:
         # A link from anywhere (another site too) must not silently replace a survey
         # started in this browser: the person confirms with a form only we can post.
         return render_template(

@@ -72,3 +72,14 @@ def test_a_kiosk_remembers_no_sent_code_and_refuses_other_rounds(
     assert hr.post("/submit").location == "/thanks"
     assert hr.get_cookie(respondent_state.SENT_COOKIE) is None
     assert hr.get_cookie(respondent_state.SURVEY_COOKIE) is None
+
+
+def test_a_new_code_on_a_kiosk_never_offers_the_previous_persons_answers(
+    hr, console_app, open_round_id
+):
+    _kiosk(hr, console_app, open_round_id)
+    hr.get(f"/r/{new_code(console_app, open_round_id)}")
+    hr.post("/page/1", data={"information.timely.self": "5", "next": "1"})
+    started = hr.get(f"/r/{new_code(console_app, open_round_id)}")
+    assert started.location == "/welcome"  # not "keep my answers and go on"
+    assert browser_state(hr, console_app).answers == {}
