@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ from survey.resources import data_dir
 from .report_view import view_model
 
 TEMPLATES = data_dir("templates")
+# WeasyPrint announces every rendering step and page ("Step 5 - Creating layout - Page N")
+# at INFO: thousands of lines that drown the demo's and the CLI's own output.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 TRANSLATIONS = data_dir("translations")
 DOMAIN = "report"
 MINUS = "\u2212"

@@ -27,6 +27,8 @@ ACTIONS = (
     "report.download",
     "workshop.create",
     "workshop.download",
+    "kiosk.start",
+    "kiosk.end",
 )
 
 

@@ -8,13 +8,17 @@ customer-minded), and expects to be seen worse than it really is (meta error < 0
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
 
+from . import invites
 from .accounts import add_user, find_user
+from .db import write_transaction
 from .questionnaire import Questionnaire
 from .responses import Submission, add_responses
 from .rounds import close_round, create_round, get_round, list_rounds, open_round
@@ -24,34 +28,19 @@ SIDE_LABELS = {"a": "Sprzedaż", "b": "Produkcja"}
 NEUTRAL = 3.4
 
 # How each side really acts on a dimension (as the other side experiences it) and how
-# much it flatters itself there. Dimensions not listed use NEUTRAL and a small bias.
+# much it flatters itself there, on questionnaire v2's dimensions. Dimensions not listed
+# use NEUTRAL and a small bias. Sales' blind spots: the limits and costs of production's
+# work (understanding), decision boundaries (respect), keeping to what was agreed
+# (information); production's: flexibility toward the customer. Where a side is seen well
+# (sales on the customer, production on shared goals), its pessimism makes the other
+# finding: it is seen better than it thinks.
 TRUE_LEVEL = {
-    "a": {
-        "understanding": 2.4,
-        "cost_awareness": 2.3,
-        "respect": 2.8,
-        "boundaries": 2.6,
-        "commitments": 2.7,
-        "customer": 4.1,
-    },
-    "b": {
-        "flexibility": 2.5,
-        "customer": 2.6,
-        "information": 2.9,
-        "understanding": 3.1,
-        "commitments": 3.6,
-        "cost_awareness": 3.9,
-    },
+    "a": {"understanding": 2.3, "respect": 2.6, "information": 2.7, "customer": 4.1},
+    "b": {"customer": 2.5, "information": 2.9, "understanding": 3.1, "shared_goals": 3.9},
 }
 SELF_BIAS = {
-    "a": {
-        "understanding": 1.4,
-        "cost_awareness": 1.3,
-        "respect": 1.1,
-        "boundaries": 1.1,
-        "cooperation": 1.0,
-    },
-    "b": {"flexibility": 1.3, "customer": 1.2, "information": 0.8, "cooperation": 1.0},
+    "a": {"understanding": 1.4, "respect": 1.1, "information": 1.0, "cooperation": 1.0},
+    "b": {"customer": 1.3, "information": 0.8, "cooperation": 1.0},
 }
 DEFAULT_SELF_BIAS = 0.25
 META_PESSIMISM = {"a": -0.7, "b": -0.8}  # both sides expect to be judged more harshly
@@ -146,6 +135,39 @@ class DemoRound:
     respondents: int
     gap_scale: float  # 1.0 = full planted gaps; a later round shows them shrinking
     close: bool
+    closed_weeks_ago: int = 0  # before/after compares rounds months apart
+
+
+def _issue_codes(db: Database, round_id: int, headcount: dict[str, int]) -> dict[str, list[str]]:
+    """Codes for everyone, as HR would issue them before opening. They are hashed with a
+    throwaway key, so nobody can ever answer with them."""
+    key = secrets.token_hex(16)
+    return {
+        side: [(code, key) for code in invites.generate(db, round_id, side, n, key)]
+        for side, n in headcount.items()
+    }
+
+
+def _spend(db: Database, codes: list[tuple[str, str]]) -> None:
+    """Mark as used the codes the simulated respondents answered with."""
+    with write_transaction(db):
+        for code, key in codes:
+            invites.spend(db, invites.find(db, code, key))
+
+
+def _backdate(db: Database, round_id: int, weeks: int) -> None:
+    """An earlier demo round ran (two weeks) and closed `weeks` weeks ago."""
+    closed = dt.date.today() - dt.timedelta(weeks=weeks)
+    opened = closed - dt.timedelta(weeks=2)
+    with write_transaction(db):
+        db["rounds"].update(
+            round_id,
+            {
+                "created_on": opened.isoformat(),
+                "opened_on": opened.isoformat(),
+                "closed_on": closed.isoformat(),
+            },
+        )
 
 
 def _level(table: dict[str, dict[str, float]], side: str, dimension: str, default: float) -> float:
@@ -202,7 +224,7 @@ def simulate(
 def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[int]:
     """Create the demo rounds (idempotent: existing demo rounds are kept). Returns their ids."""
     plan = [
-        DemoRound("Demo: wiosna 2026", respondents, 1.0, close=True),
+        DemoRound("Demo: wiosna 2026", respondents, 1.0, close=True, closed_weeks_ago=26),
         DemoRound("Demo: jesień 2026", respondents, 0.65, close=True),
     ]
     existing = {r.name: r.id for r in list_rounds(db)}
@@ -221,6 +243,10 @@ def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[i
         )
         round_ = get_round(db, round_id)
         if round_.status == "draft":  # new, or left half-made by an interrupted run
+            headcount = {"a": round_.headcount_a or 0, "b": round_.headcount_b or 0}
+            codes = {}  # codes left by an interrupted run stay unspent: their key is gone
+            if not any(invites.issued_counts(db, round_id).values()):
+                codes = _issue_codes(db, round_id, headcount)
             round_ = open_round(db, round_id)
             pools = {
                 side: {q: rng.sample(texts, len(texts)) for q, texts in COMMENTS[side].items()}
@@ -236,8 +262,11 @@ def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[i
                     for _ in range(demo.respondents)
                 ],
             )
+            _spend(db, [c for side in codes for c in codes[side][: demo.respondents]])
         if demo.close and round_.status == "open":
             close_round(db, round_id)
+            if demo.closed_weeks_ago:
+                _backdate(db, round_id, demo.closed_weeks_ago)
         ids.append(round_id)
     return ids
 
@@ -278,6 +307,7 @@ def create_demo_accounts(db: Database) -> list[tuple[str, str, str]]:
 
 
 TRY_ROUND = "Demo: wypróbuj ankietę"
+TRY_LINKS = 3  # invite links per side printed by `survey demo`: a few tries each
 
 
 def try_round(db: Database) -> int:

@@ -34,12 +34,9 @@ class SideParticipation:
 
     @property
     def low(self) -> bool:
-        """Below 60% of the headcount. A withheld count is flagged only when even the
-        largest count it could hide (threshold − 1) is below 60%, so the flag reveals nothing."""
-        if not self.headcount:
-            return False
-        shown = self.threshold - 1 if self.responses is None else self.responses
-        return shown / self.headcount < LOW_PARTICIPATION
+        """Below 60% of the headcount, only where the count is known: a withheld count
+        ("fewer than N") may hide a team that has mostly answered today, so it is not flagged."""
+        return self.share is not None and self.share < LOW_PARTICIPATION
 
 
 def counts_before_today(db: Database, round_: Round) -> dict[str, int]:

@@ -35,6 +35,7 @@ from .answering import (
 from .db import get_db
 from .errors import InvalidInput
 from .extensions import csrf, limiter
+from .kiosk import kiosk_round
 from .questionnaire import PERSPECTIVES, fill
 from .respond_forms import (
     CodeForm,
@@ -82,7 +83,7 @@ def private_pages(response):
         browser.clear(response, request)
     elif g.get("state") is not None:
         browser.save(response, g.state, request)
-    if g.get("sent_code"):
+    if g.get("sent_code") and kiosk_round() is None:  # a kiosk remembers nobody
         browser.remember_sent(response, request, g.sent_code)
     return response
 
@@ -91,12 +92,15 @@ def _begin(entered: str, confirmed: bool = False):
     """Check the code and start answering (the code is spent only at submit). Used and
     unused codes get the same answer: only this browser's own memory differs."""
     entry = answering.check_code(get_db(), entered, _key())
+    if kiosk_round() not in (None, entry.round.id):
+        raise UnknownCode("A kiosk takes codes of its own round only.")
     if entry.code in browser.sent_codes(request):
         raise AlreadyReceived("This browser sent answers with this code.")
     current = browser.load(request)
     if current and current.code == entry.code:
         return redirect(url_for("respond.welcome"))  # the same slip again: keep the answers
-    if current and (current.answers or current.comments) and not confirmed:
+    kiosk = kiosk_round() is not None  # a new code on a kiosk is a new person
+    if current and (current.answers or current.comments) and not confirmed and not kiosk:
         # A link from anywhere (another site too) must not silently replace a survey
         # started in this browser: the person confirms with a form only we can post.
         return render_template(
@@ -131,6 +135,13 @@ class Context:
             dims[i : i + DIMENSIONS_PER_PAGE] for i in range(0, len(dims), DIMENSIONS_PER_PAGE)
         ]
         self.total_steps = len(self.pages) + 2  # question pages, open questions, review
+
+    def answered(self, dimension) -> tuple[int, int]:
+        """(answered, asked) statements of a dimension: the review's one-line summary."""
+        keys = [
+            field_name((dimension.id, item.id, p)) for item in dimension.items for p in PERSPECTIVES
+        ]
+        return sum(key in self.state.answers for key in keys), len(keys)
 
     def render(self, template: str, step: int, status: int = 200, **values):
         values.update(
@@ -226,7 +237,9 @@ def questions(page: int):
         else:
             ctx.state.answers.pop(name, None)
     g.state = ctx.state
-    if "back" in request.form:
+    if _switch_language():
+        target = url_for("respond.questions", page=page)
+    elif "back" in request.form:
         target = (
             url_for("respond.questions", page=page - 1) if page > 1 else url_for("respond.welcome")
         )
@@ -235,6 +248,16 @@ def questions(page: int):
     else:
         target = url_for("respond.comments")
     return redirect(target)
+
+
+def _switch_language() -> bool:
+    """The page's language buttons send its form: the answers are kept, then the
+    language changes (a link would drop what was not yet sent)."""
+    lang = request.form.get("lang")
+    if lang in ("pl", "en"):
+        session["lang"] = lang
+        return True
+    return False
 
 
 @bp.route("/comments", methods=["GET", "POST"])
@@ -262,6 +285,8 @@ def comments():
         else:
             ctx.state.comments.pop(question.id, None)
     g.state = ctx.state
+    if _switch_language():
+        return redirect(url_for("respond.comments"))
     if "back" in request.form:
         return redirect(url_for("respond.questions", page=len(ctx.pages)))
     return redirect(url_for("respond.review"))
@@ -404,6 +429,8 @@ def round_closed(_exc):
 
 @bp.errorhandler(AlreadyReceived)
 def already_received(_exc):
+    if kiosk_round() is not None:
+        return redirect(url_for("kiosk.home"))
     return problem(
         200,
         _("Your answers were already received"),
@@ -413,6 +440,8 @@ def already_received(_exc):
 
 @bp.errorhandler(SessionEnded)
 def session_ended(_exc):
+    if kiosk_round() is not None:  # Back, reload or an old page on a kiosk: a clean start
+        return redirect(url_for("kiosk.home"))
     return problem(
         400,
         _("Your survey session has ended"),

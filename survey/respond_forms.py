@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -39,9 +40,10 @@ def _fits_a_slot(_form, field) -> None:
     text = (field.data or "").strip()
     if len(text.encode("utf-8")) > COMMENT_BYTES:
         raise ValidationError(
-            _l(
-                "Please shorten this answer: it may take %(n)s bytes (about %(n)s letters, fewer with Polish letters or emoji).",
-                n=COMMENT_BYTES,
+            lazy_ngettext(
+                "Please shorten this answer: it may take %(num)s byte (about %(num)s letter, fewer with Polish letters or emoji).",
+                "Please shorten this answer: it may take %(num)s bytes (about %(num)s letters, fewer with Polish letters or emoji).",
+                COMMENT_BYTES,
             )
         )
     if unsafe_characters(text):
@@ -85,7 +87,11 @@ def comments_form(
     class CommentsForm(FlaskForm):
         pass
 
-    too_long = _l("Please shorten this answer to %(n)s characters.", n=MAX_COMMENT_LENGTH)
+    too_long = lazy_ngettext(
+        "Please shorten this answer to %(num)s character.",
+        "Please shorten this answer to %(num)s characters.",
+        MAX_COMMENT_LENGTH,
+    )
     for question in questionnaire.open_questions:
         field = TextAreaField(
             fill(question.text[lang], own, other),

@@ -20,7 +20,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import Request, Response, current_app
+from flask import Request, Response, current_app, g
 
 SURVEY_COOKIE = "lustro_survey"
 NOTE_PREFIX = "lustro_note_"
@@ -50,18 +50,29 @@ def _seal(data: bytes) -> str:
     return _fernet(current_app.config["SECRET_KEY"]).encrypt(data).decode()
 
 
-def _open(token: str | None) -> bytes | None:
+def _open(token: str | None, ttl: int | None = None) -> bytes | None:
     if not token:
         return None
     try:
-        return _fernet(current_app.config["SECRET_KEY"]).decrypt(token.encode())
+        return _fernet(current_app.config["SECRET_KEY"]).decrypt(token.encode(), ttl=ttl)
     except (InvalidToken, ValueError):
         return None
 
 
+def _kiosk_idle(request: Request) -> int | None:
+    """On a kiosk, seconds a started survey lives after its last request; else None."""
+    from .kiosk import idle_seconds, kiosk_round  # the kiosk builds on this module
+
+    return idle_seconds() if kiosk_round(request) is not None else None
+
+
 def load(request: Request) -> State | None:
-    """The survey started in this browser, or None (none, or a cookie we cannot read)."""
-    raw = _open(request.cookies.get(SURVEY_COOKIE))
+    """The survey started in this browser, or None (none, or a cookie we cannot read).
+    On a kiosk a survey untouched for the idle time is gone (Fernet's own timestamp,
+    checked here, since the page's idle timer needs JavaScript), and a live one is
+    written again with every response so that its clock restarts."""
+    idle = _kiosk_idle(request)
+    raw = _open(request.cookies.get(SURVEY_COOKIE), idle)
     if raw is None:
         return None
     try:
@@ -71,11 +82,13 @@ def load(request: Request) -> State | None:
         return None
     for name, token in request.cookies.items():
         if name.startswith(NOTE_PREFIX):
-            note = _open(token)
+            note = _open(token, idle)
             if note is not None:
                 nonce, _, text = note.partition(b"\0")
                 if nonce.decode(errors="replace") == state.nonce:
                     state.comments[name[len(NOTE_PREFIX) :]] = text.decode("utf-8", "replace")
+    if idle is not None and g.get("state") is None:
+        g.state = state
     return state
 
 
@@ -93,9 +106,10 @@ def _cookie(response: Response, name: str, value: str, max_age: int | None = Non
 def save(response: Response, state: State, request: Request) -> None:
     """Write the state into the response's cookies (and drop notes no longer there)."""
     data = {"c": state.code, "r": state.round_id, "a": state.answers, "n": state.nonce}
-    _cookie(response, SURVEY_COOKIE, _seal(zlib.compress(json.dumps(data).encode())))
+    idle = _kiosk_idle(request)  # on a kiosk the browser drops it too
+    _cookie(response, SURVEY_COOKIE, _seal(zlib.compress(json.dumps(data).encode())), idle)
     for question, text in state.comments.items():
-        _cookie(response, NOTE_PREFIX + question, _seal(f"{state.nonce}\0{text}".encode()))
+        _cookie(response, NOTE_PREFIX + question, _seal(f"{state.nonce}\0{text}".encode()), idle)
     for name in request.cookies:
         if name.startswith(NOTE_PREFIX) and name[len(NOTE_PREFIX) :] not in state.comments:
             response.delete_cookie(name)

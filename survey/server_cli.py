@@ -27,7 +27,7 @@ from .cli import SurveyCommand, _db, initialise
 @with_appcontext
 def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
     """Create demo rounds with realistic responses, write their gap report, serve the app."""
-    from .demo import create_demo, create_demo_accounts, demo_database, try_round
+    from .demo import TRY_LINKS, create_demo, create_demo_accounts, demo_database, try_round
     from .invites import generate
 
     # Demo data and its published passwords never go into the database real rounds use.
@@ -52,8 +52,8 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
     trial = try_round(_db())
     click.echo("Try the survey yourself (each code works once; new ones every run):")
     for side, label in (("a", "Sprzedaż"), ("b", "Produkcja")):
-        (code,) = generate(_db(), trial, side, 1, current_app.config["INVITE_KEY"])
-        click.echo(f"  as {label:<10} http://{host}:{port}/r/{code}")
+        for code in generate(_db(), trial, side, TRY_LINKS, current_app.config["INVITE_KEY"]):
+            click.echo(f"  as {label:<10} http://{host}:{port}/r/{code}")
     if not no_serve:
         _serve(host, port)
 

@@ -1,8 +1,14 @@
+import datetime as dt
+import logging
 import random
 import statistics
 
-from survey.demo import simulate
+from survey import invites
+from survey.demo import SELF_BIAS, TRUE_LEVEL, create_demo, simulate
+from survey.participation import spent_codes
 from survey.questionnaire import load
+from survey.responses import count_by_side
+from survey.rounds import get_round
 
 
 def _mean(submissions, dimension, perspective):
@@ -15,11 +21,15 @@ def _mean(submissions, dimension, perspective):
     return statistics.mean(values)
 
 
-def test_demo_plants_a_blind_spot_and_pessimistic_meta_views():
+def _both_sides(seed: int, people: int = 200):
+    """Many simulated people per side, so planted gaps stand out from the noise."""
     questionnaire = load("sales-production")
-    rng = random.Random(7)
-    sales = [simulate(questionnaire, "a", rng) for _ in range(200)]
-    production = [simulate(questionnaire, "b", rng) for _ in range(200)]
+    rng = random.Random(seed)
+    return tuple([simulate(questionnaire, side, rng) for _ in range(people)] for side in "ab")
+
+
+def test_demo_plants_a_blind_spot_and_pessimistic_meta_views():
+    sales, production = _both_sides(7)
     # Sales thinks it understands production's limits; production disagrees.
     assert _mean(sales, "understanding", "self") - _mean(production, "understanding", "other") > 1
     # Sales expects to be judged more harshly than production actually judges it.
@@ -36,3 +46,36 @@ def test_simulated_answers_stay_on_the_scale():
     for _ in range(50):
         submission = simulate(questionnaire, "b", rng)
         assert all(v is None or 1 <= v <= 5 for v in submission.answers.values())
+
+
+def test_every_planted_gap_is_on_a_dimension_of_the_questionnaire():
+    ids = {d.id for d in load("sales-production").dimensions}
+    for table in (TRUE_LEVEL, SELF_BIAS):
+        for side in ("a", "b"):
+            assert set(table[side]) <= ids, set(table[side]) - ids
+
+
+def test_demo_plants_both_kinds_of_finding_for_production_too():
+    sales, production = _both_sides(11)
+    # A blind spot: production thinks it is flexible toward customers; sales disagrees.
+    assert _mean(production, "customer", "self") - _mean(sales, "customer", "other") > 1
+    # Seen better than it thinks: sales rates production's shared goals well.
+    assert _mean(sales, "shared_goals", "other") - _mean(production, "shared_goals", "meta") > 0.6
+
+
+def test_demo_rounds_close_months_apart_with_codes_issued_and_used(db):
+    spring, autumn = create_demo(db, respondents=8)
+    spring, autumn = get_round(db, spring), get_round(db, autumn)
+    gap = dt.date.fromisoformat(autumn.closed_on) - dt.date.fromisoformat(spring.closed_on)
+    assert gap.days >= 8 * 7
+    assert spring.opened_on < spring.closed_on
+    for round_ in (spring, autumn):
+        assert invites.issued_counts(db, round_.id) == {"a": 14, "b": 17}  # the headcounts
+        assert count_by_side(db, round_.id) == {"a": 8, "b": 8}
+        assert spent_codes(db, round_) == {"a": 8, "b": 8}
+
+
+def test_weasyprint_progress_lines_are_silenced():
+    import reports.pdf  # noqa: F401  (sets the level on import)
+
+    assert not logging.getLogger("weasyprint.progress").isEnabledFor(logging.INFO)

@@ -238,7 +238,7 @@ def test_welcome_speaks_the_rounds_language_and_switches(app, client, db):
     assert "groups of at least 4 people" in html and "at least 8 people" in html
     client.get("/lang/pl?next=/welcome")
     html = client.get("/welcome").get_data(as_text=True)
-    assert "co najmniej 4 osób" in html and "Odpowiadasz jako osoba z działu „Production”" in html
+    assert "co najmniej 4 osoby" in html and "Odpowiadasz jako osoba z działu „Production”" in html
     page = client.get("/page/1").get_data(as_text=True)
     assert "Przekazujemy działowi „Sales”" in page
 
@@ -276,3 +276,23 @@ def test_the_longest_comments_fit_the_browsers_cookie_limits(app, client, open_r
     sizes = [len(c.key) + len(c.value) for c in client._cookies.values()]
     assert max(sizes) < 4000 and sum(sizes) < 8000
     assert browser_state(client, app).comments == full
+
+
+@pytest.mark.parametrize(
+    "threshold,scores,comments",
+    [
+        (3, "co najmniej 3 osoby.", "odpowiedziały co najmniej 3 osoby z"),
+        (5, "co najmniej 5 osób.", "odpowiedziało co najmniej 5 osób z"),
+        (22, "co najmniej 22 osoby.", "odpowiedziały co najmniej 22 osoby z"),
+    ],
+)
+def test_welcome_counts_people_in_polish_plural_forms(app, client, db, threshold, scores, comments):
+    from survey.rounds import open_round
+
+    round_id = create_round(
+        db, "Runda", "pulse", "Sala", "Kuchnia", threshold=threshold, comment_threshold=threshold
+    )
+    open_round(db, round_id)
+    client.get(f"/r/{new_code(app, round_id, 'a')}", headers=PL)
+    html = client.get("/welcome", headers=PL).get_data(as_text=True)
+    assert scores in html and comments in html

@@ -83,4 +83,4 @@ def no_store(response):
     return response
 
 
-from . import auth, invite_views, review, round_views  # noqa: E402,F401  (registers the routes)
+from . import auth, invite_views, kiosk_views, review, round_views  # noqa: E402,F401  (registers the routes)

@@ -61,7 +61,7 @@ def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
     page.get_by_role("button", name="Dalej").click()
 
     # Midway, switch to English: the questions follow, with the side names filled in.
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     axe("question, English")
     page.locator("fieldset").first.get_by_label("Agree", exact=True).check()
@@ -81,6 +81,7 @@ def test_answer_from_a_slip_switch_language_change_an_answer_and_send(
     )
     page.get_by_role("button", name="Next").click()
     expect(page.locator("h1")).to_have_text("Check and send")
+    page.locator("summary").first.click()
     expect(page.get_by_text("1 – Strongly disagree")).to_be_visible()
     fits(page, viewport)
     axe("review")

@@ -45,6 +45,9 @@ ROUTES = [
     ("POST", "/console/workshops/{workshop}/agreements", False),
     ("POST", "/console/workshops/{workshop}/agreements/{agreement}/delete", False),
     ("GET", "/console/workshops/{workshop}/download/agreements.json", False),
+    ("POST", "/console/rounds/{open}/kiosk", True),
+    ("GET", "/console/kiosk/end", True),
+    ("POST", "/console/kiosk/end", True),
 ]
 PULSE_DIMENSION = "information"
 ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]

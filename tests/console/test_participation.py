@@ -59,8 +59,8 @@ def test_fewer_than_the_threshold_is_withheld_not_counted(db, round_id):
     _stored_responses(db, round_id, "b", 5, today)  # today's do not lift it over the threshold
     _, side_b = participation(db, get_round(db, round_id))
     assert side_b.responses is None and side_b.share is None
-    # Even at most 2 of 20 is below 60%: the flag tells nothing new.
-    assert side_b.low
+    # An unknown figure is never flagged: it may hide a team that answered today.
+    assert not side_b.low
 
 
 def test_participation_below_60_percent_is_flagged(db, round_id):
