@@ -22,7 +22,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from . import answering, current_language
+from . import answering, carried, current_language
 from . import respondent_state as browser
 from .answering import (
     AlreadyReceived,
@@ -130,6 +130,9 @@ class Context:
         self.pages = [
             dims[i : i + DIMENSIONS_PER_PAGE] for i in range(0, len(dims), DIMENSIONS_PER_PAGE)
         ]
+        agreements = carried.page(self.questionnaire)  # workshop agreements: one more page
+        if agreements is not None:
+            self.pages.append([agreements])
         self.total_steps = len(self.pages) + 2  # question pages, open questions, review
 
     def render(self, template: str, step: int, status: int = 200, **values):
@@ -183,7 +186,7 @@ def _page_data(ctx: Context, page: int) -> dict[str, str]:
     data = {}
     for dimension in ctx.pages[page - 1]:
         for item in dimension.items:
-            for perspective in PERSPECTIVES:
+            for perspective in item.texts:
                 name = field_name((dimension.id, item.id, perspective))
                 if name in ctx.state.answers:
                     data[name] = form_value(ctx.state.answers[name])
