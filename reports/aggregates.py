@@ -18,7 +18,8 @@ import numpy as np
 from sqlite_utils import Database
 
 from survey.errors import InvalidInput
-from survey.questionnaire import PERSPECTIVES, Questionnaire
+from survey.questionnaire import AGREEMENT_DIMENSION, PERSPECTIVES, Questionnaire
+from survey.slots import SKIPPED
 
 SCALE = range(1, 6)
 DONT_KNOW = 6  # the digit for "don't know"
@@ -215,3 +216,20 @@ def _vectors(
             cell = (SIDE_NAMES[int(key[0])], perspective, dimension.id)
             vectors.setdefault(cell, {})[vector] = int(weight)
     return vectors
+
+
+def read_agreements(db: Database, round_id: int) -> dict[tuple[str, str], list[int]]:
+    """Per (side, carried agreement): how many answered don't know (index 0) and each of
+    1–5 ("was kept"), counted by SQLite from the answers strings."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    rows = db.execute(
+        """SELECT s.side, p.item, substr(s.answers, p.position, 1) AS value, count(*)
+           FROM response_slots s JOIN answer_positions p ON p.round_id = s.round_id
+           WHERE s.round_id = ? AND s.filled AND p.dimension = ?
+             AND substr(s.answers, p.position, 1) <> ?
+           GROUP BY s.side, p.item, value""",
+        [round_id, AGREEMENT_DIMENSION, SKIPPED],
+    )
+    for side, item, value, n in rows:
+        counts.setdefault((side, item), [0] * (len(SCALE) + 1))[int(value)] += n
+    return counts

@@ -20,6 +20,8 @@ from survey.rounds import Round, get_round
 
 from . import stats
 from .aggregates import RoundData, read_round
+from .agreements import carried_agreements
+from .decision import ALPHA, mark_clear
 
 DEFAULT_SEED = 20261125
 CELL_FIELDS = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know", "top2")
@@ -27,7 +29,6 @@ CELL_FIELDS += ("people", "dont_know_share")
 INDEPENDENT_FIELDS = ("diff", "cliffs_delta", "p", "p_holm", "magnitude", "ci95", "q", "clear")
 INDEPENDENT_FIELDS += ("n", "test")
 PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear")
-ALPHA = 0.05  # the false-discovery rate of the declared family
 POWER = 0.8  # of the planning figure `detectable`
 # gap -> (first cell, second cell) for side s facing side t
 INDEPENDENT_GAPS = {"blind_spot": ("s.self", "t.other"), "meta_error": ("s.meta", "t.other")}
@@ -62,6 +63,10 @@ def analyse(
                 "the questionnaire or the sides' labels differ."
             )
         report["compare"] = _compare(_analyse_round(db, earlier, seed), report)
+    report["agreements"], families = carried_agreements(
+        db, round_, report, lambda since: _analyse_round(db, closed_round(db, since), seed), seed
+    )
+    report["method"].update(families)
     return report
 
 
@@ -268,15 +273,10 @@ def decide(dimensions: list[dict]) -> dict[str, int]:
     perception gap of the shown sides over all dimensions; family 2: every felt
     misjudgement. Within each, Benjamini–Hochberg q; a gap is clear when q < ALPHA and
     its 95 % interval leaves out zero. Returns the size of each family."""
-    sizes = {}
-    for name, gaps in (("independent", _independent), ("paired", _paired)):
-        tested = [gap for _, _, gap in gaps(dimensions) if not gap["suppressed"]]
-        for gap, q in zip(tested, stats.benjamini_hochberg([g["p"] for g in tested]), strict=True):
-            gap["q"] = q
-            low, high = gap["ci95"] or (0.0, 0.0)
-            gap["clear"] = q is not None and q < ALPHA and (low > 0 or high < 0)
-        sizes[name] = sum(1 for gap in tested if gap["p"] is not None)
-    return sizes
+    return {
+        name: mark_clear([gap for _, _, gap in gaps(dimensions) if not gap["suppressed"]])
+        for name, gaps in (("independent", _independent), ("paired", _paired))
+    }
 
 
 def certainty(gap: dict[str, Any]) -> float:

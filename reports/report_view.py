@@ -215,6 +215,27 @@ def _compare_rows(analysis: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _agreement_blocks(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """Carried agreements grouped by the workshop's round they came from, each group with
+    the change of every gap since that round (one row per dimension)."""
+    blocks: dict[int, dict[str, Any]] = {}
+    for agreement in analysis.get("agreements") or []:
+        since = agreement["since"]
+        block = blocks.setdefault(
+            since["round"]["id"],
+            {
+                "round": since["round"],
+                "agreements": [],
+                "rows": [
+                    {"name": d["name"], "changes": since["dimensions"].get(d["id"], {})}
+                    for d in analysis["dimensions"]
+                ],
+            },
+        )
+        block["agreements"].append(agreement)
+    return list(blocks.values())
+
+
 def view_model(
     analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str
 ) -> dict[str, Any]:
@@ -256,6 +277,7 @@ def view_model(
         "compare": analysis.get("compare"),
         "compare_rows": _compare_rows(analysis),
         "compare_columns": HEAT_COLUMNS[:4],
+        "agreement_blocks": _agreement_blocks(analysis),
         "suppressed": analysis.get("suppressed") or [],
         "example": top[0] if top else None,
     }

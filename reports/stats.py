@@ -335,3 +335,13 @@ def alpha_interval(alpha: float, n: int, k: int) -> tuple[float, float]:
     low = 1 - (1 - alpha) * float(sps.f.ppf(1 - tail, df1, df2))
     high = 1 - (1 - alpha) * float(sps.f.ppf(tail, df1, df2))
     return (low, high)
+
+
+def wilson_interval(k: int, n: int) -> tuple[float, float]:
+    """Wilson's 95 % interval of a share k/n (sensible at 0 and n, unlike the Wald one)."""
+    z = float(ndtri(0.5 + CONFIDENCE / 2))
+    share = k / n
+    denominator = 1 + z * z / n
+    centre = (share + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))

@@ -482,3 +482,19 @@ def m201_slots(db: Database) -> None:
 def m202_session_version(db: Database) -> None:
     """Issue 11 (S5): logging out raises it, so a session cookie saved before stops working."""
     db.execute("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m203_carried_agreements(db: Database) -> None:
+    """Issue 12 item 5: the workshop agreements a draft round will ask about. At open they
+    are frozen into the round's questionnaire copy; this table only holds the draft's
+    choice (an agreement deleted in the workshop drops out of the choice)."""
+    db.execute(
+        """
+        CREATE TABLE round_agreements (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            agreement_id TEXT NOT NULL REFERENCES workshop_agreements(id) ON DELETE CASCADE,
+            PRIMARY KEY (round_id, agreement_id)
+        ) WITHOUT ROWID
+        """
+    )

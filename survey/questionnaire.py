@@ -49,6 +49,25 @@ class OpenQuestion:
     text: dict[str, str]
 
 
+# Where a carried agreement's answer sits among the answer keys: (AGREEMENT_DIMENSION, id, KEPT).
+AGREEMENT_DIMENSION, KEPT = "agreement", "kept"
+
+
+@dataclass(frozen=True)
+class CarriedAgreement:
+    """A workshop agreement asked again in a later round ("…was kept"), frozen at open."""
+
+    id: str
+    what: str  # in the language it was written in (`lang`)
+    lang: str
+    responsible: str  # the side label, or both labels
+    due_on: str
+    since_round: int  # the round whose workshop recorded it
+
+    def key(self) -> tuple[str, str, str]:
+        return (AGREEMENT_DIMENSION, self.id, KEPT)
+
+
 @dataclass(frozen=True)
 class Questionnaire:
     id: str
@@ -60,6 +79,7 @@ class Questionnaire:
     dont_know: dict[str, str]
     dimensions: list[Dimension]
     open_questions: list[OpenQuestion]
+    agreements: list[CarriedAgreement] = field(default_factory=list)
 
     def dimension(self, dimension_id: str) -> Dimension:
         for dimension in self.dimensions:
@@ -75,6 +95,11 @@ class Questionnaire:
             for item in dimension.items
             for perspective in PERSPECTIVES
         ]
+
+    def answer_keys(self) -> list[tuple[str, str, str]]:
+        """What a stored response holds, in order: every item, then each carried
+        agreement's "was kept" (fixed per round, so every answers string has one length)."""
+        return self.item_keys() + [agreement.key() for agreement in self.agreements]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -258,6 +283,7 @@ def parse(data: dict[str, Any], source: str) -> Questionnaire:
         text = _text(problems, raw.get("text"), f"open_questions.{oid}.text", languages)
         open_questions.append(OpenQuestion(id=oid, text=text))
 
+    agreements = _agreements(problems, data.get("agreements", []))
     if problems.messages:
         raise InvalidInput("\n".join(problems.messages))
     return Questionnaire(
@@ -270,7 +296,22 @@ def parse(data: dict[str, Any], source: str) -> Questionnaire:
         dont_know=dont_know,
         dimensions=dimensions,
         open_questions=open_questions,
+        agreements=agreements,
     )
+
+
+def _agreements(problems: _Problems, raw: Any) -> list[CarriedAgreement]:
+    """Agreements frozen into a round's copy (a questionnaire file has none)."""
+    if not isinstance(raw, list):
+        problems.add("agreements", "must be a list of tables")
+        return []
+    result = []
+    for index, entry in enumerate(raw):
+        try:
+            result.append(CarriedAgreement(**entry))
+        except TypeError:
+            problems.add(f"agreements[{index}]", "is not a carried agreement")
+    return result
 
 
 def load_file(path: str | Path) -> Questionnaire:

@@ -22,7 +22,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from . import answering, current_language
+from . import answering, carried, current_language
 from . import respondent_state as browser
 from .answering import (
     AlreadyReceived,
@@ -36,7 +36,7 @@ from .db import get_db
 from .errors import InvalidInput
 from .extensions import csrf, limiter
 from .kiosk import kiosk_round
-from .questionnaire import PERSPECTIVES, fill
+from .questionnaire import fill
 from .respond_forms import (
     CodeForm,
     RestartForm,
@@ -134,19 +134,20 @@ class Context:
         self.pages = [
             dims[i : i + DIMENSIONS_PER_PAGE] for i in range(0, len(dims), DIMENSIONS_PER_PAGE)
         ]
+        agreements = carried.page(self.questionnaire)  # workshop agreements: one more page
+        if agreements is not None:
+            self.pages.append([agreements])
         self.total_steps = len(self.pages) + 2  # question pages, open questions, review
 
     def answered(self, dimension) -> tuple[int, int]:
         """(answered, asked) statements of a dimension: the review's one-line summary."""
         keys = [
-            field_name((dimension.id, item.id, p)) for item in dimension.items for p in PERSPECTIVES
+            field_name((dimension.id, item.id, p)) for item in dimension.items for p in item.texts
         ]
         return sum(key in self.state.answers for key in keys), len(keys)
 
     def render(self, template: str, step: int, status: int = 200, **values):
-        values.update(
-            ctx=self, step=step, total=self.total_steps, fill=fill, perspectives=PERSPECTIVES
-        )
+        values.update(ctx=self, step=step, total=self.total_steps, fill=fill)
         return render_template(f"respond/{template}", **values), status
 
 
@@ -194,7 +195,7 @@ def _page_data(ctx: Context, page: int) -> dict[str, str]:
     data = {}
     for dimension in ctx.pages[page - 1]:
         for item in dimension.items:
-            for perspective in PERSPECTIVES:
+            for perspective in item.texts:
                 name = field_name((dimension.id, item.id, perspective))
                 if name in ctx.state.answers:
                     data[name] = form_value(ctx.state.answers[name])

@@ -9,7 +9,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField, Validat
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .questionnaire import PERSPECTIVES, Dimension, Questionnaire, fill
+from .questionnaire import Dimension, Questionnaire, fill
 from .responses import MAX_COMMENT_LENGTH
 from .slots import COMMENT_BYTES
 from .text_rules import unsafe_characters
@@ -74,7 +74,7 @@ def answers_form(
     choices.append(SelectChoice(DONT_KNOW, questionnaire.dont_know[lang]))
     for dimension in dimensions:
         for item in dimension.items:
-            for perspective in PERSPECTIVES:
+            for perspective in item.texts:  # self/other/meta; "kept" for an agreement
                 text = fill(item.texts[perspective][lang], own, other)
                 name = field_name((dimension.id, item.id, perspective))
                 setattr(PageForm, name, RadioField(text, choices=choices, validators=[Optional()]))

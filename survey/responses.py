@@ -40,7 +40,7 @@ def validate(questionnaire: Questionnaire, submission: Submission) -> Submission
     """Check a submission against the round's questionnaire; raise InvalidInput."""
     if submission.side not in SIDES:
         raise InvalidInput(f"Unknown side {submission.side!r}; use 'a' or 'b'.")
-    known = set(questionnaire.item_keys())
+    known = set(questionnaire.answer_keys())
     for key, value in submission.answers.items():
         if key not in known:
             raise InvalidInput(f"Unknown question {'.'.join(key)!r}.")

@@ -222,14 +222,18 @@ def _transition_error(current: Round, wanted: str) -> str:
 
 
 def open_round(db: Database, round_id: int) -> Round:
-    """draft → open. Freezes a copy of the questionnaire into the round."""
+    """draft → open. Freezes a copy of the questionnaire (and the workshop agreements
+    chosen to be carried) into the round."""
     current = get_round(db, round_id)
     frozen = qn.load(current.questionnaire_id) if current.status == "draft" else None
     changes = {"status": "open", "opened_on": _today(current.timezone)}
-    if frozen is not None:
-        changes["questionnaire_json"] = frozen.to_json()
-        changes["questionnaire_version"] = frozen.version
     with write_transaction(db):  # the slots of the codes made so far, in the same step
+        if frozen is not None:
+            from . import carried
+
+            frozen = carried.freeze(db, current, frozen)
+            changes["questionnaire_json"] = frozen.to_json()
+            changes["questionnaire_version"] = frozen.version
         round_ = _set_status(db, round_id, "draft", changes)
         if frozen is not None:
             from . import slots

@@ -37,7 +37,7 @@ def encode_answers(questionnaire: Questionnaire, answers: Mapping[AnswerKey, int
     don't know, '-' for skipped. Every response of a round has the same length."""
     return "".join(
         (DONT_KNOW if answers[key] is None else str(answers[key])) if key in answers else SKIPPED
-        for key in questionnaire.item_keys()
+        for key in questionnaire.answer_keys()
     )
 
 
@@ -57,14 +57,14 @@ def record_positions(db: Database, round_id: int, questionnaire: Questionnaire) 
     db.conn.executemany(
         "INSERT INTO answer_positions (round_id, position, dimension, item, perspective) "
         "VALUES (?, ?, ?, ?, ?)",
-        [(round_id, i + 1, *key) for i, key in enumerate(questionnaire.item_keys())],
+        [(round_id, i + 1, *key) for i, key in enumerate(questionnaire.answer_keys())],
     )
 
 
 def allocate(db: Database, round_id: int, questionnaire: Questionnaire, side: str, count: int):
     """Empty slots for `count` more respondents of one side, inserted in random order.
     Call inside the caller's write transaction."""
-    width = len(questionnaire.item_keys())
+    width = len(questionnaire.answer_keys())
     rows: list[tuple] = [("r", None)] * count
     rows += [("c", q.id) for q in questionnaire.open_questions for _ in range(count)]
     _rng.shuffle(rows)

@@ -211,6 +211,8 @@ SCHEMA = {
             "dimensions": dict,
         }
     ),
+    # Workshop agreements the round carried (issue 12, item 5); tests/test_follow_up.py.
+    "agreements": ListOf(dict),
 }
 
 

@@ -14,6 +14,7 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     ValidationError,
@@ -27,6 +28,7 @@ from wtforms.validators import (
     Optional,
     StopValidation,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..invites import MAX_CODES_PER_CALL
 from ..moderation import MAX_REASON_LENGTH
@@ -188,6 +190,17 @@ class RoundForm(SettingsForm):
     headcount_b = WholeNumberField(
         _l("People on side B"),
         validators=[Optional(), NumberRange(min=1, max=100000, message=RANGE)],
+    )
+
+    agreements = SelectMultipleField(
+        _l("Workshop agreements to ask about again"),
+        description=_l(
+            "Agreements from a workshop of an earlier round with the same two sides. Each "
+            "becomes one more question (was it kept?), answered by both sides."
+        ),
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[Optional()],
     )
 
     def headcounts(self) -> dict[str, tuple[str, int | None]]:

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import invites
+from .. import carried, invites
 from .. import questionnaire as qn
 from ..audit import record
-from ..db import get_db
+from ..db import get_db, write_transaction
 from ..errors import SurveyError
 from ..participation import participation, spent_codes
 from ..rounds import (
@@ -51,20 +51,23 @@ def new_round():
     form.questionnaire.choices = [
         SelectChoice(q.id, q.title.get(str(get_locale()), q.id)) for q in qn.available()
     ]
+    db = get_db()
+    form.agreements.choices = _offers(carried.offered(db))
     if form.validate_on_submit():
-        db = get_db()
         try:
-            round_id = create_round(
-                db,
-                form.name.data,
-                form.questionnaire.data,
-                form.side_a.data,
-                form.side_b.data,
-                **_settings(form),
-                lang=form.lang.data,
-                headcount_a=form.headcount_a.data,
-                headcount_b=form.headcount_b.data,
-            )
+            with write_transaction(db):  # the round and its agreements, or neither
+                round_id = create_round(
+                    db,
+                    form.name.data,
+                    form.questionnaire.data,
+                    form.side_a.data,
+                    form.side_b.data,
+                    **_settings(form),
+                    lang=form.lang.data,
+                    headcount_a=form.headcount_a.data,
+                    headcount_b=form.headcount_b.data,
+                )
+                carried.choose(db, round_id, form.agreements.data or [])
         except SurveyError as exc:
             _refused(exc)
         else:
@@ -72,6 +75,17 @@ def new_round():
             flash(_("The round is created as a draft."), "success")
             return redirect(url_for("console.round_detail", round_id=round_id))
     return render_template("console/round_form.html", form=form, round=None)
+
+
+def _offers(offers: list[carried.Offer]) -> list[SelectChoice]:
+    """Checkbox labels: the agreement, then where it was agreed (round and sides)."""
+    return [
+        SelectChoice(
+            offer.id,
+            f"{offer.what} ({offer.round_name}: {offer.side_a} / {offer.side_b}, {offer.due_on})",
+        )
+        for offer in offers
+    ]
 
 
 def _settings(form: SettingsForm) -> dict:
@@ -106,10 +120,14 @@ def edit_round(round_id: int):
         flash(_("A closed round is final; nothing in it can change."), "error")
         return redirect(url_for("console.round_detail", round_id=round_id))
     form_class = RoundForm if round_.status == "draft" else SettingsForm
-    form = form_class(obj=_form_data(round_))
-    form.saved_closes_on = _form_data(round_).closes_on
+    saved = _form_data(round_)
+    if round_.status == "draft":
+        saved.agreements = carried.chosen(db, round_id)
+    form = form_class(obj=saved)
+    form.saved_closes_on = saved.closes_on
     if round_.status == "draft":
         del form.questionnaire
+        form.agreements.choices = _offers(carried.offered(db, round_))
     else:
         form.minimum_threshold = round_.threshold
         form.minimum_comment_threshold = round_.comment_threshold
@@ -126,7 +144,10 @@ def edit_round(round_id: int):
                 headcount_b=form.headcount_b.data,
             )
         try:
-            update_round(db, round_id, **changes)
+            with write_transaction(db):  # the settings and the agreements, or neither
+                update_round(db, round_id, **changes)
+                if round_.status == "draft":
+                    carried.choose(db, round_id, form.agreements.data or [])
         except SurveyError as exc:
             _refused(exc)
         else:

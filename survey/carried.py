@@ -1,0 +1,149 @@
+"""Workshop agreements carried into a later round with the same two sides (issue 12, item 5).
+
+HR chooses them while the round is a draft; at open they are frozen into the round's copy
+of the questionnaire, like the items, so each respondent answers "…was kept" (1–5 or don't
+know) once per agreement from their own side's view. The answers string of every response
+grows by one character per agreement, the same for the whole round.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from .db import write_transaction
+from .errors import InvalidInput, WrongState
+from .questionnaire import (
+    AGREEMENT_DIMENSION,
+    KEPT,
+    CarriedAgreement,
+    Dimension,
+    Item,
+    Questionnaire,
+)
+from .rounds import Round, get_round
+
+# The extra page's heading and item text, in both languages (the agreement's own words stay
+# in the language they were written in).
+PAGE_NAME = {"pl": "Uzgodnienia z warsztatu", "en": "Agreements from the workshop"}
+ITEM_TEXT = {
+    "pl": "„{what}” (odpowiada: {who}, do {due}). Z mojej perspektywy to uzgodnienie "
+    "zostało dotrzymane.",
+    "en": "“{what}” (done by: {who}, by {due}). From where I stand, this agreement was kept.",
+}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An agreement HR may carry: recorded in a workshop of an earlier closed round."""
+
+    id: str
+    what: str
+    lang: str
+    responsible: str
+    due_on: str
+    round_id: int
+    round_name: str
+    side_a: str
+    side_b: str
+
+
+_OFFERS = """
+    SELECT a.id, a.what, a.lang, a.responsible, a.due_on, r.id AS round_id,
+           r.name AS round_name, r.side_a, r.side_b
+    FROM workshop_agreements a
+    JOIN workshops w ON w.id = a.workshop_id
+    JOIN rounds r ON r.id = w.round_id
+    WHERE r.status = 'closed' {where}
+    ORDER BY r.id, w.id, a.position
+"""
+
+
+def offered(db: Database, round_: Round | None = None) -> list[Offer]:
+    """Agreements of earlier workshops; for a round, only those whose round had the same
+    two sides (same labels in the same order)."""
+    if round_ is None:
+        return [Offer(**row) for row in db.query(_OFFERS.format(where=""))]
+    sql = _OFFERS.format(where="AND r.side_a = ? AND r.side_b = ? AND r.id <> ?")
+    return [Offer(**row) for row in db.query(sql, [round_.side_a, round_.side_b, round_.id])]
+
+
+def chosen(db: Database, round_id: int) -> list[str]:
+    """The ids a draft round will carry (an open round's are in its frozen copy)."""
+    return [
+        row["agreement_id"]
+        for row in db.query(
+            "SELECT agreement_id FROM round_agreements WHERE round_id = ? ORDER BY agreement_id",
+            [round_id],
+        )
+    ]
+
+
+def choose(db: Database, round_id: int, agreement_ids: list[str]) -> None:
+    """Replace a draft round's choice. Every agreement must come from a workshop of an
+    earlier closed round with the same two sides; else nothing changes."""
+    with write_transaction(db):
+        round_ = get_round(db, round_id)
+        if round_.status != "draft":
+            raise WrongState(f"Round {round_.id} is no longer a draft; its agreements are fixed.")
+        allowed = {offer.id for offer in offered(db, round_)}
+        wrong = sorted(set(agreement_ids) - allowed)
+        if wrong:
+            raise InvalidInput(
+                "Only agreements from a workshop of an earlier closed round with the same "
+                f"two sides ({round_.side_a} and {round_.side_b}) can be carried."
+            )
+        db.execute("DELETE FROM round_agreements WHERE round_id = ?", [round_id])
+        for agreement_id in sorted(set(agreement_ids)):
+            db.execute(
+                "INSERT INTO round_agreements (round_id, agreement_id) VALUES (?, ?)",
+                [round_id, agreement_id],
+            )
+
+
+def freeze(db: Database, round_: Round, questionnaire: Questionnaire) -> Questionnaire:
+    """The questionnaire to freeze at open, with the chosen agreements (those still
+    matching the round's sides) as extra items. Call inside the open's transaction."""
+    ids = set(chosen(db, round_.id))
+    labels = {"a": round_.side_a, "b": round_.side_b}
+    labels["both"] = f"{round_.side_a} + {round_.side_b}"
+    carried = [
+        CarriedAgreement(
+            id=offer.id,
+            what=offer.what,
+            lang=offer.lang,
+            responsible=labels[offer.responsible],
+            due_on=offer.due_on,
+            since_round=offer.round_id,
+        )
+        for offer in offered(db, round_)
+        if offer.id in ids
+    ]
+    return dataclasses.replace(questionnaire, agreements=carried)
+
+
+def page(questionnaire: Questionnaire) -> Dimension | None:
+    """The extra respondent page, shaped as a dimension whose items have one perspective
+    ("kept"): the question pages show it like any other. None when nothing is carried."""
+    if not questionnaire.agreements:
+        return None
+    langs = questionnaire.languages
+    items = [
+        Item(
+            id=agreement.id,
+            texts={
+                KEPT: {
+                    lang: ITEM_TEXT[lang].format(
+                        what=agreement.what, who=agreement.responsible, due=agreement.due_on
+                    )
+                    for lang in langs
+                }
+            },
+        )
+        for agreement in questionnaire.agreements
+    ]
+    return Dimension(
+        id=AGREEMENT_DIMENSION, name={lang: PAGE_NAME[lang] for lang in langs}, items=items
+    )
