@@ -152,7 +152,6 @@ def build_analysis(
             }
         )
     family = an.decide(dimensions)
-    alpha = 0.05 / family["independent"]  # the threshold a lone gap must pass under BH
     for d in dimensions:
         d["mirror"] = all(
             d["gaps"][f"{s}.blind_spot"]["clear"] and d["gaps"][f"{s}.blind_spot"]["diff"] > 0
@@ -187,7 +186,9 @@ def build_analysis(
         "dimensions": dimensions,
         "top_gaps": an.top_gaps(dimensions),
         "findings": an.findings(dimensions),
-        "detectable": None if suppress_b else stats.detectable_gap(0.9, n_a, n_b, alpha),
+        "detectable": None
+        if suppress_b
+        else stats.detectable_gap(0.9, n_a, n_b, 0.05 / family["independent"]),
         "method": an.method(family),
         "comments": _comments(questionnaire, comments, suppress_b),
         "suppressed": [{"side": "b", "reason": "fewer than 5 respondents"}] if suppress_b else [],
