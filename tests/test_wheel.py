@@ -79,4 +79,4 @@ def test_the_installed_wheel_runs_the_demo_from_an_empty_folder(tmp_path):
     )
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
     assert "hr@lustro.demo" in demo.stdout
-    assert (empty / "instance" / "survey.db").is_file()
+    assert (empty / "instance" / "demo.db").is_file()  # the demo keeps its own database
