@@ -186,7 +186,9 @@ def build_analysis(
         "dimensions": dimensions,
         "top_gaps": an.top_gaps(dimensions),
         "findings": an.findings(dimensions),
-        "detectable": None if suppress_b else stats.detectable_gap(0.9, n_a, n_b, 0.05 / 24),
+        "detectable": None
+        if suppress_b
+        else stats.detectable_gap(0.9, n_a, n_b, 0.05 / family["independent"]),
         "method": an.method(family),
         "comments": _comments(questionnaire, comments, suppress_b),
         "suppressed": [{"side": "b", "reason": "fewer than 5 respondents"}] if suppress_b else [],

@@ -119,7 +119,10 @@ def test_a_null_round_with_eight_a_side_reports_nothing_clear(db, run_cli, tmp_p
     report = json.loads(run_cli("report", str(round_id), "--format", "json").stdout)
     gaps = [g for d in report["dimensions"] for k, g in d["gaps"].items() if "felt" not in k]
     assert {g["test"] for g in gaps} == {"permutation"} and report["findings"] == []
-    assert report["method"]["family_size"] == 24 and 0.5 < report["detectable"] < 1.5
+    assert (
+        report["method"]["family_size"] == 4 * len(report["dimensions"])
+        and 0.5 < report["detectable"] < 1.5
+    )
     pdf = tmp_path / "null.pdf"
     assert run_cli("report", str(round_id), "--lang", "en", "-o", str(pdf)).exit_code == 0
     text = _text(pdf)

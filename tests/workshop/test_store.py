@@ -30,7 +30,7 @@ def test_a_workshop_needs_a_closed_round(db, open_round_id):
         ("2h", []),
         ("2h", ["information", "information"]),
         ("2h", ["nonsense"]),
-        ("2h", ["information", "respect", "customer", "cooperation"]),
+        ("2h", ["information", "respect", "customer", "shared_goals"]),
     ],
 )
 def test_bad_settings_are_refused_and_nothing_is_stored(db, closed_round_id, variant, dimensions):
