@@ -28,7 +28,7 @@ SIDE_LABELS = {"a": "Sprzedaż", "b": "Produkcja"}
 NEUTRAL = 3.4
 
 # How each side really acts on a dimension (as the other side experiences it) and how
-# much it flatters itself there, on questionnaire v2's dimensions. Dimensions not listed
+# much it flatters itself there, on questionnaire v3's dimensions. Dimensions not listed
 # use NEUTRAL and a small bias. Sales' blind spots: the limits and costs of production's
 # work (understanding), decision boundaries (respect), keeping to what was agreed
 # (information); production's: flexibility toward the customer. Where a side is seen well
@@ -39,8 +39,8 @@ TRUE_LEVEL = {
     "b": {"customer": 2.5, "information": 2.9, "understanding": 3.1, "shared_goals": 3.9},
 }
 SELF_BIAS = {
-    "a": {"understanding": 1.4, "respect": 1.1, "information": 1.0, "cooperation": 1.0},
-    "b": {"customer": 1.3, "information": 0.8, "cooperation": 1.0},
+    "a": {"understanding": 1.4, "respect": 1.1, "information": 1.0},
+    "b": {"customer": 1.3, "information": 0.8},
 }
 DEFAULT_SELF_BIAS = 0.25
 META_PESSIMISM = {"a": -0.7, "b": -0.8}  # both sides expect to be judged more harshly
