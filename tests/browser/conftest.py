@@ -46,12 +46,32 @@ def browser_type_launch_args():
     }
 
 
+def buffered(app):
+    """Read each response body (static files are open files) before werkzeug writes it.
+
+    When Chromium drops a connection mid-transfer (it cancels stylesheet and script
+    requests on navigation), werkzeug's development server can leave the file object
+    open; under `-W error` that ResourceWarning fails whichever test is running when
+    the garbage collector finds it. Nothing the app serves is streamed, so buffering
+    changes no response."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 class LiveServer:
     """The real app served by werkzeug in a thread, on a fresh database."""
 
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         app.config["PUBLIC_URL"] = self.url
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
