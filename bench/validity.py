@@ -3,13 +3,17 @@
 Each round is made by this script's own generator (not survey.demo): per person and
 dimension and perspective a latent view ~ N(centre, 0.75); each statement = round(latent
 + N(0, 0.65)) clipped to 1–5 (item SD about 1, Cronbach's alpha about 0.77 for three
-statements); 4 % "don't know" and 1 % skipped. The rounds go through the same commands
+statements); 4 % "don't know" and 1 % skipped. A planted gap is in points, the report's
+unit: rounding and the clipping at 5 shrink a latent shift (a latent 1.0 moves the
+expected answer by only 0.90 points), so the latent shift is solved for the expected
+answer to move by exactly the planted points; the line prints the mean measured gap. The rounds go through the same commands
 a user types: `survey round create/open`, `survey import` of a CSV, `survey round close`,
 `survey report --format json`, run in-process with click's CliRunner (a new Python per
 command would cost a second each and measure nothing more).
 
 Printed per n a side (10, 20, 40): the share of null rounds (no real gap anywhere) with
-any clear finding, and the share of rounds in which a planted 1.0-point or 0.5-point
+any clear finding (`findings`) and with any clear claim anywhere in the report (felt
+misjudgements included), and the share of rounds in which a planted 1.0-point or 0.5-point
 blind spot (side a, "understanding") is clear with the right sign; each with a Wilson
 95 % interval and the number of rounds.
 
@@ -53,6 +57,28 @@ def wilson(hits: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def expected_answer(centre: float) -> float:
+    """The mean of round(N(centre, sd)) clipped to 1–5, sd that of one statement."""
+    sd = math.hypot(LATENT_SD, NOISE_SD)
+
+    def below(x: float) -> float:
+        return 0.5 * (1 + math.erf((x - centre) / (sd * math.sqrt(2))))
+
+    return 1 + sum(1 - below(edge) for edge in (1.5, 2.5, 3.5, 4.5))
+
+
+def latent_shift(points: float) -> float:
+    """The latent shift that moves the expected answer by `points` (bisection)."""
+    low, high = 0.0, 3 * points + 0.1
+    for _ in range(60):
+        middle = (low + high) / 2
+        if expected_answer(CENTRE + middle) - expected_answer(CENTRE) < points:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
 def round_csv(columns: list[str], per_side: int, shift: float, rng: random.Random) -> str:
     """One round's answers as the CSV `survey import` reads."""
     out = io.StringIO()
@@ -69,7 +95,7 @@ def round_csv(columns: list[str], per_side: int, shift: float, rng: random.Rando
                 if key not in latent:
                     centre = CENTRE
                     if side == "a" and dimension == PLANTED[0] and perspective == "self":
-                        centre += shift
+                        centre += latent_shift(shift) if shift else 0.0
                     latent[key] = rng.gauss(centre, LATENT_SD)
                 roll = rng.random()
                 if roll < SKIPPED:
@@ -84,9 +110,13 @@ def round_csv(columns: list[str], per_side: int, shift: float, rng: random.Rando
     return out.getvalue()
 
 
-def run_rounds(job: tuple[str, float, int, int, int]) -> list[tuple[bool, bool, float]]:
-    """Simulate `count` rounds; per round: (any clear finding, planted gap clear and > 0,
-    the median Cronbach's alpha of the round's scales)."""
+Outcome = tuple[bool, bool, bool, float, float]
+
+
+def run_rounds(job: tuple[str, float, int, int, int]) -> list[Outcome]:
+    """Simulate `count` rounds; per round: (any clear finding, any clear claim with felt
+    misjudgements, planted gap clear and > 0, the planted gap as measured, the median
+    Cronbach's alpha of the round's scales)."""
     from click.testing import CliRunner
 
     from survey.cli import cli
@@ -121,25 +151,37 @@ def run_rounds(job: tuple[str, float, int, int, int]) -> list[tuple[bool, bool, 
             report = json.loads(survey("report", round_id, "--format", "json"))
             claims = {(f["dimension"], f["gap"]): f["diff"] for f in report["findings"]}
             planted = claims.get(PLANTED)
+            gaps = {
+                (d["id"], key): gap for d in report["dimensions"] for key, gap in d["gaps"].items()
+            }
+            anywhere = any(gap.get("clear") for gap in gaps.values())
             alphas = sorted(
                 r["alpha"] for d in report["dimensions"] for r in d["reliability"].values() if r
             )
             alpha = alphas[len(alphas) // 2] if alphas else math.nan
-            results.append((bool(claims), planted is not None and planted > 0, alpha))
+            measured = gaps[PLANTED]["diff"]
+            results.append(
+                (bool(claims), anywhere, planted is not None and planted > 0, measured, alpha)
+            )
     return results
 
 
-def _print_line(size: int, scenario: str, rows: list[tuple[bool, bool, float]]) -> None:
+def _print_line(size: int, scenario: str, rows: list[Outcome]) -> None:
     if scenario == "null":
-        hits, measure = sum(r[0] for r in rows), "rounds with any clear finding"
+        lines = [
+            (sum(r[0] for r in rows), "rounds with any clear finding"),
+            (sum(r[1] for r in rows), "... any clear claim (felt incl.)"),
+        ]
     else:
-        hits, measure = sum(r[1] for r in rows), "planted gap clear, right sign"
-    low, high = wilson(hits, len(rows))
-    print(
-        f"{size:>8}  {scenario:<12} {measure:<38} {hits / len(rows):>6.1%}  "
-        f"{low:5.1%} – {high:5.1%}  {len(rows):>6}",
-        flush=True,
-    )
+        lines = [(sum(r[2] for r in rows), "planted gap clear, right sign")]
+    measured = sum(r[3] for r in rows) / len(rows)
+    for hits, measure in lines:
+        low, high = wilson(hits, len(rows))
+        print(
+            f"{size:>8}  {scenario:<12} {measure:<34} {hits / len(rows):>6.1%}  "
+            f"{low:5.1%} – {high:5.1%}  {len(rows):>6}  {measured:+.2f}",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -157,15 +199,18 @@ def main() -> None:
                 seed = ((args.seed * 1000 + size) * 10 + number) * 100 + part
                 jobs.append((scenario, shift, size, count, seed))
     started = time.perf_counter()
-    table: dict[tuple[int, str], list[tuple[bool, bool, float]]] = {}
-    print(f"{'n a side':>8}  {'scenario':<12} {'measure':<38} {'share':>6}  95% interval    rounds")
+    table: dict[tuple[int, str], list[Outcome]] = {}
+    print(
+        f"{'n a side':>8}  {'scenario':<12} {'measure':<34} {'share':>6}  95% interval    "
+        "rounds  planted gap measured (mean)"
+    )
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         for (scenario, _, size, _, _), result in zip(jobs, pool.map(run_rounds, jobs), strict=True):
             rows = table.setdefault((size, scenario), [])
             rows.extend(result)
             if len(rows) == args.rounds:  # every part of this line is in: print it now
                 _print_line(size, scenario, rows)
-    alphas = sorted(r[2] for rows in table.values() for r in rows)
+    alphas = sorted(r[4] for rows in table.values() for r in rows)
     print(f"median Cronbach's alpha of the simulated scales: {alphas[len(alphas) // 2]:.2f}")
     elapsed = time.perf_counter() - started
     print(f"{sum(len(r) for r in table.values())} rounds in {elapsed:.0f} s, {args.jobs} workers")

@@ -269,14 +269,17 @@ def _paired(dimensions: list[dict]) -> Iterator[tuple[str, str, dict]]:
 
 
 def decide(dimensions: list[dict]) -> dict[str, int]:
-    """The decision rule. Family 1, declared before any data: every blind spot and
-    perception gap of the shown sides over all dimensions; family 2: every felt
-    misjudgement. Within each, Benjamini–Hochberg q; a gap is clear when q < ALPHA and
-    its 95 % interval leaves out zero. Returns the size of each family."""
-    return {
-        name: mark_clear([gap for _, _, gap in gaps(dimensions) if not gap["suppressed"]])
-        for name, gaps in (("independent", _independent), ("paired", _paired))
-    }
+    """The decision rule over one family declared before any data: every blind spot,
+    perception gap and felt misjudgement of the shown sides over all dimensions.
+    Benjamini–Hochberg q over the whole family; a gap is clear when q < ALPHA and its
+    95 % interval leaves out zero. One family, not one per kind of gap, so that in a
+    round without any real gap the chance of any clear claim anywhere in the report
+    stays at ALPHA (with two families it would be the chance of either, above ALPHA). Returns the
+    family's size and how many of it are felt misjudgements."""
+    independent = [gap for _, _, gap in _independent(dimensions) if not gap["suppressed"]]
+    paired = [gap for _, _, gap in _paired(dimensions) if not gap["suppressed"]]
+    size = mark_clear(independent + paired)
+    return {"size": size, "paired": sum(1 for gap in paired if gap["p"] is not None)}
 
 
 def certainty(gap: dict[str, Any]) -> float:
@@ -312,7 +315,7 @@ def _detectable(
     """The planning figure: the smallest blind spot this round's n detects with 80 %
     power, with the pooled per-person SD and the threshold a lone real gap must pass
     under Benjamini–Hochberg (ALPHA / family size). Normal approximation."""
-    if side_reason or not family["independent"]:
+    if side_reason or not family["size"]:
         return None
     squares, df = 0.0, 0
     for dimension in dimensions:
@@ -324,7 +327,7 @@ def _detectable(
         return None
     sd = (squares / df) ** 0.5
     n_a, n_b = data.respondents["a"], data.respondents["b"]
-    return stats.detectable_gap(sd, n_a, n_b, ALPHA / family["independent"], POWER)
+    return stats.detectable_gap(sd, n_a, n_b, ALPHA / family["size"], POWER)
 
 
 def method(family: dict[str, int]) -> dict[str, Any]:
@@ -336,9 +339,10 @@ def method(family: dict[str, int]) -> dict[str, Any]:
         "paired_test": "Wilcoxon signed-rank",
         "interval": "95% Welch t interval of the difference (Student t for paired)",
         "adjustment": "Benjamini-Hochberg",
-        "family": "all blind spots and perception gaps of the shown sides, all dimensions",
-        "family_size": family["independent"],
-        "paired_family_size": family["paired"],
+        "family": "all blind spots, perception gaps and felt misjudgements of the shown "
+        "sides, all dimensions: one family",
+        "family_size": family["size"],
+        "paired_family_size": family["paired"],  # of which felt misjudgements
         "alpha": ALPHA,
         "clear": "q < 0.05 and the 95% interval excludes 0",
         "power": POWER,

@@ -188,7 +188,7 @@ def build_analysis(
         "findings": an.findings(dimensions),
         "detectable": None
         if suppress_b
-        else stats.detectable_gap(0.9, n_a, n_b, 0.05 / family["independent"]),
+        else stats.detectable_gap(0.9, n_a, n_b, 0.05 / family["size"]),
         "method": an.method(family),
         "comments": _comments(questionnaire, comments, suppress_b),
         "suppressed": [{"side": "b", "reason": "fewer than 5 respondents"}] if suppress_b else [],

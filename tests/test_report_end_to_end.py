@@ -120,7 +120,7 @@ def test_a_null_round_with_eight_a_side_reports_nothing_clear(db, run_cli, tmp_p
     gaps = [g for d in report["dimensions"] for k, g in d["gaps"].items() if "felt" not in k]
     assert {g["test"] for g in gaps} == {"permutation"} and report["findings"] == []
     assert (
-        report["method"]["family_size"] == 4 * len(report["dimensions"])
+        report["method"]["family_size"] == 6 * len(report["dimensions"])
         and 0.5 < report["detectable"] < 1.5
     )
     pdf = tmp_path / "null.pdf"
