@@ -108,14 +108,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["current_language"] = current_language
     app.after_request(set_security_headers)
 
-    from . import accounts, console, kiosk, pages, respond, workshop
+    from . import accounts, console, pages, respond, workshop
 
     accounts.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(respond.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(workshop.bp)
-    app.register_blueprint(kiosk.bp)
+    app.register_blueprint(respond.kiosk_bp)
     from .cli import register_commands
 
     register_commands(app.cli)

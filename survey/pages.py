@@ -29,7 +29,7 @@ def same_site_path(target: str | None, default: str) -> str:
 @bp.get("/")
 def index():
     """The start page is where respondents type the code from their slip."""
-    from .respond_forms import CodeForm
+    from .respond.forms import CodeForm
 
     return render_template("index.html", form=CodeForm())
 

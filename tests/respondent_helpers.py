@@ -7,7 +7,7 @@ import re
 from survey import invites
 from survey.db import open_db
 from survey.questionnaire import PERSPECTIVES
-from survey.respond import DIMENSIONS_PER_PAGE
+from survey.respond.views import DIMENSIONS_PER_PAGE
 from survey.rounds import get_round
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -17,7 +17,7 @@ def browser_state(client, app):
     """What this browser holds of a started survey (its encrypted cookies), or None."""
     from flask import request
 
-    from survey import respondent_state
+    from survey.respond import state as respondent_state
 
     cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
     with app.test_request_context(headers={"Cookie": cookie}):

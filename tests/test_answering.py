@@ -6,9 +6,10 @@ import threading
 
 import pytest
 
-from survey import answering, invites
+from survey import invites
 from survey.db import open_db
 from survey.errors import InvalidInput
+from survey.respond import answering
 from survey.responses import Submission
 
 KEY = "race-key"

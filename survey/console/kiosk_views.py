@@ -6,9 +6,9 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from .. import kiosk
 from ..audit import record
 from ..db import get_db
+from ..respond import kiosk
 from ..rounds import get_round
 from . import bp, hr_only
 from .forms import ActionForm

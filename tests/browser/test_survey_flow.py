@@ -144,7 +144,7 @@ def test_keyboard_only_from_typed_code_to_the_second_page(page, live_server, scr
     # The answer is kept in this browser's encrypted cookie, not on the server.
     from flask import request
 
-    from survey import respondent_state
+    from survey.respond import state as respondent_state
 
     jar = "; ".join(f"{c['name']}={c['value']}" for c in page.context.cookies())
     with live_server.app.test_request_context(headers={"Cookie": jar}):

@@ -7,8 +7,8 @@ import time
 
 from respondent_helpers import browser_state, new_code
 
-from survey import respondent_state
-from survey.kiosk import KIOSK_COOKIE
+from survey.respond import state as respondent_state
+from survey.respond.kiosk import KIOSK_COOKIE
 from survey.rounds import create_round, open_round
 
 

@@ -7,9 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from .accounts import MIN_PASSWORD_LENGTH, ROLES, add_user, list_users, remove_user
-from .cli import SurveyGroup
-from .db import get_db
+from ..accounts import MIN_PASSWORD_LENGTH, ROLES, add_user, list_users, remove_user
+from .base import SurveyGroup, current_db
 
 
 @click.group("user", cls=SurveyGroup)
@@ -41,7 +40,7 @@ def user_add(email: str, role: str, password_stdin: bool) -> None:
             hide_input=True,
             confirmation_prompt=True,
         )
-    user = add_user(get_db(), email, role, password)
+    user = add_user(current_db(), email, role, password)
     click.echo(f"Account {user.email} ({user.role}) created. Log in at /console/login.")
 
 
@@ -49,7 +48,7 @@ def user_add(email: str, role: str, password_stdin: bool) -> None:
 @with_appcontext
 def user_list() -> None:
     """List console accounts: email, role, creation date."""
-    users = list_users(get_db())
+    users = list_users(current_db())
     if not users:
         click.echo("No accounts yet. Create one with `survey user add EMAIL --role hr`.")
     for user in users:
@@ -61,5 +60,5 @@ def user_list() -> None:
 @with_appcontext
 def user_remove(email: str) -> None:
     """Delete the console account EMAIL (the audit log keeps its past actions)."""
-    remove_user(get_db(), email)
+    remove_user(current_db(), email)
     click.echo(f"Account {email.strip().lower()} removed.")

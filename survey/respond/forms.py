@@ -9,10 +9,10 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField, Validat
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .questionnaire import Dimension, Questionnaire, fill
-from .responses import MAX_COMMENT_LENGTH
-from .slots import COMMENT_BYTES
-from .text_rules import unsafe_characters
+from ..questionnaire import Dimension, Questionnaire, fill
+from ..responses import MAX_COMMENT_LENGTH
+from ..slots import COMMENT_BYTES
+from ..text_rules import unsafe_characters
 
 DONT_KNOW = "dk"
 

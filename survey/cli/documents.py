@@ -10,22 +10,22 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .audit import record
-from .cli import SurveyCommand, _db
-from .rounds import get_round
+from ..audit import record
+from ..rounds import get_round
+from .base import SurveyCommand, current_db
 
 
 def render_json_report(round_id: int, compare_with: int | None, lang: str) -> bytes:
     from reports.analysis import analyse
 
-    report = analyse(_db(), round_id, compare_with=compare_with)
+    report = analyse(current_db(), round_id, compare_with=compare_with)
     return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def render_pdf_report(round_id: int, compare_with: int | None, lang: str) -> bytes:
     from reports.pdf import render_pdf
 
-    return render_pdf(_db(), round_id, lang=lang, compare_with=compare_with)
+    return render_pdf(current_db(), round_id, lang=lang, compare_with=compare_with)
 
 
 # format -> function(round id, round id to compare with or None, language) giving the bytes.
@@ -70,8 +70,8 @@ def report_command(
     round_id: str, fmt: str | None, output: str | None, lang: str | None, compare_with: str | None
 ) -> None:
     """The gap report of a closed ROUND: a PDF for the workshop, or the analysis as JSON."""
-    round_ = get_round(_db(), round_id)
-    earlier = get_round(_db(), compare_with).id if compare_with is not None else None
+    round_ = get_round(current_db(), round_id)
+    earlier = get_round(current_db(), compare_with).id if compare_with is not None else None
     if fmt is None:
         fmt = "pdf" if output and output.lower().endswith(".pdf") else "json"
     write_report(round_.id, fmt, output, earlier, lang or round_.lang)
@@ -107,17 +107,17 @@ def _print_progress(total: int):
 @with_appcontext
 def invites_command(round_id: str, side: str, count: int, output: str | None) -> None:
     """Create single-use invite codes for one side of a round (shown only this once)."""
-    from . import invites, slips
+    from .. import invites, slips
 
     if output and Path(output).suffix.lower() not in (".csv", ".pdf"):
         raise click.BadParameter("the file name must end in .csv or .pdf", param_hint="-o")
     if not current_app.config["INVITE_KEY"]:
         raise click.ClickException("INVITE_KEY is not set: run `survey init` first.")
-    round_ = get_round(_db(), round_id)
+    round_ = get_round(current_db(), round_id)
     if round_.status == "closed":
         raise click.ClickException(f"Round {round_.id} is closed; it takes no more responses.")
-    codes = invites.generate(_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
-    record(_db(), None, "invites.generate", round_.id, f"{count} × {side} (command line)")
+    codes = invites.generate(current_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
+    record(current_db(), None, "invites.generate", round_.id, f"{count} × {side} (command line)")
     base_url = current_app.config["PUBLIC_URL"]
     if not output:
         click.echo("\n".join(codes))

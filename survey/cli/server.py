@@ -8,8 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import db as storage
-from .cli import SurveyCommand, _db, initialise
+from .. import db as storage
+from .base import SurveyCommand, current_db
+from .setup import initialise
 
 
 @click.command("demo", cls=SurveyCommand)
@@ -27,15 +28,15 @@ from .cli import SurveyCommand, _db, initialise
 @with_appcontext
 def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
     """Create demo rounds with realistic responses, write their gap report, serve the app."""
-    from .demo import TRY_LINKS, create_demo, create_demo_accounts, demo_database, try_round
-    from .invites import generate
+    from ..demo import TRY_LINKS, create_demo, create_demo_accounts, demo_database, try_round
+    from ..invites import generate
 
     # Demo data and its published passwords never go into the database real rounds use.
     current_app.config["DATABASE"] = str(demo_database(current_app.config["DATABASE"]))
-    storage.close_db()
+    storage.closecurrent_db()
     click.echo(f"Demo database: {current_app.config['DATABASE']}")
     initialise()
-    ids = create_demo(_db(), respondents=respondents)
+    ids = create_demo(current_db(), respondents=respondents)
     click.echo(f"Demo rounds: {', '.join(map(str, ids))} (see `survey round list`).")
     if not no_report:
         from reports.pdf import write_pdf
@@ -44,15 +45,17 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
         for lang in ("pl", "en"):
             path = Path(current_app.instance_path) / f"demo-report-{lang}.pdf"
             click.echo(f"Writing the gap report of round {latest} ({lang}) …", nl=False)
-            write_pdf(_db(), latest, path, lang=lang, compare_with=earlier)
+            write_pdf(current_db(), latest, path, lang=lang, compare_with=earlier)
             click.echo(f" {path}")
     click.echo(f"Console: open http://{host}:{port}/console/login and log in as")
-    for email, role, password in create_demo_accounts(_db()):
+    for email, role, password in create_demo_accounts(current_db()):
         click.echo(f"  {role:<12} {email}  password: {password}")
-    trial = try_round(_db())
+    trial = try_round(current_db())
     click.echo("Try the survey yourself (each code works once; new ones every run):")
     for side, label in (("a", "Sprzedaż"), ("b", "Produkcja")):
-        for code in generate(_db(), trial, side, TRY_LINKS, current_app.config["INVITE_KEY"]):
+        for code in generate(
+            current_db(), trial, side, TRY_LINKS, current_app.config["INVITE_KEY"]
+        ):
             click.echo(f"  as {label:<10} http://{host}:{port}/r/{code}")
     if not no_serve:
         _serve(host, port)
@@ -69,9 +72,9 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
 def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None:
     """Serve the app; no access log records respondents, addresses or times."""
     if prod:
-        from .demo import has_demo_accounts
+        from ..demo import has_demo_accounts
 
-        if has_demo_accounts(_db()):
+        if has_demo_accounts(current_db()):
             raise click.ClickException(
                 "This database holds the demo accounts, whose passwords are published: "
                 "serve real rounds from their own database (not demo.db), or remove "
@@ -79,7 +82,7 @@ def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None
             )
         import os
 
-        from .serving import production_command
+        from ..serving import production_command
 
         command = production_command(current_app.config["DATABASE"], host, port, workers)
         click.echo(f"Lustro (gunicorn) on http://{host}:{port}/")
@@ -92,12 +95,12 @@ def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None
 @with_appcontext
 def backup_command(file: str) -> None:
     """Copy the live database to FILE with SQLite's online backup (safe while serving)."""
-    pages = storage.backup(_db(), file)
+    pages = storage.backup(current_db(), file)
     click.echo(f"Backed up {current_app.config['DATABASE']} to {file} ({pages} pages).")
 
 
 def _serve(host: str, port: int) -> None:
-    from .serving import serve
+    from ..serving import serve
 
     app = current_app._get_current_object()
     click.echo(f"Lustro is running: open http://{host}:{port}/  (Ctrl+C stops it)")

@@ -1,8 +1,8 @@
 """Respondent pages: enter a code, welcome, questions, open questions, review, submit.
 
-Views are thin over survey.answering. Nothing here logs a request and nothing is written
+Views are thin over survey.respond.answering. Nothing here logs a request and nothing is written
 before Send: the code and the answers so far live in the person's browser, in encrypted
-cookies (survey/respondent_state.py). Every page is sent with Cache-Control: no-store.
+cookies (survey/respond/state.py). Every page is sent with Cache-Control: no-store.
 """
 
 from __future__ import annotations
@@ -22,8 +22,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from . import answering, carried, current_language
-from . import respondent_state as browser
+from .. import carried, current_language
+from ..db import get_db
+from ..errors import InvalidInput
+from ..extensions import csrf, limiter
+from ..questionnaire import fill
+from ..responses import Submission
+from . import answering
+from . import state as browser
 from .answering import (
     AlreadyReceived,
     RoundClosed,
@@ -32,12 +38,7 @@ from .answering import (
     SpentCode,
     UnknownCode,
 )
-from .db import get_db
-from .errors import InvalidInput
-from .extensions import csrf, limiter
-from .kiosk import kiosk_round
-from .questionnaire import fill
-from .respond_forms import (
+from .forms import (
     CodeForm,
     RestartForm,
     SubmitForm,
@@ -48,7 +49,7 @@ from .respond_forms import (
     form_value,
     only_csrf_failed,
 )
-from .responses import Submission
+from .kiosk import kiosk_round
 
 bp = Blueprint("respond", __name__)
 # Our forms check their own CSRF token, so a stale token re-shows the page with the

@@ -13,9 +13,9 @@ from __future__ import annotations
 from flask import Blueprint, Request, Response, current_app, g, redirect, render_template, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from . import respondent_state as browser
-from .extensions import csrf
-from .respond_forms import CodeForm
+from ..extensions import csrf
+from . import state as browser
+from .forms import CodeForm
 
 KIOSK_COOKIE = "lustro_kiosk"
 KIOSK_DAYS = 365
