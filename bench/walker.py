@@ -1,7 +1,9 @@
 """A respondent that walks the survey like a browser without JavaScript, knowing only HTML.
 
 It reads each page's POST form (action, every hidden input, radio groups, textareas, text
-inputs, submit buttons), fills it, presses the first submit button (what Enter does) and
+inputs, submit buttons), fills it, presses the form's default button (what Enter does: the
+first submit button in the document that belongs to the form, also one outside it that
+names the form with `form="id"`) and
 follows redirects one hop at a time. A page without a form is left through its first
 `a.button` link (the welcome page's "Begin"). So it keeps working whether the survey keeps
 its state on the server or in hidden fields. Every walk is bounded in steps.
@@ -76,14 +78,35 @@ class Form:
         return data
 
 
+SUBMIT = re.compile(r"<(button|input)\b([^>]*)>", re.I)
+
+
+def _is_submit(tag: str, attrs: dict[str, str]) -> bool:
+    default = "submit" if tag.lower() == "button" else "text"
+    return attrs.get("type", default).lower() == "submit"
+
+
+def _outside_default(page: str, form_id: str, form_start: int) -> tuple[str, str] | None:
+    """A submit button outside the form that names it and comes before the form: it is
+    then the form's default button (HTML's tree order)."""
+    for match in SUBMIT.finditer(page, 0, form_start):
+        a = attributes(match.group(2))
+        if a.get("form") == form_id and _is_submit(match.group(1), a):
+            return a.get("name", ""), a.get("value", "")
+    return None
+
+
 def parse_forms(page: str, url: str) -> list[Form]:
     """The page's POST forms."""
     forms = []
-    for form_attrs, body in FORM.findall(page):
+    for found in FORM.finditer(page):
+        form_attrs, body = found.groups()
         attrs = attributes(form_attrs)
         if attrs.get("method", "get").lower() != "post":
             continue
         form = Form(urljoin(url, attrs.get("action") or url))
+        if attrs.get("id"):
+            form.button = _outside_default(page, attrs["id"], found.start())
         for match in FIELD.finditer(body):
             tag, tag_attrs, area_attrs, _text, select_attrs, options = match.groups()
             if area_attrs is not None:
