@@ -1,20 +1,19 @@
-"""Respondent forms, built from the round's frozen questionnaire (WTForms subclassing)."""
+"""Respondent forms, built from the round's frozen questionnaire (WTForms subclassing).
+The question pages' radio groups are survey/respond/answer_page.py."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField, ValidationError
-from wtforms.fields.choices import SelectChoice
+from wtforms import HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..questionnaire import Dimension, Questionnaire, fill
+from ..questionnaire import Questionnaire, fill
 from ..responses import MAX_COMMENT_LENGTH
 from ..slots import COMMENT_BYTES
 from ..text_rules import unsafe_characters
-
-DONT_KNOW = "dk"
+from .answer_page import DONT_KNOW
 
 
 class CodeForm(FlaskForm):
@@ -25,8 +24,9 @@ class CodeForm(FlaskForm):
     )
 
 
-class SubmitForm(FlaskForm):
-    """Only the CSRF token: the answers travel in the browser's encrypted cookies."""
+class TokenForm(FlaskForm):
+    """Only the CSRF token: the answers of a question page are read by its AnswerPage,
+    and those of the review travel in the browser's encrypted cookies."""
 
 
 class RestartForm(FlaskForm):
@@ -50,35 +50,6 @@ def _fits_a_slot(_form, field) -> None:
         raise ValidationError(
             _l("This answer holds invisible control characters; please type it again plainly.")
         )
-
-
-def field_name(key: tuple[str, str, str]) -> str:
-    return ".".join(key)
-
-
-def answers_form(
-    questionnaire: Questionnaire,
-    dimensions: list[Dimension],
-    lang: str,
-    own: str,
-    other: str,
-    data: dict | None = None,
-) -> FlaskForm:
-    """One radio group (1–5 or don't know) per item and perspective on this page."""
-
-    class PageForm(FlaskForm):
-        pass
-
-    labels = questionnaire.scale[lang]
-    choices = [SelectChoice(str(i + 1), label) for i, label in enumerate(labels)]
-    choices.append(SelectChoice(DONT_KNOW, questionnaire.dont_know[lang]))
-    for dimension in dimensions:
-        for item in dimension.items:
-            for perspective in item.texts:  # self/other/meta; "kept" for an agreement
-                text = fill(item.texts[perspective][lang], own, other)
-                name = field_name((dimension.id, item.id, perspective))
-                setattr(PageForm, name, RadioField(text, choices=choices, validators=[Optional()]))
-    return PageForm(data=data)
 
 
 def comments_form(

@@ -30,6 +30,7 @@ from ..questionnaire import fill
 from ..responses import Submission
 from . import answering
 from . import state as browser
+from .answer_page import AnswerPage, answer_page, field_name
 from .answering import (
     AlreadyReceived,
     RoundClosed,
@@ -41,11 +42,9 @@ from .answering import (
 from .forms import (
     CodeForm,
     RestartForm,
-    SubmitForm,
+    TokenForm,
     answer_value,
-    answers_form,
     comments_form,
-    field_name,
     form_value,
     only_csrf_failed,
 )
@@ -192,15 +191,28 @@ def welcome():
 # --- Questions -----------------------------------------------------------------------
 
 
-def _page_data(ctx: Context, page: int) -> dict[str, str]:
-    data = {}
-    for dimension in ctx.pages[page - 1]:
-        for item in dimension.items:
-            for perspective in item.texts:
-                name = field_name((dimension.id, item.id, perspective))
-                if name in ctx.state.answers:
-                    data[name] = form_value(ctx.state.answers[name])
-    return data
+def _answer_page(ctx: Context, page: int) -> AnswerPage:
+    return answer_page(
+        ctx.questionnaire,
+        ctx.round.questionnaire_json,
+        page,
+        ctx.pages[page - 1],
+        ctx.lang,
+        ctx.own,
+        ctx.other,
+    )
+
+
+def _show_page(ctx: Context, page: int, data: dict[str, str], status: int = 200, message=None):
+    return ctx.render(
+        "questions.html",
+        step=page,
+        status=status,
+        form=TokenForm(),
+        groups=_answer_page(ctx, page).html(data),
+        page=page,
+        message=message,
+    )
 
 
 @bp.route("/page/<int:page>", methods=["GET", "POST"])
@@ -208,34 +220,28 @@ def questions(page: int):
     ctx = Context()
     if not 1 <= page <= len(ctx.pages):
         abort(404)
-    dims = ctx.pages[page - 1]
+    answers_page = _answer_page(ctx, page)
     if request.method == "GET":
-        form = answers_form(
-            ctx.questionnaire, dims, ctx.lang, ctx.own, ctx.other, _page_data(ctx, page)
-        )
-        return ctx.render("questions.html", step=page, form=form, page=page, dimensions=dims)
-    form = answers_form(ctx.questionnaire, dims, ctx.lang, ctx.own, ctx.other)
-    if not form.validate():
-        if only_csrf_failed(form):
+        data = {
+            name: form_value(ctx.state.answers[name])
+            for name in answers_page.names
+            if name in ctx.state.answers
+        }
+        return _show_page(ctx, page, data)
+    sent = answers_page.read(request.form)
+    token = TokenForm()
+    if not token.validate():
+        if sent is not None:
             message = _(
                 "This page had been open too long. Your answers are still here: please press Next again."
             )
-            return ctx.render(
-                "questions.html",
-                step=page,
-                status=400,
-                form=form,
-                page=page,
-                dimensions=dims,
-                message=message,
-            )
+            return _show_page(ctx, page, answers_page.sent(request.form), 400, message)
         return rejected(ctx, url_for("respond.questions", page=page))
-    for name, field in form._fields.items():
-        if name == "csrf_token":
-            continue
-        answered, value = answer_value(field.data)
-        if answered:
-            ctx.state.answers[name] = value
+    if sent is None:
+        return rejected(ctx, url_for("respond.questions", page=page))
+    for name in answers_page.names:
+        if name in sent:
+            ctx.state.answers[name] = answer_value(sent[name])[1]
         else:
             ctx.state.answers.pop(name, None)
     g.state = ctx.state
@@ -299,7 +305,7 @@ def comments():
 
 def _review(ctx: Context, status: int = 200, message: str | None = None):
     return ctx.render(
-        "review.html", step=ctx.total_steps, status=status, form=SubmitForm(), message=message
+        "review.html", step=ctx.total_steps, status=status, form=TokenForm(), message=message
     )
 
 
@@ -313,7 +319,7 @@ def submit():
     state = browser.load(request)
     if state is None:
         Context()  # raises the right refusal: already received, or no survey started
-    form = SubmitForm()
+    form = TokenForm()
     if not form.validate():
         return _review(
             Context(),
