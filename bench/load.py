@@ -251,6 +251,11 @@ def main() -> None:
     parser.add_argument("--start", default="/", help="where a respondent starts")
     parser.add_argument("--submit-path", default="/submit", help="the form action that sends")
     parser.add_argument("--done-path", default="/thanks", help="the page that acknowledges")
+    parser.add_argument(
+        "--done-text",
+        default="Twoje odpowiedzi dotarły.",
+        help="or the text that acknowledges (Send answered with the page itself)",
+    )
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     ratio_levels = [int(x) for x in args.ratio_levels.split(",") if x]

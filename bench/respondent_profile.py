@@ -107,6 +107,11 @@ def main() -> None:
     parser.add_argument("--start", default="/", help="where a respondent starts")
     parser.add_argument("--submit-path", default="/submit", help="the form action that sends")
     parser.add_argument("--done-path", default="/thanks", help="the page that acknowledges")
+    parser.add_argument(
+        "--done-text",
+        default="Twoje odpowiedzi dotarły.",
+        help="or the text that acknowledges (Send answered with the page itself)",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lustro-profile-"))
     _, codes = prepare(folder, args.surveys + 5)

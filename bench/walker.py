@@ -150,6 +150,7 @@ class Respondent:
     def __init__(self, client: httpx.AsyncClient, code: str, rng: random.Random, args) -> None:
         self.client, self.code, self.rng = client, code, rng
         self.submit_path, self.done_path = args.submit_path, args.done_path
+        self.done_text = getattr(args, "done_text", None)
         self.url = ""
         self.page = ""
 
@@ -189,11 +190,15 @@ class Respondent:
         raise RuntimeError(f"no submit form within {MAX_STEPS} pages")
 
     async def submit(self, timings: Timings, form: Form) -> None:
-        """Send the answers; acknowledged when the redirects end on the thank-you page."""
+        """Send the answers; acknowledged when the redirects end on the thank-you page, or
+        the answer shows the thank-you text."""
         count = len(timings.requests)
         response = await self.request(timings, "POST", form.action, form.fill(self.rng, self.code))
         timings.submits.append(timings.requests[count])  # the POST itself, not its redirects
-        if response.status_code == 200 and urlsplit(self.url).path.endswith(self.done_path):
+        thanked = urlsplit(self.url).path.endswith(self.done_path) or (
+            self.done_text is not None and self.done_text in self.page
+        )
+        if response.status_code == 200 and thanked:
             timings.acknowledged += 1
         else:
             timings.errors.append(

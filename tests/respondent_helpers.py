@@ -41,6 +41,16 @@ def post_page(client, url: str, data: dict, button: str = "next"):
     return client.post(url, data={**data, "csrf_token": token, button: "1"})
 
 
+RECEIVED = ("Twoje odpowiedzi dotarły.", "Your answers have been received.")
+
+
+def thanked(response) -> bool:
+    """Send was acknowledged: the answer is the thank-you page (not a refusal, nor the
+    page that says the answers had already arrived)."""
+    text = response.get_data(as_text=True) if hasattr(response, "get_data") else response.text
+    return response.status_code == 200 and any(words in text for words in RECEIVED)
+
+
 def answer_everything(client, app, round_id: int, code: str, value: str = "4", comment: str = ""):
     """Open the code's link, answer every question with `value`, and send."""
     assert client.get(f"/r/{code}").status_code == 302

@@ -11,7 +11,7 @@ import re
 
 import pytest
 from pypdf import PdfReader
-from respondent_helpers import csrf_token, new_code, post_page
+from respondent_helpers import csrf_token, new_code, post_page, thanked
 from workshop_helpers import closed_round
 
 from survey.accounts import add_user
@@ -56,7 +56,7 @@ def _answer(client, app, round_id: int, side: str, dimension_value: str, kept: d
     review = client.get("/review").get_data(as_text=True)
     assert DISPUTED in review
     response = client.post("/submit", data={"csrf_token": csrf_token(review)})
-    assert response.headers["Location"].endswith("/thanks")
+    assert thanked(response)
 
 
 def get_round_of(app, round_id):

@@ -30,7 +30,7 @@ app = create_app({"TESTING": True, "DATABASE": database, "SECRET_KEY": "s", "INV
 client = app.test_client()
 pages = [client.get("/").status_code]
 sent = answer_everything(client, app, round_id, new_code(app, round_id))
-pages.append(client.get(sent.headers["Location"]).status_code)
+pages.append(sent.status_code)
 print(json.dumps({"pages": pages, "loaded": [m for m in sys.argv[2:] if m in sys.modules]}))
 """
 

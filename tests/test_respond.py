@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 
 import pytest
-from respondent_helpers import answer_everything, browser_state, csrf_token, new_code, post_page
+from respondent_helpers import (
+    answer_everything,
+    browser_state,
+    csrf_token,
+    new_code,
+    post_page,
+    thanked,
+)
 
 from survey import invites
 from survey.responses import MAX_COMMENT_LENGTH
@@ -31,8 +38,7 @@ def test_answering_everything_stores_one_response_and_spends_the_code(
 ):
     code = new_code(app, open_round_id, side="b")
     sent = answer_everything(client, app, open_round_id, code, value="2", comment="Więcej rozmów")
-    assert sent.status_code == 302 and sent.headers["Location"] == "/thanks"
-    assert "Twoje odpowiedzi dotarły" in client.get("/thanks", headers=PL).get_data(as_text=True)
+    assert thanked(sent) and "Twoje odpowiedzi dotarły" in sent.get_data(as_text=True)
     assert db.execute("SELECT side FROM responses").fetchall() == [("b",)]
     assert {row[0] for row in db.execute("SELECT value FROM answers")} == {2}
     assert (
@@ -131,7 +137,7 @@ def test_replayed_submit_stores_once_and_says_already_received(app, client, db, 
     post_page(client, "/page/1", {"information.timely.self": "3"})
     token = csrf_token(client.get("/review").get_data(as_text=True))
     cookie_before = client.get_cookie("lustro_survey").value
-    assert client.post("/submit", data={"csrf_token": token}).status_code == 302
+    assert thanked(client.post("/submit", data={"csrf_token": token}))
     # The same request again with the old cookie (a double click or a replay) ...
     client.set_cookie("lustro_survey", cookie_before)
     replay = client.post("/submit", data={"csrf_token": token}, headers=PL)
@@ -183,7 +189,7 @@ def test_expired_csrf_token_keeps_the_answers_and_asks_again(app, client, db, op
     assert "Twoje odpowiedzi są zachowane" in refused.get_data(as_text=True)
     assert stored(db)["responses"] == 0 and not is_spent(app, db, code)
     token = csrf_token(refused.get_data(as_text=True))
-    assert client.post("/submit", data={"csrf_token": token}).status_code == 302
+    assert thanked(client.post("/submit", data={"csrf_token": token}))
     assert db.execute("SELECT value FROM answers").fetchall() == [(4,)]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 
-from respondent_helpers import csrf_token, new_code, post_page
+from respondent_helpers import csrf_token, new_code, post_page, thanked
 
 from survey.db import open_db
 from survey.invites import code_hash
@@ -33,7 +33,7 @@ def respond(app, round_id: int, number: int) -> str:
     )
     post_page(client, "/comments", {"harder": f"uwaga numer {number}"})
     token = csrf_token(client.get("/review").get_data(as_text=True))
-    assert client.post("/submit", data={"csrf_token": token}).status_code == 302
+    assert thanked(client.post("/submit", data={"csrf_token": token}))
     return code
 
 

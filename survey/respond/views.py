@@ -342,7 +342,12 @@ def submit():
             raise AlreadyReceived("Sent before from this browser.") from None
         raise
     g.clear_state, g.sent_code = True, state.code
-    return redirect(url_for("respond.thanks"))
+    if kiosk_round() is not None:
+        # The next person may press Back: history must hold no sent form to post again.
+        return redirect(url_for("respond.thanks"))
+    # Elsewhere the thank-you page is the answer to Send itself (a redirect would cost a
+    # second request); sending again, by a reload, finds the code spent and thanks again.
+    return thanks()
 
 
 @bp.get("/thanks")
