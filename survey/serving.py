@@ -72,6 +72,9 @@ def production_command(
         # of each importing it again. Database connections are opened in each worker, on
         # first use, never before the fork.
         "--preload",
+        # Templates and translations made ready, and objects frozen, before the fork:
+        # survey/prefork.py.
+        "--config", "python:survey.prefork",
         "--error-logfile", "-",
         "--logger-class", "survey.serving.PrivateLogger",
         "--graceful-timeout", "10",

@@ -16,7 +16,7 @@ from respondent_helpers import (
 
 from survey import invites
 from survey.responses import MAX_COMMENT_LENGTH
-from survey.rounds import close_round, create_round
+from survey.rounds import close_round, create_round, open_round
 
 PL = {"Accept-Language": "pl"}
 EN = {"Accept-Language": "en"}
@@ -302,3 +302,24 @@ def test_welcome_counts_people_in_polish_plural_forms(app, client, db, threshold
     client.get(f"/r/{new_code(app, round_id, 'a')}", headers=PL)
     html = client.get("/welcome", headers=PL).get_data(as_text=True)
     assert scores in html and comments in html
+
+
+def test_a_blank_choice_counts_as_not_answered(app, client, open_round_id):
+    client.get(f"/r/{new_code(app, open_round_id)}")
+    post_page(client, "/page/1", {"information.timely.self": "3"})
+    assert post_page(client, "/page/1", {"information.timely.self": "  "}).status_code == 302
+    assert browser_state(client, app).answers == {}
+
+
+def test_two_rounds_of_one_questionnaire_show_their_own_side_names(app, db, open_round_id):
+    """Question pages are built once and kept: each round still gets its own labels."""
+    other = create_round(db, "Kitchen", "sales-production", "Sala", "Kuchnia")
+    open_round(db, other)
+    pages = {}
+    for round_id in (open_round_id, other):
+        client = app.test_client()
+        client.get(f"/r/{new_code(app, round_id)}")
+        pages[round_id] = client.get("/page/1", headers=PL).get_data(as_text=True)
+    # Side a's statements name the other side: "Produkcja" in one round, "Kuchnia" in the other.
+    assert "Produkcja" in pages[open_round_id] and "Kuchnia" not in pages[open_round_id]
+    assert "Kuchnia" in pages[other] and "Produkcja" not in pages[other]
