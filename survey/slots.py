@@ -97,15 +97,30 @@ def insert_comment(
     return slot_id
 
 
+PICKS = 16  # random positions tried before one scan of the empty slots decides
+
+
 def _fill_one(db: Database, table: str, where: str, params: list, column: str, value: str):
+    """Fill an empty slot chosen at random, each empty slot as likely as any other.
+
+    A random position among all the side's slots is read from the index alone (its
+    entries are narrow; a comment slot's row holds 1,500 bytes) and taken when still
+    empty; after PICKS full ones, a scan of the empty slots picks one. Either way the
+    choice is uniform over the empty slots, so it says nothing about arrival order."""
+    match = f"FROM {table} WHERE round_id = ? AND side = ? {where}"
+    total = db.execute(f"SELECT count(*) {match}", params).fetchone()[0]
+    fill = f"UPDATE {table} SET filled = 1, {column} = ? WHERE id = ? AND filled = 0"
+    for _ in range(PICKS if total else 0):
+        position = [*params, _rng.randrange(total)]
+        (slot_id,) = db.execute(f"SELECT id {match} LIMIT 1 OFFSET ?", position).fetchone()
+        if db.execute(fill, [value, slot_id]).rowcount == 1:
+            return True
     row = db.execute(
-        f"SELECT id FROM {table} WHERE round_id = ? AND side = ? {where} AND filled = 0 "
-        "ORDER BY random() LIMIT 1",
-        params,
+        f"SELECT id {match} AND filled = 0 ORDER BY random() LIMIT 1", params
     ).fetchone()
     if row is None:
         return False
-    db.execute(f"UPDATE {table} SET filled = 1, {column} = ? WHERE id = ?", [value, row[0]])
+    db.execute(fill, [value, row[0]])
     return True
 
 
