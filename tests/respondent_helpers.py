@@ -51,21 +51,20 @@ def thanked(response) -> bool:
     return response.status_code == 200 and any(words in text for words in RECEIVED)
 
 
+def question_pages(questionnaire) -> list[list]:
+    """The dimensions of each question page, split as the survey splits them."""
+    dims, per_page = questionnaire.dimensions, DIMENSIONS_PER_PAGE
+    return [dims[i : i + per_page] for i in range(0, len(dims), per_page)]
+
+
 def answer_everything(client, app, round_id: int, code: str, value: str = "4", comment: str = ""):
     """Open the code's link, answer every question with `value`, and send."""
     assert client.get(f"/r/{code}").status_code == 302
     db = open_db(app.config["DATABASE"])
     questionnaire = get_round(db, round_id).questionnaire
     db.conn.close()
-    dims = questionnaire.dimensions
-    per_page = DIMENSIONS_PER_PAGE
-    for page in range(1, (len(dims) + per_page - 1) // per_page + 1):
-        data = {
-            f"{d.id}.{i.id}.{p}": value
-            for d in dims[(page - 1) * per_page : page * per_page]
-            for i in d.items
-            for p in PERSPECTIVES
-        }
+    for page, dims in enumerate(question_pages(questionnaire), start=1):
+        data = {f"{d.id}.{i.id}.{p}": value for d in dims for i in d.items for p in PERSPECTIVES}
         assert post_page(client, f"/page/{page}", data).status_code == 302
     comments = {q.id: comment for q in questionnaire.open_questions}
     assert post_page(client, "/comments", comments).status_code == 302

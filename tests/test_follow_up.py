@@ -11,7 +11,7 @@ import re
 
 import pytest
 from pypdf import PdfReader
-from respondent_helpers import csrf_token, new_code, post_page, thanked
+from respondent_helpers import csrf_token, new_code, post_page, question_pages, thanked
 from workshop_helpers import closed_round
 
 from survey.accounts import add_user
@@ -40,14 +40,16 @@ def _answer(client, app, round_id: int, side: str, dimension_value: str, kept: d
     agreements page (the page after the dimensions) with `kept` per agreement id."""
     assert client.get(f"/r/{new_code(app, round_id, side)}").status_code == 302
     questionnaire = get_round_of(app, round_id).questionnaire
-    for page, dimension in enumerate(questionnaire.dimensions, start=1):
+    pages = question_pages(questionnaire)
+    for page, dimensions in enumerate(pages, start=1):
         data = {
             f"{dimension.id}.{item.id}.{p}": dimension_value
+            for dimension in dimensions
             for item in dimension.items
             for p in ("self", "other", "meta")
         }
         assert post_page(client, f"/page/{page}", data).status_code == 302
-    agreements_page = f"/page/{len(questionnaire.dimensions) + 1}"
+    agreements_page = f"/page/{len(pages) + 1}"
     html = client.get(agreements_page).get_data(as_text=True)
     assert "Uzgodnienia z warsztatu" in html and KEPT in html
     data = {f"agreement.{aid}.kept": value for aid, value in kept.items()}
