@@ -253,3 +253,20 @@ def test_the_guide_discusses_a_dimension_once_when_two_of_its_gaps_are_clear():
     guide = text.split("Questions for the clear findings")[1].split("Method")[0]
     first_question = QUESTIONNAIRE.dimension("information").discussion["en"][0]
     assert guide.count(first_question) == 1
+
+
+def test_the_report_renders_when_compiled_templates_cannot_be_kept(monkeypatch):
+    """Jinja refuses a temp folder it does not own; the report then compiles afresh."""
+    import reports.pdf as report_pdf
+
+    def unsafe(**_options):
+        raise RuntimeError("Cache directory is not owned by the user")
+
+    monkeypatch.setattr(report_pdf, "FileSystemBytecodeCache", unsafe)
+    report_pdf.environment.cache_clear()
+    try:
+        html = render_report_html(build_analysis("en"), QUESTIONNAIRE, "en")
+    finally:
+        report_pdf.environment.cache_clear()
+    assert report_pdf._bytecode_cache() is None
+    assert "In one minute" in html
