@@ -8,6 +8,7 @@ the context keeps a short report word ("change", "Time") from overriding another
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import io
@@ -96,7 +97,13 @@ def environment(lang: str) -> Environment:
     env.filters["signed"] = functools.partial(_signed, lang=lang)
     env.filters["pct"] = functools.partial(_percent, lang=lang)
     env.filters["longdate"] = functools.partial(_date, lang=lang)
+    env.filters["svg_data_uri"] = _svg_data_uri
     return env
+
+
+def _svg_data_uri(svg: str) -> str:
+    """An SVG drawing (already escaped by the template) as a data: URI for <img src>."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.strip().encode()).decode()
 
 
 def _number(value: float | None, digits: int = 2, lang: str = "pl") -> str:
