@@ -6,7 +6,8 @@ Builds a closed round of simulated answers (and an earlier one to compare with) 
 temporary database, then times, as a user would run it, `survey report ROUND -o x.pdf
 --compare ROUND2` in a fresh process, and beside it a fresh process that imports WeasyPrint
 and renders plain HTML (paragraphs of text) of the same page count. Runs are interleaved;
-it prints medians with their range and the ratio. With --sizes it also times the analysis
+it prints medians with their range and the ratio, of wall time and of CPU time
+(user + system of the child), with the load average. With --sizes it also times the analysis
 and the rendering in-process for bigger rounds (the PDF shows aggregates only, so its size
 must not grow with the respondents).
 """
