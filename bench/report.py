@@ -6,7 +6,8 @@ Builds a closed round of simulated answers (and an earlier one to compare with) 
 temporary database, then times, as a user would run it, `survey report ROUND -o x.pdf
 --compare ROUND2` in a fresh process, and beside it a fresh process that imports WeasyPrint
 and renders plain HTML (paragraphs of text) of the same page count. Runs are interleaved;
-it prints medians with their range and the ratio. With --sizes it also times the analysis
+it prints medians with their range and the ratio, of wall time and of CPU time
+(user + system of the child), with the load average. With --sizes it also times the analysis
 and the rendering in-process for bigger rounds (the PDF shows aggregates only, so its size
 must not grow with the respondents).
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,10 +72,15 @@ def real_round(db, size: int, name: str) -> int:
     return round_id
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system of the child) of one fresh process, in s."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu
 
 
 def pages_of(path: Path) -> int:
@@ -82,8 +89,8 @@ def pages_of(path: Path) -> int:
     return len(PdfReader(path).pages)
 
 
-def spread(values: list[float]) -> str:
-    return f"{statistics.median(values):.2f} s [{min(values):.2f}–{max(values):.2f}]"
+def spread(values: list[float], unit: str = " s") -> str:
+    return f"{statistics.median(values):.2f}{unit} [{min(values):.2f}–{max(values):.2f}]"
 
 
 def against_plain(folder: Path, respondents: int, runs: int, lang: str) -> None:
@@ -99,6 +106,7 @@ def against_plain(folder: Path, respondents: int, runs: int, lang: str) -> None:
     # What the `survey` command runs, with this checkout first on the path.
     survey = [sys.executable, "-c", "from survey.cli import main; main()", "report", str(latest)]
     survey += ["-o", str(report), "--lang", lang, "--compare", str(earlier)]
+    load_before = f"{os.getloadavg()[0]:.2f}"
     timed(survey, env)  # once first, so both sides start with warm disk caches
     pages = pages_of(report)
     plain = [sys.executable, "-c", PLAIN_RENDER, str(pages), PLAIN_PAGE, str(folder / "p.pdf")]
@@ -107,14 +115,16 @@ def against_plain(folder: Path, respondents: int, runs: int, lang: str) -> None:
     for _ in range(runs):
         ours.append(timed(survey, env))
         theirs.append(timed(plain, env))
-    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
-    print(f"{respondents} respondents per side, {pages} pages ({lang}), medians of {runs} [range]:")
-    print(f"  survey report -o x.pdf       {spread(ours)}")
-    print(f"  WeasyPrint, plain HTML       {spread(theirs)}")
-    print(
-        f"  ratio                        {statistics.median(ratios):.2f} "
-        f"[{min(ratios):.2f}–{max(ratios):.2f}]"
-    )
+    print(f"{respondents} respondents per side, {pages} pages ({lang}), medians of {runs} [range]")
+    print(f"load average before/after: {load_before} / {os.getloadavg()[0]:.2f}")
+    for kind, index in (("wall", 0), ("CPU (user+sys)", 1)):
+        mine = [run[index] for run in ours]
+        plain_html = [run[index] for run in theirs]
+        ratios = [a / b for a, b in zip(mine, plain_html, strict=True)]
+        print(f"{kind}:")
+        print(f"  survey report -o x.pdf       {spread(mine)}")
+        print(f"  WeasyPrint, plain HTML       {spread(plain_html)}")
+        print(f"  ratio                        {spread(ratios, '')}")
 
 
 def scaling(folder: Path, sizes: list[int], lang: str) -> None:

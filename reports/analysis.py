@@ -51,6 +51,17 @@ def analyse(
     report = _analyse_round(db, round_, seed)
     report["disclosures"] = disclosures(db, round_)
     report["compare"] = None
+    earlier_rounds: dict[int, dict[str, Any]] = {}
+
+    def gaps_of(earlier_id: int) -> dict[str, Any]:
+        """An earlier round's analysis, once per round (the comparison and the workshop's
+        round are often the same), without the cells' bootstrap intervals: only its gaps
+        are used, and the bootstrap is most of the analysis time."""
+        if earlier_id not in earlier_rounds:
+            earlier = closed_round(db, earlier_id)
+            earlier_rounds[earlier_id] = _analyse_round(db, earlier, seed, intervals=False)
+        return earlier_rounds[earlier_id]
+
     if compare_with is not None:
         earlier = closed_round(db, compare_with)
         if (earlier.questionnaire_id, earlier.side_a, earlier.side_b) != (
@@ -62,10 +73,8 @@ def analyse(
                 f"Round {earlier.id} cannot be compared with round {round_.id}: "
                 "the questionnaire or the sides' labels differ."
             )
-        report["compare"] = _compare(_analyse_round(db, earlier, seed), report)
-    report["agreements"], families = carried_agreements(
-        db, round_, report, lambda since: _analyse_round(db, closed_round(db, since), seed), seed
-    )
+        report["compare"] = _compare(gaps_of(compare_with), report)
+    report["agreements"], families = carried_agreements(db, round_, report, gaps_of, seed)
     report["method"].update(families)
     return report
 
@@ -78,7 +87,10 @@ def closed_round(db: Database, round_id: int) -> Round:
     return round_
 
 
-def _analyse_round(db: Database, round_: Round, seed: int) -> dict[str, Any]:
+def _analyse_round(
+    db: Database, round_: Round, seed: int, intervals: bool = True
+) -> dict[str, Any]:
+    """One round's figures; `intervals=False` leaves the cells' ci95 out (None)."""
     questionnaire = round_.questionnaire
     data = read_round(db, round_.id, questionnaire)
     threshold = round_.threshold
@@ -86,7 +98,7 @@ def _analyse_round(db: Database, round_: Round, seed: int) -> dict[str, Any]:
         s: f"fewer than {threshold} respondents" for s in SIDES if data.respondents[s] < threshold
     }
     dimensions = [
-        _dimension(round_, questionnaire, data, d.id, side_reason, seed)
+        _dimension(round_, questionnaire, data, d.id, side_reason, seed, intervals)
         for d in questionnaire.dimensions
     ]
     _adjust_holm(dimensions)
@@ -139,6 +151,7 @@ def _dimension(
     dimension_id: str,
     side_reason: dict[str, str],
     seed: int,
+    intervals: bool,
 ) -> dict[str, Any]:
     dimension = questionnaire.dimension(dimension_id)
     threshold = round_.threshold
@@ -154,7 +167,7 @@ def _dimension(
             elif sample.n < threshold:
                 cells[key] = held_back(CELL_FIELDS, f"fewer than {threshold} answers")
             else:
-                cells[key] = _cell(sample, cell, seed)
+                cells[key] = _cell(sample, cell, seed, intervals)
                 samples[key] = sample
     gaps: dict[str, dict[str, Any]] = {}
     for side in SIDES:
@@ -202,9 +215,9 @@ def _dimension(
     }
 
 
-def _cell(sample: stats.Sample, cell: Any, seed: int) -> dict[str, Any]:
+def _cell(sample: stats.Sample, cell: Any, seed: int, intervals: bool) -> dict[str, Any]:
     summary = stats.describe(sample)
-    interval = stats.bca_interval(sample, seed)
+    interval = stats.bca_interval(sample, seed) if intervals else None
     return {
         "n": summary.n,
         "mean": summary.mean,

@@ -1,5 +1,6 @@
-"""Analysis dicts shaped exactly like /work/wt/ANALYSIS_CONTRACT.md, for rendering the PDF
-before (and independently of) reports.analysis. The numbers are made up but consistent:
+"""Analysis dicts shaped exactly like the JSON report (its shape is pinned in
+tests/test_report_json.py), for rendering the PDF before (and independently of)
+reports.analysis. The numbers are made up but consistent:
 gaps are differences of the cells they name, suppressed parts are null."""
 
 from __future__ import annotations

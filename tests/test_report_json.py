@@ -1,4 +1,4 @@
-"""The JSON report's shape (ANALYSIS_CONTRACT.md) and `survey report` on the command line."""
+"""The JSON report's shape (every field and its type) and `survey report` on the command line."""
 
 import json
 import random

@@ -83,6 +83,30 @@ def test_pdf_is_tagged_has_language_and_title(polish):
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4
 
 
+def _figure_alts(node, found: list[str]) -> list[str]:
+    """Alternative texts of the Figure elements under a node of the structure tree."""
+    node = node.get_object()
+    if node.get("/S") == "/Figure":
+        found.append(str(node.get("/Alt", "")))
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if kid is not None and not isinstance(kid, int) and "/S" in kid.get_object():
+            _figure_alts(kid, found)
+    return found
+
+
+def test_every_chart_is_a_figure_with_its_title_as_alternative_text(polish):
+    analysis, data, _ = polish
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    alts = _figure_alts(root["/StructTreeRoot"], [])
+    side = analysis["sides"]["a"]["label"]
+    assert "Skala od 1 do 5" in alts  # the scale above each chart
+    assert f"Dział „{side}” o sobie" in alts  # a bar of answers
+    assert f"O dziale „{side}”" in alts  # a dot row
+    for dimension in analysis["dimensions"]:  # the arrows of "seen better"
+        assert dimension["name"] in alts
+
+
 def test_pages_carry_numbers_and_the_round_name(polish):
     reader = PdfReader(io.BytesIO(polish[1]))
     total = len(reader.pages)
@@ -253,3 +277,20 @@ def test_the_guide_discusses_a_dimension_once_when_two_of_its_gaps_are_clear():
     guide = text.split("Questions for the clear findings")[1].split("Method")[0]
     first_question = QUESTIONNAIRE.dimension("information").discussion["en"][0]
     assert guide.count(first_question) == 1
+
+
+def test_the_report_renders_when_compiled_templates_cannot_be_kept(monkeypatch):
+    """Jinja refuses a temp folder it does not own; the report then compiles afresh."""
+    import reports.pdf as report_pdf
+
+    def unsafe(**_options):
+        raise RuntimeError("Cache directory is not owned by the user")
+
+    monkeypatch.setattr(report_pdf, "FileSystemBytecodeCache", unsafe)
+    report_pdf.environment.cache_clear()
+    try:
+        html = render_report_html(build_analysis("en"), QUESTIONNAIRE, "en")
+    finally:
+        report_pdf.environment.cache_clear()
+    assert report_pdf._bytecode_cache() is None
+    assert "In one minute" in html

@@ -33,7 +33,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
 
     # Demo data and its published passwords never go into the database real rounds use.
     current_app.config["DATABASE"] = str(demo_database(current_app.config["DATABASE"]))
-    storage.closecurrent_db()
+    storage.close_db()
     click.echo(f"Demo database: {current_app.config['DATABASE']}")
     initialise()
     ids = create_demo(current_db(), respondents=respondents)
