@@ -323,3 +323,28 @@ def test_two_rounds_of_one_questionnaire_show_their_own_side_names(app, db, open
     # Side a's statements name the other side: "Produkcja" in one round, "Kuchnia" in the other.
     assert "Produkcja" in pages[open_round_id] and "Kuchnia" not in pages[open_round_id]
     assert "Kuchnia" in pages[other] and "Produkcja" not in pages[other]
+
+
+def test_the_thank_you_page_switches_language_on_itself(app, client, open_round_id):
+    sent = answer_everything(client, app, open_round_id, new_code(app, open_round_id))
+    assert thanked(sent) and 'href="/lang/en?next=/thanks"' in sent.get_data(as_text=True)
+    english = client.get("/lang/en?next=/thanks", follow_redirects=True)
+    assert english.status_code == 200
+    assert "Your answers have been received." in english.get_data(as_text=True)
+
+
+def test_a_message_for_one_browser_never_reaches_anothers_thank_you_page(app, open_round_id):
+    """The thank-you page is written once per language; a browser's own pending message
+    (HR trying the survey) must not be written into it."""
+    pages = []
+    for message in ("Tylko dla tej przeglądarki", None):
+        client = app.test_client()
+        client.get(f"/r/{new_code(app, open_round_id)}")
+        token = csrf_token(client.get("/review").get_data(as_text=True))
+        if message:
+            with client.session_transaction() as session:
+                session["_flashes"] = [("error", message)]
+        pages.append(client.post("/submit", data={"csrf_token": token}))
+    assert all(thanked(page) for page in pages)
+    assert "Tylko dla tej przeglądarki" in pages[0].get_data(as_text=True)
+    assert "Tylko dla" not in pages[1].get_data(as_text=True)

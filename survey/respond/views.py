@@ -350,7 +350,22 @@ def submit():
         return redirect(url_for("respond.thanks"))
     # Elsewhere the thank-you page is the answer to Send itself (a redirect would cost a
     # second request); sending again, by a reload, finds the code spent and thanks again.
-    return thanks()
+    return _thank_you()
+
+
+_thank_you_pages: dict[tuple[str, str], str] = {}
+
+
+def _thank_you() -> str:
+    """The thank-you page, the same for everyone in a language: written once per language
+    (its language links lead back to /thanks, not to the form that was sent)."""
+    here = url_for("respond.thanks")
+    if "_flashes" in session:  # a message for this browser only (HR trying the survey)
+        return render_template("respond/thanks.html", here=here)
+    key = (request.script_root, current_language())
+    if key not in _thank_you_pages:
+        _thank_you_pages[key] = render_template("respond/thanks.html", here=here)
+    return _thank_you_pages[key]
 
 
 @bp.get("/thanks")
