@@ -1,4 +1,4 @@
-"""The gap analysis of a closed round, as the JSON-ready dict of ANALYSIS_CONTRACT.md.
+"""The gap analysis of a closed round, as the JSON-ready dict `survey report --format json` prints.
 
 Reads SQL aggregates (reports.aggregates), computes exact statistics (reports.stats)
 and applies the anonymity rules: a side or cell below the round's threshold is held

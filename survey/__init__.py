@@ -164,8 +164,8 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def domain_not_found(error):
-        return render_error(404, str(error))
+        return render_error(404, error.translated())
 
     @app.errorhandler(SurveyError)
     def domain_error(error):
-        return render_error(400, str(error))
+        return render_error(400, error.translated())

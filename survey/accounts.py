@@ -62,14 +62,18 @@ def add_user(db: Database, email: str, role: str, password: str) -> User:
     """Create an account; raise InvalidInput for a bad email, role or short password."""
     email = normalise_email(email)
     if not EMAIL_PATTERN.match(email) or unsafe_characters(email):
-        raise InvalidInput(f"{email!r} is not an email address.")
+        raise InvalidInput("'%(email)s' is not an email address.", email=email)
     if role not in ROLES:
-        raise InvalidInput(f"Unknown role {role!r}; use {' or '.join(ROLES)}.")
+        raise InvalidInput(
+            "Unknown role '%(role)s'; use %(roles)s.", role=role, roles=" or ".join(ROLES)
+        )
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise InvalidInput(
+            "The password must have at least %(min)s characters.", min=MIN_PASSWORD_LENGTH
+        )
     with write_transaction(db):
         if find_user(db, email) is not None:
-            raise InvalidInput(f"An account {email} already exists.")
+            raise InvalidInput("An account %(email)s already exists.", email=email)
         db["users"].insert(
             {
                 "email": email,
@@ -104,7 +108,7 @@ def remove_user(db: Database, email: str) -> None:
     """Delete an account; its audit log lines stay (they name the email as written)."""
     with write_transaction(db):
         if find_user(db, email) is None:
-            raise NotFound(f"There is no account {normalise_email(email)}.")
+            raise NotFound("There is no account %(email)s.", email=normalise_email(email))
         db.execute("DELETE FROM users WHERE email = ?", [normalise_email(email)])
 
 

@@ -87,13 +87,17 @@ def choose(db: Database, round_id: int, agreement_ids: list[str]) -> None:
     with write_transaction(db):
         round_ = get_round(db, round_id)
         if round_.status != "draft":
-            raise WrongState(f"Round {round_.id} is no longer a draft; its agreements are fixed.")
+            raise WrongState(
+                "Round %(id)s is no longer a draft; its agreements are fixed.", id=round_.id
+            )
         allowed = {offer.id for offer in offered(db, round_)}
         wrong = sorted(set(agreement_ids) - allowed)
         if wrong:
             raise InvalidInput(
                 "Only agreements from a workshop of an earlier closed round with the same "
-                f"two sides ({round_.side_a} and {round_.side_b}) can be carried."
+                "two sides (%(side_a)s and %(side_b)s) can be carried.",
+                side_a=round_.side_a,
+                side_b=round_.side_b,
             )
         db.execute("DELETE FROM round_agreements WHERE round_id = ?", [round_id])
         for agreement_id in sorted(set(agreement_ids)):

@@ -61,14 +61,16 @@ def generate(db: Database, round_id: int, side: str, count: int, key: str) -> li
     """Create `count` new codes for one round and side; return them (they are never
     stored in plain text, so this is the only time anyone sees them)."""
     if side not in ("a", "b"):
-        raise InvalidInput(f"Unknown side {side!r}; use 'a' or 'b'.")
+        raise InvalidInput("Unknown side '%(side)s'; use 'a' or 'b'.", side=side)
     if not 1 <= count <= MAX_CODES_PER_CALL:
-        raise InvalidInput(f"The number of codes must be between 1 and {MAX_CODES_PER_CALL}.")
+        raise InvalidInput(
+            "The number of codes must be between 1 and %(max)s.", max=MAX_CODES_PER_CALL
+        )
     codes = [new_code() for _ in range(count)]
     with write_transaction(db):
         round_ = get_round(db, round_id)
         if round_.status == "closed":
-            raise WrongState(f"Round {round_.id} is closed; it takes no more responses.")
+            raise WrongState("Round %(id)s is closed; it takes no more responses.", id=round_.id)
         padding.check_code_limit(round_, side, issued_counts(db, round_id)[side], count)
         db["invites"].insert_all(
             {"code_hash": code_hash(code, key), "round_id": round_id, "side": side, "spent": 0}

@@ -42,7 +42,9 @@ class QuestionComments:
 
 def require_closed(round_: Round) -> Round:
     if round_.status != "closed":
-        raise WrongState(f"Round {round_.id} is not closed yet; comments are moderated after it.")
+        raise WrongState(
+            "Round %(id)s is not closed yet; comments are moderated after it.", id=round_.id
+        )
     return round_
 
 
@@ -111,7 +113,7 @@ def hide_comment(db: Database, comment_id: str, reason: str) -> Round:
     if not reason:
         raise InvalidInput("Say why the comment is hidden.")
     if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput(f"The reason is longer than {MAX_REASON_LENGTH} characters.")
+        raise InvalidInput("The reason is longer than %(max)s characters.", max=MAX_REASON_LENGTH)
     if unsafe_characters(reason):
         raise InvalidInput("The reason holds control or text-direction characters.")
     with write_transaction(db):

@@ -32,8 +32,13 @@ def check_code_limit(round_: Round, side: str, issued: int, count: int) -> None:
     limit = headcount + spare(headcount)
     if issued + count > limit:
         raise InvalidInput(
-            f"{round_.label(side)}: at most {limit} codes ({headcount} people + "
-            f"{spare(headcount)} spare); {issued} exist already."
+            "%(side)s: at most %(limit)s codes (%(headcount)s people + %(spare)s spare); "
+            "%(issued)s exist already.",
+            side=round_.label(side),
+            limit=limit,
+            headcount=headcount,
+            spare=spare(headcount),
+            issued=issued,
         )
 
 

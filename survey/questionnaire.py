@@ -338,11 +338,15 @@ def load(questionnaire_id: str, directory: Path = QUESTIONNAIRE_DIR) -> Question
     """Load a questionnaire by id. The id is checked, so it can never name a path outside
     the questionnaires folder."""
     if not isinstance(questionnaire_id, str) or not ID_PATTERN.match(questionnaire_id):
-        raise NotFound(f"Unknown questionnaire {questionnaire_id!r}.")
+        raise NotFound("Unknown questionnaire '%(id)s'.", id=questionnaire_id)
     path = directory / f"{questionnaire_id}.toml"
     if not path.is_file():
         known = ", ".join(q.stem for q in sorted(directory.glob("*.toml")))
-        raise NotFound(f"Unknown questionnaire {questionnaire_id!r}. Available: {known}.")
+        raise NotFound(
+            "Unknown questionnaire '%(id)s'. Available: %(known)s.",
+            id=questionnaire_id,
+            known=known,
+        )
     questionnaire = load_file(path)
     if questionnaire.id != questionnaire_id:
         raise InvalidInput(f"{path}: id is {questionnaire.id!r}, expected {questionnaire_id!r}")

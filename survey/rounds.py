@@ -69,14 +69,21 @@ def _today(timezone: str = DEFAULT_TIMEZONE) -> str:
     return dt.datetime.now(ZoneInfo(timezone)).date().isoformat()
 
 
-def _clean_label(value: str, what: str) -> str:
+def _clean_label(value: str, side: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput(f"{what} must not be empty.")
+        raise InvalidInput("Side %(side)s's label must not be empty.", side=side)
     if len(value) > MAX_LABEL_LENGTH:
-        raise InvalidInput(f"{what} is longer than {MAX_LABEL_LENGTH} characters.")
+        raise InvalidInput(
+            "Side %(side)s's label is longer than %(max)s characters.",
+            side=side,
+            max=MAX_LABEL_LENGTH,
+        )
     if unsafe_characters(value):
-        raise InvalidInput(f"{what} holds control or text-direction characters; type it plainly.")
+        raise InvalidInput(
+            "Side %(side)s's label holds control or text-direction characters; type it plainly.",
+            side=side,
+        )
     return value
 
 
@@ -85,15 +92,15 @@ def _clean_name(name: str) -> str:
     if not name:
         raise InvalidInput("The round needs a name.")
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"The round name is longer than {MAX_NAME_LENGTH} characters.")
+        raise InvalidInput("The round name is longer than %(max)s characters.", max=MAX_NAME_LENGTH)
     if unsafe_characters(name):
         raise InvalidInput("The round name holds control or text-direction characters.")
     return name
 
 
 def _clean_sides(side_a: str, side_b: str) -> tuple[str, str]:
-    side_a = _clean_label(side_a, "Side A's label")
-    side_b = _clean_label(side_b, "Side B's label")
+    side_a = _clean_label(side_a, "A")
+    side_b = _clean_label(side_b, "B")
     if side_a.casefold() == side_b.casefold():
         raise InvalidInput("The two sides need different labels.")
     return side_a, side_b
@@ -102,8 +109,10 @@ def _clean_sides(side_a: str, side_b: str) -> tuple[str, str]:
 def _check_language(questionnaire: qn.Questionnaire, lang: str) -> None:
     if lang not in questionnaire.languages:
         raise InvalidInput(
-            f"Language {lang!r} is not offered by {questionnaire.id!r} "
-            f"({', '.join(questionnaire.languages)})."
+            "Language '%(lang)s' is not offered by '%(questionnaire)s' (%(offered)s).",
+            lang=lang,
+            questionnaire=questionnaire.id,
+            offered=", ".join(questionnaire.languages),
         )
 
 
@@ -113,7 +122,9 @@ def _clean_date(closes_on: str | None) -> str | None:
     try:
         return dt.date.fromisoformat(closes_on).isoformat()
     except ValueError as exc:
-        raise InvalidInput(f"Closing date {closes_on!r} is not a date (YYYY-MM-DD).") from exc
+        raise InvalidInput(
+            "Closing date '%(date)s' is not a date (YYYY-MM-DD).", date=closes_on
+        ) from exc
 
 
 def check_settings(
@@ -125,12 +136,12 @@ def check_settings(
 ) -> None:
     """The reporting rules every round must keep (shared by create and edit)."""
     if threshold < MIN_THRESHOLD:
-        raise InvalidInput(f"The threshold must be at least {MIN_THRESHOLD}.")
+        raise InvalidInput("The threshold must be at least %(min)s.", min=MIN_THRESHOLD)
     if comment_threshold < threshold:
         raise InvalidInput("The comment threshold must not be lower than the threshold.")
     for side, count in (("A", headcount_a), ("B", headcount_b)):
         if count is not None and count < 1:
-            raise InvalidInput(f"The headcount of side {side} must be 1 or more.")
+            raise InvalidInput("The headcount of side %(side)s must be 1 or more.", side=side)
 
 
 def create_round(
@@ -163,7 +174,7 @@ def create_round(
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(f"Unknown time zone {timezone!r}.") from exc
+        raise InvalidInput("Unknown time zone '%(zone)s'.", zone=timezone) from exc
     table = db["rounds"]
     with write_transaction(db):
         table.insert(
@@ -191,12 +202,12 @@ def get_round(db: Database, round_id: int | str) -> Round:
     try:
         key = int(round_id)
     except (TypeError, ValueError) as exc:
-        raise NotFound(f"Round {round_id!r} does not exist.") from exc
+        raise NotFound("Round '%(id)s' does not exist.", id=round_id) from exc
     if not 0 < key < 2**63:  # beyond SQLite's integers: no such round, not a crash
-        raise NotFound(f"Round {round_id} does not exist.")
+        raise NotFound("Round %(id)s does not exist.", id=round_id)
     rows = list(db.query("SELECT * FROM rounds WHERE id = ?", [key]))
     if not rows:
-        raise NotFound(f"Round {round_id} does not exist.")
+        raise NotFound("Round %(id)s does not exist.", id=round_id)
     return Round(**rows[0])
 
 
@@ -208,17 +219,17 @@ def _set_status(db: Database, round_id: int, expected: str, changes: dict[str, A
     with write_transaction(db):
         current = get_round(db, round_id)
         if current.status != expected:
-            raise WrongState(_transition_error(current, changes["status"]))
+            raise _transition_error(current, changes["status"])
         db["rounds"].update(current.id, changes)
     return get_round(db, round_id)
 
 
-def _transition_error(current: Round, wanted: str) -> str:
+def _transition_error(current: Round, wanted: str) -> WrongState:
     if current.status == "closed":
-        return f"Round {current.id} is closed; closing is final."
+        return WrongState("Round %(id)s is closed; closing is final.", id=current.id)
     if wanted == "closed":
-        return f"Round {current.id} is a draft; open it before closing it."
-    return f"Round {current.id} is already open."
+        return WrongState("Round %(id)s is a draft; open it before closing it.", id=current.id)
+    return WrongState("Round %(id)s is already open.", id=current.id)
 
 
 def open_round(db: Database, round_id: int) -> Round:
@@ -285,25 +296,27 @@ def update_round(db: Database, round_id: int, **changes: Any) -> Round:
     with write_transaction(db):
         current = get_round(db, round_id)
         if current.status == "closed":
-            raise WrongState(f"Round {current.id} is closed; closing is final.")
+            raise WrongState("Round %(id)s is closed; closing is final.", id=current.id)
         allowed = DRAFT_FIELDS if current.status == "draft" else OPEN_FIELDS
         unknown = sorted(set(changes) - DRAFT_FIELDS)
         if unknown:
-            raise InvalidInput(f"Unknown round settings: {', '.join(unknown)}.")
+            raise InvalidInput("Unknown round settings: %(names)s.", names=", ".join(unknown))
         locked = sorted(
             key for key in set(changes) - allowed if changes[key] != getattr(current, key)
         )
         if locked:
             raise WrongState(
-                f"Round {current.id} is open; {', '.join(locked)} can no longer be changed."
+                "Round %(id)s is open; %(names)s can no longer be changed.",
+                id=current.id,
+                names=", ".join(locked),
             )
         merged = {key: changes.get(key, getattr(current, key)) for key in DRAFT_FIELDS}
         if current.status == "open":
             for key in ("threshold", "comment_threshold"):
                 if merged[key] < getattr(current, key):
                     raise WrongState(
-                        f"Round {current.id} is open; its thresholds can be raised "
-                        "but never lowered."
+                        "Round %(id)s is open; its thresholds can be raised but never lowered.",
+                        id=current.id,
                     )
         merged["name"] = _clean_name(merged["name"])
         merged["side_a"], merged["side_b"] = _clean_sides(merged["side_a"], merged["side_b"])

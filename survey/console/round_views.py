@@ -33,7 +33,7 @@ from .forms import ActionForm, RoundForm, SettingsForm
 
 def _refused(exc: SurveyError) -> None:
     """A rule the form could not check beforehand: say so in the person's language."""
-    flash(_("That was refused: %(reason)s", reason=str(exc)), "error")
+    flash(_("That was refused: %(reason)s", reason=exc.translated()), "error")
 
 
 @bp.get("/")

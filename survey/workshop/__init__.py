@@ -18,8 +18,10 @@ bp = Blueprint("workshop", __name__)
 @bp.errorhandler(SurveyError)
 def refused(error: SurveyError):
     """A rule broken by a request: a page in the person's language, never a 500."""
-    status = 404 if isinstance(error, NotFound) else 400
-    message = _("That was refused: %(reason)s", reason=str(error))
+    if isinstance(error, NotFound):
+        status, message = 404, error.translated()
+    else:
+        status, message = 400, _("That was refused: %(reason)s", reason=error.translated())
     return render_template("error.html", status=status, message=message), status
 
 

@@ -166,7 +166,7 @@ def render(db: Database, workshop: store.Workshop, name: str, lang: str) -> tupl
                 for d in workshop.dimensions
             ]
             return _pdf("workshop/print_slides.html", slides=slides, blocks=agenda_of(workshop), **common), "application/pdf"  # fmt: skip
-    raise NotFound(f"There is no download {name!r}.")
+    raise NotFound("There is no download '%(name)s'.", name=name)
 
 
 def _printed_sides(workshop: store.Workshop, counts: dict, dimension: str) -> list[dict]:

@@ -55,7 +55,7 @@ def workshops(round_id: int):
                     db, round_id, form.variant.data, form.dimensions.data, analysis
                 )
             except SurveyError as exc:
-                flash(_("That was refused: %(reason)s", reason=str(exc)), "error")
+                flash(_("That was refused: %(reason)s", reason=exc.translated()), "error")
             else:
                 record(db, current_user.email, "workshop.create", round_id, workshop.join_code)
                 return redirect(url_for("workshop.present", workshop_id=workshop.id))

@@ -115,17 +115,19 @@ def create_workshop(
     if round_.status != "closed":
         raise WrongState("A workshop needs a closed round.")
     if variant not in VARIANTS:
-        raise InvalidInput(f"Unknown agenda {variant!r}; use 2h or half-day.")
+        raise InvalidInput("Unknown agenda '%(variant)s'; use 2h or half-day.", variant=variant)
     known = {d.id for d in round_.questionnaire.dimensions}
     if not dimensions or len(dimensions) != len(set(dimensions)):
         raise InvalidInput("Choose at least one dimension, each once.")
     if len(dimensions) > MAX_DIMENSIONS[variant]:
         raise InvalidInput(
-            f"The {variant} agenda has time for at most {MAX_DIMENSIONS[variant]} dimensions."
+            "The %(variant)s agenda has time for at most %(max)s dimensions.",
+            variant=variant,
+            max=MAX_DIMENSIONS[variant],
         )
     unknown = [d for d in dimensions if d not in known]
     if unknown:
-        raise InvalidInput(f"Unknown dimension {unknown[0]!r}.")
+        raise InvalidInput("Unknown dimension '%(dimension)s'.", dimension=unknown[0])
     if analysis is None:
         from reports.analysis import analyse
 
@@ -161,7 +163,7 @@ def _from_row(row: dict[str, Any]) -> Workshop:
 def get_workshop(db: Database, workshop_id: int) -> Workshop:
     rows = list(db.query("SELECT * FROM workshops WHERE id = ?", [workshop_id]))
     if not rows:
-        raise NotFound(f"There is no workshop {workshop_id}.")
+        raise NotFound("There is no workshop %(id)s.", id=workshop_id)
     return _from_row(rows[0])
 
 
@@ -188,7 +190,7 @@ def set_step(db: Database, workshop: Workshop, step: int, blocks: int) -> Worksh
 def reveal(db: Database, workshop: Workshop, dimension: str) -> Workshop:
     """Show a dimension's figures; from now on nobody can guess it any more."""
     if dimension not in workshop.dimensions:
-        raise InvalidInput(f"The workshop does not show {dimension!r}.")
+        raise InvalidInput("The workshop does not show '%(dimension)s'.", dimension=dimension)
     with write_transaction(db):
         current = json.loads(
             db.execute("SELECT revealed FROM workshops WHERE id = ?", [workshop.id]).fetchone()[0]
@@ -236,12 +238,25 @@ def guess_counts(db: Database, workshop_id: int) -> dict[str, dict[str, list[int
     return result
 
 
-def _clean(value: str, what: str, required: bool = True) -> str:
+# Per field of an agreement: the message when it is missing, and when it is too long
+# (whole sentences, so each translates with its own grammar).
+_FIELD_MESSAGES = {
+    "what": ("Say what will change.", "Keep what will change under %(max)s characters."),
+    "role": ("Say the role.", "Keep the role under %(max)s characters."),
+    "evidence": (
+        "Say how both sides will know.",
+        "Keep how both sides will know under %(max)s characters.",
+    ),
+}
+
+
+def _clean(value: str, field: str, required: bool = True) -> str:
+    missing, too_long = _FIELD_MESSAGES[field]
     text = " ".join((value or "").split())
     if required and not text:
-        raise InvalidInput(f"Say {what}.")
+        raise InvalidInput(missing)
     if len(text) > MAX_TEXT:
-        raise InvalidInput(f"Keep {what} under {MAX_TEXT} characters.")
+        raise InvalidInput(too_long, max=MAX_TEXT)
     return text
 
 
@@ -266,11 +281,11 @@ def add_agreement(
         "id": secrets.token_hex(8),
         "workshop_id": workshop.id,
         "lang": lang or workshop.figures["lang"],
-        "what": _clean(what, "what will change"),
+        "what": _clean(what, "what"),
         "responsible": responsible,
-        "role": _clean(role, "the role", required=False),
+        "role": _clean(role, "role", required=False),
         "due_on": due,
-        "evidence": _clean(evidence, "how both sides will know"),
+        "evidence": _clean(evidence, "evidence"),
     }
     with write_transaction(db):
         last = db.execute(
@@ -305,7 +320,7 @@ def cast_dots(db: Database, workshop: Workshop, dots: dict[str, int]) -> int:
         raise InvalidInput("Dots are whole numbers.")
     total = sum(dots.values())
     if total > DOTS_PER_PARTICIPANT:
-        raise InvalidInput(f"You have {DOTS_PER_PARTICIPANT} dots in all.")
+        raise InvalidInput("You have %(dots)s dots in all.", dots=DOTS_PER_PARTICIPANT)
     if total == 0:
         raise InvalidInput("Put at least one dot on an agreement.")
     with write_transaction(db):

@@ -119,6 +119,35 @@ def test_an_unknown_join_code_is_a_clear_404(app):
     assert "no workshop with this code" in response.get_data(as_text=True)
 
 
+def test_an_unknown_join_code_is_a_404_in_polish(app):
+    response = app.test_client().get("/w/AAAAAA", headers={"Accept-Language": "pl"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Nie ma warsztatu o tym kodzie. Sprawdź kod na ekranie." in page
+    assert "no workshop" not in page
+
+
+def test_a_guess_sent_after_the_reveal_is_refused_in_polish_and_not_counted(
+    app, presenter, db, workshop
+):
+    _step_to_first_dimension(presenter, workshop)
+    phone = _phone(app, workshop.join_code, "a")
+    assert 'name="value"' in phone.get(f"/w/{workshop.join_code}").get_data(as_text=True)
+    presenter.post(
+        f"/console/workshops/{workshop.id}/reveal"
+    )  # while the phone still shows the form
+    late = phone.post(
+        f"/w/{workshop.join_code}/guess",
+        data={"dimension": "information", "value": 4},
+        headers={"Accept-Language": "pl"},
+    )
+    page = late.get_data(as_text=True)
+    assert late.status_code == 400
+    assert "Odmowa: Wyniki dla tego obszaru są już na ekranie." in page
+    assert "already on the screen" not in page
+    assert store.guess_counts(db, workshop.id) == {}
+
+
 def test_the_reveal_holds_back_a_side_below_the_threshold(app, presenter, db, workshop):
     _step_to_first_dimension(presenter, workshop)
     for side, count in (("a", 3), ("b", 5)):
