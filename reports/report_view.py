@@ -262,6 +262,14 @@ def view_model(
         "seen_mode": _seen_mode(meta),
         "top_gaps": top,
         "findings": findings,
+        # Felt misjudgements are in the rule's one family but not among `findings` (which
+        # compare the two sides): the first page counts the clear ones on their own.
+        "felt_clear": sum(
+            1
+            for dimension in analysis["dimensions"]
+            for side in SIDES
+            if dimension["gaps"][f"{side}.felt_misjudgement"].get("clear")
+        ),
         "guide_meta": [f for f in guide if f["kind"] == "meta_error"],
         "guide_blind": [f for f in guide if f["kind"] == "blind_spot"],
         "detectable": analysis.get("detectable"),

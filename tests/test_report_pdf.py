@@ -233,6 +233,25 @@ def test_a_null_rounds_report_says_it_found_nothing_clear(null_round):
     assert "only gaps of about 1.0 points or more show reliably" in text  # 23 and 31 a side
 
 
+def test_a_clear_felt_misjudgement_alone_is_not_reported_as_nothing_clear():
+    """Felt misjudgements are in the rule's family but not among `findings`: when only one
+    of them is clear, the first page must neither say that nothing is clear nor skip it."""
+    analysis = build_analysis("en", means=NULL_MEANS, thin_cell=False)
+    felt = analysis["dimensions"][0]["gaps"]["a.felt_misjudgement"]
+    felt.update(diff=0.9, ci95=[0.4, 1.4], q=0.01, clear=True)
+    assert analysis["findings"] == []
+    for lang, says, not_said, next_heading in (
+        ("en", "Clear as well, felt misjudgements: 1 ", "No gap is larger", "What the data"),
+        ("pl", "Wyraźne są też poczucia złej oceny: 1 ", "żadna różnica nie", "Czego dane"),
+    ):
+        text = _text(_pdf(analysis, lang))
+        summary = text.split(next_heading)[0]  # cover, contents and the first findings
+        assert says in summary, lang
+        assert not_said not in summary, lang
+    english = _text(_pdf(analysis, "en")).split("What the data")[0]
+    assert "No blind spot or perception gap is larger than chance at these numbers." in english
+
+
 def test_no_word_or_colour_calls_a_gap_that_is_not_clear_large(polish):
     analysis = polish[0]
     html = render_report_html(analysis, QUESTIONNAIRE, "en")
