@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.procstat import cpu_seconds, family, pss_mb  # noqa: E402
-from bench.walker import Respondent, Timings  # noqa: E402
+from bench.walker import Respondent, Timings, add_walk_arguments  # noqa: E402
 
 BARE_PATH = "/_bench/insert"
 
@@ -248,14 +248,7 @@ def main() -> None:
     )
     parser.add_argument("--ratio-levels", default="16,64", help="concurrency of the ratio tests")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 × cores + 1)")
-    parser.add_argument("--start", default="/", help="where a respondent starts")
-    parser.add_argument("--submit-path", default="/submit", help="the form action that sends")
-    parser.add_argument("--done-path", default="/thanks", help="the page that acknowledges")
-    parser.add_argument(
-        "--done-text",
-        default="Twoje odpowiedzi dotarły.",
-        help="or the text that acknowledges (Send answered with the page itself)",
-    )
+    add_walk_arguments(parser)
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     ratio_levels = [int(x) for x in args.ratio_levels.split(",") if x]

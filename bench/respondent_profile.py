@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load import prepare  # noqa: E402
-from bench.walker import Respondent, Timings  # noqa: E402
+from bench.walker import Respondent, Timings, add_walk_arguments  # noqa: E402
 
 
 class AppTransport(httpx.AsyncBaseTransport):
@@ -104,14 +104,7 @@ def main() -> None:
     parser.add_argument("--surveys", type=int, default=40, help="complete surveys to walk")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--top", type=int, default=30, help="functions to print")
-    parser.add_argument("--start", default="/", help="where a respondent starts")
-    parser.add_argument("--submit-path", default="/submit", help="the form action that sends")
-    parser.add_argument("--done-path", default="/thanks", help="the page that acknowledges")
-    parser.add_argument(
-        "--done-text",
-        default="Twoje odpowiedzi dotarły.",
-        help="or the text that acknowledges (Send answered with the page itself)",
-    )
+    add_walk_arguments(parser)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="lustro-profile-"))
     _, codes = prepare(folder, args.surveys + 5)

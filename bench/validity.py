@@ -85,6 +85,7 @@ def round_csv(columns: list[str], per_side: int, shift: float, rng: random.Rando
     writer = csv.writer(out)
     writer.writerow(columns)
     answer_columns = [c for c in columns[1:] if not c.startswith("open.")]
+    planted = latent_shift(shift) if shift else 0.0  # the same for every person
     for side in "ab":
         for _ in range(per_side):
             latent: dict[tuple[str, str], float] = {}
@@ -95,7 +96,7 @@ def round_csv(columns: list[str], per_side: int, shift: float, rng: random.Rando
                 if key not in latent:
                     centre = CENTRE
                     if side == "a" and dimension == PLANTED[0] and perspective == "self":
-                        centre += latent_shift(shift) if shift else 0.0
+                        centre += planted
                     latent[key] = rng.gauss(centre, LATENT_SD)
                 roll = rng.random()
                 if roll < SKIPPED:

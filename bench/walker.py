@@ -11,6 +11,7 @@ its state on the server or in hidden fields. Every walk is bounded in steps.
 
 from __future__ import annotations
 
+import argparse
 import html
 import random
 import re
@@ -144,13 +145,26 @@ class Timings:
     errors: list[str] = field(default_factory=list)
 
 
+def add_walk_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that tell the walker where a survey starts, sends and is acknowledged
+    (the same for the load test and the in-process profile)."""
+    parser.add_argument("--start", default="/", help="where a respondent starts")
+    parser.add_argument("--submit-path", default="/submit", help="the form action that sends")
+    parser.add_argument("--done-path", default="/thanks", help="the page that acknowledges")
+    parser.add_argument(
+        "--done-text",
+        default="Twoje odpowiedzi dotarły.",
+        help="or the text that acknowledges (Send answered with the page itself)",
+    )
+
+
 class Respondent:
     """One person with one invite code, their own cookies and connection."""
 
     def __init__(self, client: httpx.AsyncClient, code: str, rng: random.Random, args) -> None:
         self.client, self.code, self.rng = client, code, rng
         self.submit_path, self.done_path = args.submit_path, args.done_path
-        self.done_text = getattr(args, "done_text", None)
+        self.done_text = args.done_text
         self.url = ""
         self.page = ""
 
