@@ -31,6 +31,7 @@ def _import_sqlite_utils_without_numpy() -> None:
 _import_sqlite_utils_without_numpy()
 
 from . import db  # noqa: E402
+from .errors import NotFound, SurveyError  # noqa: E402
 from .extensions import babel, csrf, limiter  # noqa: E402
 from .resources import data_dir  # noqa: E402
 
@@ -152,9 +153,20 @@ def set_security_headers(response):
     return response
 
 
-def register_error_pages(app: Flask) -> None:
-    from .errors import NotFound, SurveyError
+def refused(error: SurveyError):
+    """A domain rule broken by a console or workshop request: the error page in the
+    person's language, saying it was refused (a missing thing is a plain 404). The two
+    blueprints register it; elsewhere the app's handlers below show the bare message."""
+    from flask_babel import gettext
 
+    if isinstance(error, NotFound):
+        status, message = 404, error.translated()
+    else:
+        status, message = 400, gettext("That was refused: %(reason)s", reason=error.translated())
+    return render_template("error.html", status=status, message=message), status
+
+
+def register_error_pages(app: Flask) -> None:
     def render_error(status: int, message: str | None = None):
         return render_template("error.html", status=status, message=message), status
 

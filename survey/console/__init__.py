@@ -14,6 +14,9 @@ from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import refused
+from ..errors import SurveyError
+
 bp = Blueprint("console", __name__, url_prefix="/console")
 
 
@@ -69,6 +72,10 @@ def gone(_error):
         ),
         _("If the slips are lost, generate new codes for the people who have none."),
     )
+
+
+# A rule broken by a console request: a page in the person's language, never a 500.
+bp.register_error_handler(SurveyError, refused)
 
 
 @bp.errorhandler(429)

@@ -13,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 
 from ..audit import entries, record
 from ..db import get_db
-from ..errors import NotFound, SurveyError
 from ..moderation import comments_for_moderation, hide_comment, unhide_comment
 from ..rounds import Round, comparable_rounds, get_round
 from . import bp, hr_only, staff
@@ -148,13 +147,3 @@ def audit():
     return render_template(
         "console/audit.html", entries=entries(get_db()), action_labels=ACTION_LABELS
     )
-
-
-@bp.errorhandler(SurveyError)
-def refused(error: SurveyError):
-    """A rule broken by a console request: a page in the person's language, not a 500."""
-    if isinstance(error, NotFound):
-        status, message = 404, error.translated()
-    else:
-        status, message = 400, _("That was refused: %(reason)s", reason=error.translated())
-    return render_template("error.html", status=status, message=message), status

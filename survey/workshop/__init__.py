@@ -7,22 +7,13 @@ the PDFs and downloads in documents.py.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_babel import gettext as _
+from flask import Blueprint
 
-from ..errors import NotFound, SurveyError
+from .. import refused
+from ..errors import SurveyError
 
 bp = Blueprint("workshop", __name__)
-
-
-@bp.errorhandler(SurveyError)
-def refused(error: SurveyError):
-    """A rule broken by a request: a page in the person's language, never a 500."""
-    if isinstance(error, NotFound):
-        status, message = 404, error.translated()
-    else:
-        status, message = 400, _("That was refused: %(reason)s", reason=error.translated())
-    return render_template("error.html", status=status, message=message), status
+bp.register_error_handler(SurveyError, refused)  # a page in the person's language, never a 500
 
 
 @bp.after_request
