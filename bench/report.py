@@ -5,7 +5,9 @@
 Builds a closed round of simulated answers (and an earlier one to compare with) in a
 temporary database, then times, as a user would run it, `survey report ROUND -o x.pdf
 --compare ROUND2` in a fresh process, and beside it a fresh process that imports WeasyPrint
-and renders plain HTML (paragraphs of text) of the same page count. Runs are interleaved;
+and renders plain HTML (paragraphs of text) of the same page count, and a third that only
+renders the report's own HTML with WeasyPrint (what this content's layout costs by itself,
+without the imports and the analysis before it). Runs are interleaved;
 it prints medians with their range and the ratio, of wall time and of CPU time
 (user + system of the child), with the load average. With --sizes it also times the analysis
 and the rendering in-process for bigger rounds (the PDF shows aggregates only, so its size
@@ -28,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reports.pdf import TEMPLATES  # noqa: E402
 from survey import demo  # noqa: E402
 from survey.db import migrate, open_db  # noqa: E402
 from survey.responses import add_responses  # noqa: E402
@@ -54,6 +57,14 @@ document = HTML(string=html).render()
 assert len(document.pages) == pages, len(document.pages)
 document.write_pdf(sys.argv[3])
 """
+# WeasyPrint alone on the report's own HTML, with the report's options: what the layout of
+# this content costs, apart from the imports and the analysis before it.
+OWN_RENDER = """
+import sys
+from weasyprint import HTML
+html = open(sys.argv[1], encoding="utf-8").read()
+HTML(string=html, base_url=sys.argv[2]).write_pdf(sys.argv[3], pdf_variant="pdf/ua-1", pdf_tags=True)
+"""
 
 
 def real_round(db, size: int, name: str) -> int:
@@ -70,6 +81,21 @@ def real_round(db, size: int, name: str) -> int:
     )
     close_round(db, round_id)
     return round_id
+
+
+def report_html(database: Path, round_id: int, compare_with: int, lang: str) -> Path:
+    """The report's HTML as `survey report` renders it, saved beside the database."""
+    from reports.analysis import analyse
+    from reports.pdf import render_report_html
+    from survey.rounds import get_round
+
+    db = open_db(database)
+    analysis = analyse(db, round_id, compare_with=compare_with)
+    html = render_report_html(analysis, get_round(db, round_id).questionnaire, lang)
+    db.conn.close()
+    path = database.with_suffix(".html")
+    path.write_text(html, encoding="utf-8")
+    return path
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -111,20 +137,26 @@ def against_plain(folder: Path, respondents: int, runs: int, lang: str) -> None:
     pages = pages_of(report)
     plain = [sys.executable, "-c", PLAIN_RENDER, str(pages), PLAIN_PAGE, str(folder / "p.pdf")]
     timed(plain, env)
-    ours, theirs = [], []
+    own = [sys.executable, "-c", OWN_RENDER, str(report_html(database, latest, earlier, lang))]
+    own += [str(TEMPLATES / "report") + "/", str(folder / "o.pdf")]
+    ours, theirs, alone = [], [], []
     for _ in range(runs):
         ours.append(timed(survey, env))
         theirs.append(timed(plain, env))
+        alone.append(timed(own, env))
     print(f"{respondents} respondents per side, {pages} pages ({lang}), medians of {runs} [range]")
     print(f"load average before/after: {load_before} / {os.getloadavg()[0]:.2f}")
     for kind, index in (("wall", 0), ("CPU (user+sys)", 1)):
         mine = [run[index] for run in ours]
         plain_html = [run[index] for run in theirs]
+        own_html = [run[index] for run in alone]
         ratios = [a / b for a, b in zip(mine, plain_html, strict=True)]
+        floor = [a / b for a, b in zip(own_html, plain_html, strict=True)]
         print(f"{kind}:")
         print(f"  survey report -o x.pdf       {spread(mine)}")
         print(f"  WeasyPrint, plain HTML       {spread(plain_html)}")
         print(f"  ratio                        {spread(ratios, '')}")
+        print(f"  WeasyPrint, report's HTML    {spread(own_html)} (ratio {spread(floor, '')})")
 
 
 def scaling(folder: Path, sizes: list[int], lang: str) -> None:
