@@ -1,5 +1,6 @@
 """A question page's radio groups: written once per page, language and side labels, then
-only ticked per request; and the check of what such a page sends.
+only ticked per request; and the check of what such a page sends. The review page's lists
+of answers are kept the same way: statements filled once, answers looked up per request.
 
 A page holds a dozen radio groups of six choices. Building a WTForms form for it and
 writing it out through a macro, on every request, took most of a survey's CPU (issue 14),
@@ -11,8 +12,9 @@ choices, or blank or missing (not answered). The CSRF token is still Flask-WTF's
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from markupsafe import Markup, escape
 
@@ -92,8 +94,62 @@ def _build(
     return AnswerPage(tuple(names), tuple(parts))
 
 
-_pages: dict[tuple, AnswerPage] = {}
+@dataclass(frozen=True)
+class ReviewList:
+    """One dimension's answers on the review page. Filling sixty statements with the
+    sides' labels in the template, on every view, was a sixth of a survey's CPU."""
+
+    names: tuple[str, ...]
+    statements: tuple[str, ...]  # escaped, labels filled in
+    shown: Mapping[int | None, str]  # an answer as shown: "4 – Agree", or don't know
+    not_answered: str
+
+    def answered(self, answers: Mapping[str, int | None]) -> tuple[int, int]:
+        """(answered, asked): the dimension's one-line summary."""
+        return sum(name in answers for name in self.names), len(self.names)
+
+    def html(self, answers: Mapping[str, int | None]) -> Markup:
+        """The statements and the answers given, as <dt>/<dd> pairs."""
+        out = []
+        for name, statement in zip(self.names, self.statements, strict=True):
+            value = self.shown.get(answers[name], "") if name in answers else self.not_answered
+            out.append(f"<dt>{statement}</dt>\n<dd>{value}</dd>\n")
+        return Markup("".join(out))
+
+
+def _review_list(
+    dimension: Dimension, questionnaire: Questionnaire, lang: str, own: str, other: str, none: str
+) -> ReviewList:
+    keys = [(dimension.id, item.id, p) for item in dimension.items for p in item.texts]
+    items = {item.id: item for item in dimension.items}
+    shown: dict[int | None, str] = {None: escape(questionnaire.dont_know[lang])}
+    for value, label in enumerate(questionnaire.scale[lang], start=1):
+        shown[value] = f"{value} – {escape(label)}"
+    return ReviewList(
+        tuple(field_name(key) for key in keys),
+        tuple(escape(fill(items[item].texts[p][lang], own, other)) for _, item, p in keys),
+        shown,
+        f"<em>{escape(none)}</em>",
+    )
+
+
+_cache: dict[tuple, object] = {}
 _lock = threading.Lock()
+Built = TypeVar("Built")
+
+
+def _cached(cache_key: tuple | None, build: Callable[[], Built]) -> Built:
+    """What `build` makes, kept under `cache_key` (None: built afresh every time)."""
+    if cache_key is None:
+        return build()
+    found = _cache.get(cache_key)
+    if found is None:
+        found = build()
+        with _lock:
+            if len(_cache) >= CACHED_PAGES:
+                _cache.clear()
+            _cache[cache_key] = found
+    return found  # type: ignore[return-value]
 
 
 def answer_page(
@@ -108,14 +164,24 @@ def answer_page(
     """Page `number` of a questionnaire, built on first use. `key` names the
     questionnaire's exact content (a round's frozen copy); None builds it afresh."""
     args = (questionnaire.scale[lang], questionnaire.dont_know[lang], lang, own, other)
-    if key is None:
-        return _build(dimensions, *args)
-    cache_key = (key, number, lang, own, other)
-    page = _pages.get(cache_key)
-    if page is None:
-        page = _build(dimensions, *args)
-        with _lock:
-            if len(_pages) >= CACHED_PAGES:
-                _pages.clear()
-            _pages[cache_key] = page
-    return page
+    cache_key = None if key is None else ("page", key, number, lang, own, other)
+    return _cached(cache_key, lambda: _build(dimensions, *args))
+
+
+def review_list(
+    questionnaire: Questionnaire,
+    key: str | None,
+    dimension: Dimension,
+    lang: str,
+    own: str,
+    other: str,
+    not_answered: str,
+) -> ReviewList:
+    """A dimension's review list, built on first use (`key` as for answer_page)."""
+    cache_key = (
+        None if key is None else ("review", key, dimension.id, lang, own, other, not_answered)
+    )
+    return _cached(
+        cache_key,
+        lambda: _review_list(dimension, questionnaire, lang, own, other, not_answered),
+    )

@@ -30,7 +30,7 @@ from ..questionnaire import fill
 from ..responses import Submission
 from . import answering
 from . import state as browser
-from .answer_page import AnswerPage, answer_page, field_name
+from .answer_page import AnswerPage, answer_page, review_list
 from .answering import (
     AlreadyReceived,
     RoundClosed,
@@ -141,13 +141,6 @@ class Context:
         if agreements is not None:
             self.pages.append([agreements])
         self.total_steps = len(self.pages) + 2  # question pages, open questions, review
-
-    def answered(self, dimension) -> tuple[int, int]:
-        """(answered, asked) statements of a dimension: the review's one-line summary."""
-        keys = [
-            field_name((dimension.id, item.id, p)) for item in dimension.items for p in item.texts
-        ]
-        return sum(key in self.state.answers for key in keys), len(keys)
 
     def render(self, template: str, step: int, status: int = 200, **values):
         values.update(ctx=self, step=step, total=self.total_steps, fill=fill)
@@ -307,8 +300,20 @@ def comments():
 
 
 def _review(ctx: Context, status: int = 200, message: str | None = None):
+    """The review: per dimension its page, and its answers (lists kept ready-made)."""
+    key, none = ctx.round.questionnaire_json, _("not answered")
+    reviewed = [
+        (page, dim, review_list(ctx.questionnaire, key, dim, ctx.lang, ctx.own, ctx.other, none))
+        for page, dims in enumerate(ctx.pages, start=1)
+        for dim in dims
+    ]
     return ctx.render(
-        "review.html", step=ctx.total_steps, status=status, form=TokenForm(), message=message
+        "review.html",
+        step=ctx.total_steps,
+        status=status,
+        form=TokenForm(),
+        message=message,
+        reviewed=reviewed,
     )
 
 
