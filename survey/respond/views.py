@@ -47,6 +47,7 @@ from .forms import (
     comments_form,
     form_value,
     only_csrf_failed,
+    token_is_valid,
 )
 from .kiosk import kiosk_round
 
@@ -232,8 +233,7 @@ def questions(page: int):
         }
         return _show_page(ctx, page, data)
     sent = answers_page.read(request.form)
-    token = TokenForm()
-    if not token.validate():
+    if not token_is_valid():
         if sent is not None:
             message = _(
                 "This page had been open too long. Your answers are still here: please press Next again."
@@ -322,8 +322,7 @@ def submit():
     state = browser.load(request)
     if state is None:
         Context()  # raises the right refusal: already received, or no survey started
-    form = TokenForm()
-    if not form.validate():
+    if not token_is_valid():
         return _review(
             Context(),
             400,
