@@ -65,6 +65,16 @@ DIMENSIONS_PER_PAGE = 2
 CODE_LIMIT = "10/minute"  # typed and scanned codes together, per address, in memory only
 
 
+CODE_ENTRY = ("respond.enter", "respond.from_link")  # the only respondent pages throttled
+
+
+@limiter.request_filter
+def _not_code_entry() -> bool:
+    """Every other respondent request skips the limiter's lookup of its limits (it has
+    none): a tenth of a millisecond on each page and on Send."""
+    return request.blueprint == "respond" and request.endpoint not in CODE_ENTRY
+
+
 def _failed(response) -> bool:
     """Only failed tries count toward the limit: a whole team behind one shared Wi-Fi
     address, each with a good code, must never be throttled; a guesser is."""
@@ -358,11 +368,11 @@ _thank_you_pages: dict[tuple[str, str], str] = {}
 def _thank_you() -> str:
     """The thank-you page, the same for everyone in a language: written once per language
     (its language links lead back to /thanks, not to the form that was sent)."""
-    here = url_for("respond.thanks")
     if "_flashes" in session:  # a message for this browser only (HR trying the survey)
-        return render_template("respond/thanks.html", here=here)
+        return render_template("respond/thanks.html", here=url_for("respond.thanks"))
     key = (request.script_root, current_language())
     if key not in _thank_you_pages:
+        here = url_for("respond.thanks")
         _thank_you_pages[key] = render_template("respond/thanks.html", here=here)
     return _thank_you_pages[key]
 
