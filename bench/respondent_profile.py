@@ -1,6 +1,7 @@
 """Where a respondent's survey spends the server's CPU, measured in-process.
 
     .venv/bin/python bench/respondent_profile.py [--surveys 40] [--profile]
+    .venv/bin/python bench/respondent_profile.py --submit-only [--runs 3] [--submits 200]
 
 Walks whole surveys with the same generic form walker as bench/load.py, but through the
 WSGI app in this process (no sockets), one respondent after another. Prints the app's CPU
@@ -8,6 +9,10 @@ time per complete survey (process time inside the WSGI call only, not the client
 requests, SQL statements and connections opened per survey; with --profile, cProfile's
 top functions inside the app, timed in CPU time (other processes on a shared machine
 would blur wall-clock times).
+
+With --submit-only: the app's CPU time and SQL statements per Send of respondents already
+at the review page, beside the bare one-row insert of bench/bench_app.py (the yardstick of
+bench/load.py's ratio), on the same app; the median [range] of --runs runs.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import os
 import pstats
 import random
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -29,7 +35,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import prepare  # noqa: E402
+from bench.load import BARE_PATH, prepare  # noqa: E402
 from bench.walker import Respondent, Timings, add_walk_arguments  # noqa: E402
 
 
@@ -99,13 +105,74 @@ async def walk(app_wsgi, codes: list[str], args) -> Timings:
     return timings
 
 
+async def submit_only_run(meter: Meter, profiler, codes: list[str], args) -> dict[str, float]:
+    """One run: walk `args.submits` people to the review page (not counted), then Send
+    each (profiled, when asked), then as many bare inserts from one warm client; CPU ms
+    and statements per call."""
+    people = []
+    for i in range(args.submits):
+        client = httpx.AsyncClient(transport=AppTransport(meter), base_url="http://127.0.0.1")
+        person = Respondent(client, codes.pop(), random.Random(i), args)
+        people.append((person, await person.walk_to_submit(Timings(), args.start)))
+    timings = Timings()
+    cpu, statements = meter.cpu, meter.statements
+    meter.profiler = profiler
+    for person, form in people:
+        await person.submit(timings, form)
+    meter.profiler = None
+    if timings.errors or timings.acknowledged != args.submits:
+        raise RuntimeError(f"submits failed: {timings.errors[:3]}")
+    submit = (meter.cpu - cpu, meter.statements - statements)
+    client = httpx.AsyncClient(transport=AppTransport(meter), base_url="http://127.0.0.1")
+    await client.get(args.start)
+    cpu, statements = meter.cpu, meter.statements
+    for _ in range(args.submits):
+        if (await client.post(BARE_PATH)).status_code != 200:
+            raise RuntimeError("the bare insert failed")
+    bare = (meter.cpu - cpu, meter.statements - statements)
+    return {
+        "submit ms": 1000 * submit[0] / args.submits,
+        "bare ms": 1000 * bare[0] / args.submits,
+        "ratio": bare[0] / submit[0],
+        "submit statements": submit[1] / args.submits,
+        "bare statements": bare[1] / args.submits,
+    }
+
+
+def submit_only(args) -> None:
+    """Print in-process CPU per submit against the bare insert, median [range] of runs."""
+    folder = Path(tempfile.mkdtemp(prefix="lustro-submit-"))
+    _, codes = prepare(folder, 2 * args.runs * args.submits)  # never more than half full
+    from bench.bench_app import create_bench_app
+
+    app = create_bench_app()
+    app.config["RATELIMIT_ENABLED"] = False
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    meter = Meter(app.wsgi_app, None)
+    meter.count_sql(app)
+    runs = [asyncio.run(submit_only_run(meter, profiler, codes, args)) for _ in range(args.runs)]
+    for name in runs[0]:
+        values = sorted(run[name] for run in runs)
+        print(f"{name}: {statistics.median(values):.2f} [{values[0]:.2f}-{values[-1]:.2f}]")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--surveys", type=int, default=40, help="complete surveys to walk")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--top", type=int, default=30, help="functions to print")
+    parser.add_argument(
+        "--submit-only", action="store_true", help="CPU per Send against the bare insert"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs of --submit-only")
+    parser.add_argument("--submits", type=int, default=200, help="Sends a --submit-only run")
     add_walk_arguments(parser)
     args = parser.parse_args()
+    if args.submit_only:
+        submit_only(args)
+        return
     folder = Path(tempfile.mkdtemp(prefix="lustro-profile-"))
     _, codes = prepare(folder, args.surveys + 5)
     from survey import create_app

@@ -87,16 +87,13 @@ def find(db: Database, entered: str, key: str) -> Invite | None:
     code = normalise(entered)
     if code is None:
         return None
-    rows = list(
-        db.query(
-            "SELECT code_hash, round_id, side, spent FROM invites WHERE code_hash = ?",
-            [code_hash(code, key)],
-        )
-    )
-    if not rows:
+    row = db.execute(
+        "SELECT code_hash, round_id, side, spent FROM invites WHERE code_hash = ?",
+        [code_hash(code, key)],
+    ).fetchone()
+    if row is None:
         return None
-    row = rows[0]
-    return Invite(row["code_hash"], row["round_id"], row["side"], bool(row["spent"]))
+    return Invite(row[0], row[1], row[2], bool(row[3]))
 
 
 def spend(db: Database, invite: Invite) -> bool:
@@ -106,6 +103,21 @@ def spend(db: Database, invite: Invite) -> bool:
         "UPDATE invites SET spent = 1 WHERE code_hash = ? AND spent = 0", [invite.code_hash]
     )
     return cursor.rowcount == 1
+
+
+def spend_code(db: Database, entered: str, key: str) -> Invite | None:
+    """Spend a typed or scanned code in one statement and return its invite as it was;
+    None when there is no such unspent code (call `find` to tell which). Call inside the
+    write transaction that stores the response."""
+    code = normalise(entered)
+    if code is None:
+        return None
+    rows = db.execute(  # fetched to the end, so the statement is finished
+        "UPDATE invites SET spent = 1 WHERE code_hash = ? AND spent = 0 "
+        "RETURNING code_hash, round_id, side",
+        [code_hash(code, key)],
+    ).fetchall()
+    return Invite(*rows[0], spent=False) if rows else None
 
 
 def issued_counts(db: Database, round_id: int) -> dict[str, int]:

@@ -205,10 +205,14 @@ def get_round(db: Database, round_id: int | str) -> Round:
         raise NotFound("Round '%(id)s' does not exist.", id=round_id) from exc
     if not 0 < key < 2**63:  # beyond SQLite's integers: no such round, not a crash
         raise NotFound("Round %(id)s does not exist.", id=round_id)
-    rows = list(db.query("SELECT * FROM rounds WHERE id = ?", [key]))
-    if not rows:
+    # execute(), not query(): a plain read needs no savepoint around it (every submit
+    # reads its round).
+    cursor = db.execute("SELECT * FROM rounds WHERE id = ?", [key])
+    row = cursor.fetchone()
+    if row is None:
         raise NotFound("Round %(id)s does not exist.", id=round_id)
-    return Round(**rows[0])
+    names = (column[0] for column in cursor.description)
+    return Round(**dict(zip(names, row, strict=True)))
 
 
 def list_rounds(db: Database) -> list[Round]:

@@ -100,28 +100,51 @@ def insert_comment(
 PICKS = 16  # random positions tried before one scan of the empty slots decides
 
 
-def _fill_one(db: Database, table: str, where: str, params: list, column: str, value: str):
+def _fill_one(
+    db: Database,
+    table: str,
+    where: str,
+    params: list,
+    column: str,
+    value: str,
+    total: int | None = None,
+) -> bool:
     """Fill an empty slot chosen at random, each empty slot as likely as any other.
 
-    A random position among all the side's slots is read from the index alone (its
-    entries are narrow; a comment slot's row holds 1,500 bytes) and taken when still
-    empty; after PICKS full ones, a scan of the empty slots picks one. Either way the
-    choice is uniform over the empty slots, so it says nothing about arrival order."""
+    A random position among all the side's `total` slots (counted here when not given)
+    is read from the index alone (its entries are narrow; a comment slot's row holds
+    1,500 bytes) and taken when still empty, in one statement; after PICKS full ones, a
+    scan of the empty slots picks one. Either way the choice is uniform over the empty
+    slots, so it says nothing about arrival order."""
     match = f"FROM {table} WHERE round_id = ? AND side = ? {where}"
-    total = db.execute(f"SELECT count(*) {match}", params).fetchone()[0]
-    fill = f"UPDATE {table} SET filled = 1, {column} = ? WHERE id = ? AND filled = 0"
+    if total is None:
+        total = db.execute(f"SELECT count(*) {match}", params).fetchone()[0]
+    fill = f"UPDATE {table} SET filled = 1, {column} = ? WHERE id = "
+    probe = f"{fill}(SELECT id {match} LIMIT 1 OFFSET ?) AND filled = 0"
     for _ in range(PICKS if total else 0):
-        position = [*params, _rng.randrange(total)]
-        (slot_id,) = db.execute(f"SELECT id {match} LIMIT 1 OFFSET ?", position).fetchone()
-        if db.execute(fill, [value, slot_id]).rowcount == 1:
+        if db.execute(probe, [value, *params, _rng.randrange(total)]).rowcount == 1:
             return True
     row = db.execute(
         f"SELECT id {match} AND filled = 0 ORDER BY random() LIMIT 1", params
     ).fetchone()
     if row is None:
         return False
-    db.execute(fill, [value, row[0]])
+    db.execute(f"{fill}? AND filled = 0", [value, row[0]])
     return True
+
+
+def _slot_counts(db: Database, round_id: int, side: str, questions) -> dict[str | None, int]:
+    """All slots of a side, full or empty, in one statement: response slots under None,
+    comment slots under their question (only when some comment is to be stored)."""
+    sql = "SELECT NULL, count(*) FROM response_slots WHERE round_id = ? AND side = ?"
+    params: list = [round_id, side]
+    if questions:
+        sql += (
+            " UNION ALL SELECT question, count(*) FROM comment_slots"
+            " WHERE round_id = ? AND side = ? GROUP BY question"
+        )
+        params += [round_id, side]
+    return dict(db.execute(sql, params).fetchall())
 
 
 def fill(
@@ -137,12 +160,13 @@ def fill(
     and demo data, which have no codes, get there."""
     encoded = encode_answers(questionnaire, answers)
     texts = {q: pad_comment(t.strip()) for q, t in comments.items() if t and t.strip()}
-    if not _fill_one(db, "response_slots", "", [round_id, side], "answers", encoded):
+    totals = _slot_counts(db, round_id, side, texts)
+    if not _fill_one(db, "response_slots", "", [round_id, side], "answers", encoded, totals[None]):
         allocate(db, round_id, questionnaire, side, 1)
         _fill_one(db, "response_slots", "", [round_id, side], "answers", encoded)
     for question, text in texts.items():
         where, params = "AND question = ?", [round_id, side, question]
-        if not _fill_one(db, "comment_slots", where, params, "text", text):
+        if not _fill_one(db, "comment_slots", where, params, "text", text, totals.get(question, 0)):
             allocate(db, round_id, questionnaire, side, 1)
             _fill_one(db, "comment_slots", where, params, "text", text)
 

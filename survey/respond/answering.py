@@ -69,14 +69,16 @@ def submit(db: Database, code: str, submission_for: Callable[[Round, str], Submi
     """Spend the code and store the answers as one response, all or nothing.
     `submission_for(round, side)` builds the answers (they come from the browser)."""
     with write_transaction(db):
-        invite = invites.find(db, code, key)
+        # Spent first, in one statement: a refusal below raises, and the rollback
+        # gives the code back.
+        invite = invites.spend_code(db, code, key) or invites.find(db, code, key)
         if invite is None:
             raise UnknownCode("Unknown code.")
         try:
             round_ = require_open(db, invite.round_id)
         except WrongState as exc:
             raise RoundClosed(str(exc)) from exc
-        if not invites.spend(db, invite):
+        if invite.spent:
             raise SpentCode("This code has already been used.")
         submission = validate(round_.questionnaire, submission_for(round_, invite.side))
         insert_response(db, round_, submission)

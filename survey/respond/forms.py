@@ -3,9 +3,11 @@ The question pages' radio groups are survey/respond/answer_page.py."""
 
 from __future__ import annotations
 
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
 from wtforms import HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -27,6 +29,19 @@ class CodeForm(FlaskForm):
 class TokenForm(FlaskForm):
     """Only the CSRF token: the answers of a question page are read by its AnswerPage,
     and those of the review travel in the browser's encrypted cookies."""
+
+
+def token_is_valid() -> bool:
+    """The posted CSRF token, checked by Flask-WTF's own validate_csrf without building a
+    TokenForm (a third of a millisecond on every Send and page post)."""
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
+    except ValidationError:
+        return False
+    return True
 
 
 class RestartForm(FlaskForm):
