@@ -12,7 +12,10 @@ would blur wall-clock times).
 
 With --submit-only: the app's CPU time and SQL statements per Send of respondents already
 at the review page, beside the bare one-row insert of bench/bench_app.py (the yardstick of
-bench/load.py's ratio), on the same app; the median [range] of --runs runs.
+bench/load.py's ratio), on the same app; the median [range] of --runs runs. It also times
+each one's write transaction (BEGIN IMMEDIATE to COMMIT) and prints the floor: the ratio a
+Send would reach if it did nothing but the bare request's work with its own transaction in
+place of the bare one (no cookie, no CSRF check, no page).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -105,7 +109,33 @@ async def walk(app_wsgi, codes: list[str], args) -> Timings:
     return timings
 
 
-async def submit_only_run(meter: Meter, profiler, codes: list[str], args) -> dict[str, float]:
+class TransactionClock:
+    """CPU time inside the write transactions of a Send and of the bare insert."""
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+        import bench.bench_app
+        import survey.respond.answering
+
+        self.modules = (bench.bench_app, survey.respond.answering)
+        original = survey.respond.answering.write_transaction
+
+        @contextmanager
+        def timed(db):
+            started = time.process_time()
+            try:
+                with original(db) as inside:
+                    yield inside
+            finally:
+                self.cpu += time.process_time() - started
+
+        for module in self.modules:
+            module.write_transaction = timed
+
+
+async def submit_only_run(
+    meter: Meter, clock: TransactionClock, profiler, codes: list[str], args
+) -> dict[str, float]:
     """One run: walk `args.submits` people to the review page (not counted), then Send
     each (profiled, when asked), then as many bare inserts from one warm client; CPU ms
     and statements per call."""
@@ -115,27 +145,30 @@ async def submit_only_run(meter: Meter, profiler, codes: list[str], args) -> dic
         person = Respondent(client, codes.pop(), random.Random(i), args)
         people.append((person, await person.walk_to_submit(Timings(), args.start)))
     timings = Timings()
-    cpu, statements = meter.cpu, meter.statements
+    cpu, statements, in_transaction = meter.cpu, meter.statements, clock.cpu
     meter.profiler = profiler
     for person, form in people:
         await person.submit(timings, form)
     meter.profiler = None
     if timings.errors or timings.acknowledged != args.submits:
         raise RuntimeError(f"submits failed: {timings.errors[:3]}")
-    submit = (meter.cpu - cpu, meter.statements - statements)
+    submit = (meter.cpu - cpu, meter.statements - statements, clock.cpu - in_transaction)
     client = httpx.AsyncClient(transport=AppTransport(meter), base_url="http://127.0.0.1")
     await client.get(args.start)
-    cpu, statements = meter.cpu, meter.statements
+    cpu, statements, in_transaction = meter.cpu, meter.statements, clock.cpu
     for _ in range(args.submits):
         if (await client.post(BARE_PATH)).status_code != 200:
             raise RuntimeError("the bare insert failed")
-    bare = (meter.cpu - cpu, meter.statements - statements)
+    bare = (meter.cpu - cpu, meter.statements - statements, clock.cpu - in_transaction)
     return {
         "submit ms": 1000 * submit[0] / args.submits,
         "bare ms": 1000 * bare[0] / args.submits,
         "ratio": bare[0] / submit[0],
         "submit statements": submit[1] / args.submits,
         "bare statements": bare[1] / args.submits,
+        "submit transaction ms": 1000 * submit[2] / args.submits,
+        "bare transaction ms": 1000 * bare[2] / args.submits,
+        "floor ratio (transaction only)": bare[0] / (bare[0] - bare[2] + submit[2]),
     }
 
 
@@ -150,7 +183,10 @@ def submit_only(args) -> None:
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     meter = Meter(app.wsgi_app, None)
     meter.count_sql(app)
-    runs = [asyncio.run(submit_only_run(meter, profiler, codes, args)) for _ in range(args.runs)]
+    clock = TransactionClock()
+    runs = [
+        asyncio.run(submit_only_run(meter, clock, profiler, codes, args)) for _ in range(args.runs)
+    ]
     for name in runs[0]:
         values = sorted(run[name] for run in runs)
         print(f"{name}: {statistics.median(values):.2f} [{values[0]:.2f}-{values[-1]:.2f}]")
