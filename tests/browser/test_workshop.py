@@ -48,6 +48,13 @@ def _join(browser, url: str, code: str, side_label: str, check: bool):
     return phone
 
 
+def _key(page, key: str) -> None:
+    """Press a key on the projector once its script listens: the keys are the script's,
+    and a key pressed while a page after a click is still loading would be lost."""
+    page.wait_for_load_state("load")
+    page.keyboard.press(key)
+
+
 def _guess(phone, value: int) -> None:
     # The phone follows the projector by itself (polling), no tap on Refresh needed.
     phone.get_by_label(str(value), exact=True).check(timeout=6000)
@@ -89,7 +96,7 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
     sales, production = phones[:6], phones[6:]
 
     # First dimension: three of sales and all six of production guess.
-    page.keyboard.press("ArrowRight")
+    _key(page, "ArrowRight")
     expect(page.locator("h1")).to_have_text(INFORMATION)
     axe("dimension before the reveal")
     expect(sales[0].get_by_role("button", name="Send my guess")).to_be_visible(timeout=6000)
@@ -106,7 +113,7 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
     assert page.locator(".reveal-chart").count() == 0
     screenshot("workshop-projector-counting")
 
-    page.keyboard.press("r")
+    _key(page, "r")
     expect(page.locator(".reveal-chart")).to_be_visible()
     axe("reveal")
     rows = page.locator(".reveal-table tbody tr")
@@ -117,7 +124,7 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
     expect(sales[4].locator("h1")).to_have_text("Look at the screen")
 
     # Second dimension: everyone guesses, both sides are shown.
-    page.keyboard.press("ArrowRight")
+    _key(page, "ArrowRight")
     expect(page.locator("h1")).to_have_text(RESPECT)
     for phone in phones:
         _guess(phone, 4)
@@ -128,7 +135,7 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
     expect(rows.nth(1)).to_contain_text("4.0 (6 guesses)")
 
     # Agreements: recorded on the projector, then dot-voted on the phones.
-    page.keyboard.press("ArrowRight")
+    _key(page, "ArrowRight")
     expect(page.locator("h1")).to_have_text("Agreements")
     page.get_by_label("What will change").fill("A joint planning meeting every Monday")
     page.get_by_label("Who does it").select_option(label="Both sides")
@@ -137,7 +144,7 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
     page.get_by_role("button", name="Record the agreement").click()
     expect(page.get_by_role("cell", name="A joint planning meeting every Monday")).to_be_visible()
     axe("agreements")
-    page.keyboard.press("ArrowRight")
+    _key(page, "ArrowRight")
     expect(page.locator("h1")).to_have_text("Dot vote: which agreements matter most")
     for index, phone in enumerate(phones):
         select = phone.get_by_label("A joint planning meeting every Monday")
