@@ -152,7 +152,7 @@ def _spend(db: Database, codes: list[tuple[str, str]]) -> None:
     """Mark as used the codes the simulated respondents answered with."""
     with write_transaction(db):
         for code, key in codes:
-            invites.spend(db, invites.find(db, code, key))
+            invites.spend_code(db, code, key)
 
 
 def _backdate(db: Database, round_id: int, weeks: int) -> None:

@@ -96,15 +96,6 @@ def find(db: Database, entered: str, key: str) -> Invite | None:
     return Invite(row[0], row[1], row[2], bool(row[3]))
 
 
-def spend(db: Database, invite: Invite) -> bool:
-    """Mark the code spent. Call inside the write transaction that stores the response;
-    returns False when it was already spent (a double click, a second tab, a replay)."""
-    cursor = db.execute(
-        "UPDATE invites SET spent = 1 WHERE code_hash = ? AND spent = 0", [invite.code_hash]
-    )
-    return cursor.rowcount == 1
-
-
 def spend_code(db: Database, entered: str, key: str) -> Invite | None:
     """Spend a typed or scanned code in one statement and return its invite as it was;
     None when there is no such unspent code (call `find` to tell which). Call inside the

@@ -40,8 +40,8 @@ def test_only_hashes_are_stored_and_each_code_works_once(db, open_round_id):
     assert not any(code.replace("-", "") in " ".join(stored) for code in codes)
     invite = invites.find(db, codes[0].lower(), KEY)
     assert invite.round_id == open_round_id and invite.side == "a" and not invite.spent
-    assert invites.spend(db, invite) is True
-    assert invites.spend(db, invite) is False
+    assert invites.spend_code(db, codes[0], KEY) == invite  # spent now, as it was before
+    assert invites.spend_code(db, codes[0], KEY) is None  # a second time: nothing to spend
     assert invites.find(db, codes[0], KEY).spent
     assert invites.issued_counts(db, open_round_id) == {"a": 3, "b": 0}
 
