@@ -17,9 +17,9 @@ from fractions import Fraction
 import numpy as np
 from sqlite_utils import Database
 
-from survey.errors import InvalidInput
-from survey.questionnaire import AGREEMENT_DIMENSION, PERSPECTIVES, Questionnaire
-from survey.slots import SKIPPED
+from survey.store.errors import InvalidInput
+from survey.store.questionnaire import AGREEMENT_DIMENSION, PERSPECTIVES, Questionnaire
+from survey.store.slots import SKIPPED
 
 SCALE = range(1, 6)
 DONT_KNOW = 6  # the digit for "don't know"

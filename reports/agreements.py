@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from survey.rounds import Round
+from survey.store.rounds import Round
 
 from . import stats
 from .aggregates import read_agreements

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from survey.errors import InvalidInput, WrongState
-from survey.padding import disclosures
-from survey.questionnaire import PERSPECTIVES, Questionnaire
-from survey.responses import SIDES
-from survey.rounds import Round, get_round
+from survey.store.errors import InvalidInput, WrongState
+from survey.store.padding import disclosures
+from survey.store.questionnaire import PERSPECTIVES, Questionnaire
+from survey.store.responses import SIDES
+from survey.store.rounds import Round, get_round
 
 from . import stats
 from .aggregates import RoundData, read_round

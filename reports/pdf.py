@@ -30,8 +30,8 @@ from jinja2 import (
 )
 from sqlite_utils import Database
 
-from survey import questionnaire as qn
-from survey.resources import data_dir
+from survey.store import questionnaire as qn
+from survey.store.resources import data_dir
 
 from .report_view import view_model
 
@@ -152,8 +152,9 @@ def render_pdf(
     db: Database, round_id: int, lang: str = "pl", compare_with: int | None = None
 ) -> bytes:
     """Analyse a closed round and render its gap report as PDF bytes."""
-    from reports.analysis import analyse
-    from survey.rounds import get_round
+    from survey.store.rounds import get_round
+
+    from .analysis import analyse
 
     analysis = analyse(db, round_id, compare_with=compare_with)
     questionnaire = get_round(db, round_id).questionnaire

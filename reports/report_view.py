@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from survey import questionnaire as qn
-from survey.errors import NotFound
+from survey.store import questionnaire as qn
+from survey.store.errors import NotFound
 
 TOP_GAPS_SHOWN = 5
 DISCUSSION_PER_GAP = 3

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import invites
-from .accounts import add_user, find_user
-from .db import write_transaction
-from .questionnaire import Questionnaire
-from .responses import Submission, add_responses
-from .rounds import close_round, create_round, get_round, list_rounds, open_round
+from .store import invites
+from .store.accounts import add_user, find_user
+from .store.connection import write_transaction
+from .store.questionnaire import Questionnaire
+from .store.responses import Submission, add_responses
+from .store.rounds import close_round, create_round, get_round, list_rounds, open_round
 
 DEMO_QUESTIONNAIRE = "sales-production"
 SIDE_LABELS = {"a": "Sprzedaż", "b": "Produkcja"}

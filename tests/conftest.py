@@ -8,10 +8,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
-from survey import create_app
+from survey.app import create_app
 from survey.cli import cli
-from survey.db import migrate, open_db
-from survey.rounds import create_round, open_round
+from survey.store.connection import open_db
+from survey.store.migrations import migrate
+from survey.store.rounds import create_round, open_round
 
 # CI replays the same generated inputs every run (main stays green on its own merits);
 # a developer's run explores new ones each time.

@@ -11,7 +11,7 @@ from typing import Any
 
 from reports import analysis as an
 from reports import stats
-from survey import questionnaire as qn
+from survey.store import questionnaire as qn
 
 QUESTIONNAIRE_ID = "sales-production"
 CELLS = ("a.self", "a.other", "a.meta", "b.self", "b.other", "b.meta")

@@ -11,10 +11,10 @@ from scipy import stats as sps
 
 from reports import stats
 from reports.analysis import CELL_FIELDS, analyse, certainty
-from survey.errors import InvalidInput, NotFound, WrongState
-from survey.questionnaire import PERSPECTIVES
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, get_round, open_round
+from survey.store.errors import InvalidInput, NotFound, WrongState
+from survey.store.questionnaire import PERSPECTIVES
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, get_round, open_round
 
 CELLS = [f"{s}.{p}" for s in "ab" for p in PERSPECTIVES]
 INDEPENDENT = ["a.blind_spot", "a.meta_error", "b.blind_spot", "b.meta_error"]
@@ -45,7 +45,7 @@ def uniform(db, side, value, **comments):
 
 
 def get_round_questionnaire(db):
-    from survey.questionnaire import load
+    from survey.store.questionnaire import load
 
     return load("sales-production")
 

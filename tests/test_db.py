@@ -1,7 +1,8 @@
 import re
 
-from survey.db import migrate, migrations, open_db
-from survey.rounds import create_round
+from survey.store.connection import open_db
+from survey.store.migrations import migrate, migrations
+from survey.store.rounds import create_round
 
 RESPONSE_TABLES = ("response_slots", "comment_slots", "invites", "day_counts", "padding_log")
 # A column that could hold who, where from or exactly when.

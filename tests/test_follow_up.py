@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from respondent_helpers import csrf_token, new_code, post_page, question_pages, thanked
 from workshop_helpers import closed_round
 
-from survey.accounts import add_user
-from survey.rounds import get_round, list_rounds
+from survey.store.accounts import add_user
+from survey.store.rounds import get_round, list_rounds
 
 PASSWORD = "follow-up test password"
 SIDES = ("Sprzedaż", "Produkcja")
@@ -62,7 +62,7 @@ def _answer(client, app, round_id: int, side: str, dimension_value: str, kept: d
 
 
 def get_round_of(app, round_id):
-    from survey.db import open_db
+    from survey.store.connection import open_db
 
     db = open_db(app.config["DATABASE"])
     try:
@@ -175,7 +175,7 @@ def test_the_follow_up_pdf_shows_the_agreements_in_both_languages(
 
 
 def test_a_draft_offers_only_agreements_of_rounds_with_the_same_sides(db, make_app):
-    from survey.rounds import create_round
+    from survey.store.rounds import create_round
     from survey.workshop import store
 
     add_user(db, "hr@example.com", "hr", PASSWORD)

@@ -8,9 +8,9 @@ import pytest
 
 from reports.analysis import CELL_FIELDS, INDEPENDENT_FIELDS, PAIRED_FIELDS, analyse
 from survey.demo import simulate
-from survey.questionnaire import load
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, open_round
+from survey.store.questionnaire import load
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, open_round
 
 NUMBER = (int, float)
 

@@ -15,8 +15,8 @@ from report_fixtures import NULL_MEANS, SCRIPT_COMMENT, WORSE_MEANS, build_analy
 
 from reports.pdf import pdf_bytes, render_report_html, write_pdf
 from reports.report_view import HEAT_COLUMNS
-from survey.questionnaire import load
-from survey.rounds import close_round
+from survey.store.questionnaire import load
+from survey.store.rounds import close_round
 
 QUESTIONNAIRE = load("sales-production")
 

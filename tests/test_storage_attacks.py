@@ -11,8 +11,9 @@ from pathlib import Path
 
 from respondent_helpers import answer_everything, csrf_token, new_code, post_page, thanked
 
-from survey.db import backup, migrate, migrations, open_db
-from survey.rounds import create_round, open_round
+from survey.store.connection import backup, open_db
+from survey.store.migrations import migrate, migrations
+from survey.store.rounds import create_round, open_round
 
 RESPONDENTS = 12  # per side
 # One row per round and side, rewritten on the first response of a day: no order in it.

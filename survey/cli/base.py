@@ -7,7 +7,7 @@ import click
 from sqlite_utils import Database
 
 from .. import db as storage
-from ..errors import SurveyError
+from ..store.errors import SurveyError
 
 
 class SurveyCommand(click.Command):

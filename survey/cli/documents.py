@@ -10,8 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..audit import record
-from ..rounds import get_round
+from ..store.audit import record
+from ..store.rounds import get_round
 from .base import SurveyCommand, current_db
 
 
@@ -107,7 +107,8 @@ def _print_progress(total: int):
 @with_appcontext
 def invites_command(round_id: str, side: str, count: int, output: str | None) -> None:
     """Create single-use invite codes for one side of a round (shown only this once)."""
-    from .. import invites, slips
+    from ..documents import slips
+    from ..store import invites
 
     if output and Path(output).suffix.lower() not in (".csv", ".pdf"):
         raise click.BadParameter("the file name must end in .csv or .pdf", param_hint="-o")

@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from .. import questionnaire as qn
-from ..audit import record
-from ..errors import SurveyError
-from ..responses import count_by_side
-from ..rounds import close_round, create_round, get_round, list_rounds, open_round
-from ..transfer import export_text, hidden_sides, import_csv
+from ..store import questionnaire as qn
+from ..store.audit import record
+from ..store.errors import SurveyError
+from ..store.responses import count_by_side
+from ..store.rounds import close_round, create_round, get_round, list_rounds, open_round
+from ..store.transfer import export_text, hidden_sides, import_csv
 from .base import SurveyCommand, SurveyGroup, current_db
 
 

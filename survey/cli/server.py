@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import db as storage
+from ..store.connection import backup
 from .base import SurveyCommand, current_db
 from .setup import initialise
 
@@ -29,7 +30,7 @@ from .setup import initialise
 def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
     """Create demo rounds with realistic responses, write their gap report, serve the app."""
     from ..demo import TRY_LINKS, create_demo, create_demo_accounts, demo_database, try_round
-    from ..invites import generate
+    from ..store.invites import generate
 
     # Demo data and its published passwords never go into the database real rounds use.
     current_app.config["DATABASE"] = str(demo_database(current_app.config["DATABASE"]))
@@ -95,7 +96,7 @@ def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None
 @with_appcontext
 def backup_command(file: str) -> None:
     """Copy the live database to FILE with SQLite's online backup (safe while serving)."""
-    pages = storage.backup(current_db(), file)
+    pages = backup(current_db(), file)
     click.echo(f"Backed up {current_app.config['DATABASE']} to {file} ({pages} pages).")
 
 

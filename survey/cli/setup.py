@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .. import db as storage
+from ..store.migrations import migrate
 from .base import SurveyCommand, current_db
 
 
@@ -43,7 +43,7 @@ def initialise() -> list[str]:
             load=__import__("tomllib").load,
             text=False,
         )
-    return storage.migrate(current_db())
+    return migrate(current_db())
 
 
 @click.command("init", cls=SurveyCommand)

@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from ..accounts import MIN_PASSWORD_LENGTH, ROLES, add_user, list_users, remove_user
+from ..store.accounts import MIN_PASSWORD_LENGTH, ROLES, add_user, list_users, remove_user
 from .base import SurveyGroup, current_db
 
 

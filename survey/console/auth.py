@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from ..accounts import authenticate, end_sessions, normalise_email
-from ..audit import record
 from ..db import get_db
 from ..extensions import limiter
 from ..pages import same_site_path
-from . import bp
+from ..store.accounts import authenticate, end_sessions, normalise_email
+from ..store.audit import record
+from .blueprint import bp
 from .forms import ActionForm, LoginForm
 
 LOGIN_LIMIT = "5/minute"

@@ -30,9 +30,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..invites import MAX_CODES_PER_CALL
-from ..moderation import MAX_REASON_LENGTH
-from ..rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
+from ..store.invites import MAX_CODES_PER_CALL
+from ..store.moderation import MAX_REASON_LENGTH
+from ..store.rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
 
 RANGE = _l("Enter a whole number from %(min)s to %(max)s.")
 

@@ -13,14 +13,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import batches, invites
-from ..audit import record
 from ..db import get_db
-from ..errors import SurveyError
-from ..participation import spent_codes
-from ..rounds import get_round
-from ..slips import codes_csv, slip_texts
-from . import bp, hr_only
+from ..documents import batches
+from ..documents.slips import codes_csv, slip_texts
+from ..store import invites
+from ..store.audit import record
+from ..store.errors import SurveyError
+from ..store.participation import spent_codes
+from ..store.rounds import get_round
+from .blueprint import bp, hr_only
 from .forms import ActionForm, InvitesForm
 from .round_views import _refused
 

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..audit import entries, record
 from ..db import get_db
-from ..moderation import comments_for_moderation, hide_comment, unhide_comment
-from ..rounds import Round, comparable_rounds, get_round
-from . import bp, hr_only, staff
+from ..store.audit import entries, record
+from ..store.moderation import comments_for_moderation, hide_comment, unhide_comment
+from ..store.rounds import Round, comparable_rounds, get_round
+from .blueprint import bp, hr_only, staff
 from .forms import ActionForm, CompareForm, HideForm
 
 

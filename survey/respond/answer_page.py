@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from markupsafe import Markup, escape
 
-from ..questionnaire import Dimension, Questionnaire, fill
+from ..store.questionnaire import Dimension, Questionnaire, fill
 
 DONT_KNOW = "dk"
 CHOICES = ("1", "2", "3", "4", "5", DONT_KNOW)

@@ -11,10 +11,10 @@ from flask_wtf.csrf import validate_csrf
 from wtforms import HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..questionnaire import Questionnaire, fill
-from ..responses import MAX_COMMENT_LENGTH
-from ..slots import COMMENT_BYTES
-from ..text_rules import unsafe_characters
+from ..store.questionnaire import Questionnaire, fill
+from ..store.responses import MAX_COMMENT_LENGTH
+from ..store.slots import COMMENT_BYTES
+from ..store.text_rules import unsafe_characters
 from .answer_page import DONT_KNOW
 
 

@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Request, Response, current_app, g
 
+from .kiosk_mark import idle_seconds, kiosk_round
+
 SURVEY_COOKIE = "lustro_survey"
 NOTE_PREFIX = "lustro_note_"
 SENT_COOKIE = "lustro_sent"
@@ -61,8 +63,6 @@ def _open(token: str | None, ttl: int | None = None) -> bytes | None:
 
 def _kiosk_idle(request: Request) -> int | None:
     """On a kiosk, seconds a started survey lives after its last request; else None."""
-    from .kiosk import idle_seconds, kiosk_round  # the kiosk builds on this module
-
     return idle_seconds() if kiosk_round(request) is not None else None
 
 

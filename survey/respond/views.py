@@ -22,12 +22,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import carried, current_language
 from ..db import get_db
-from ..errors import InvalidInput
 from ..extensions import csrf, limiter
-from ..questionnaire import fill
-from ..responses import Submission
+from ..i18n import current_language
+from ..store import carried
+from ..store.errors import InvalidInput
+from ..store.questionnaire import fill
+from ..store.responses import Submission
 from . import answering
 from . import state as browser
 from .answer_page import AnswerPage, answer_page, review_list
@@ -49,7 +50,7 @@ from .forms import (
     only_csrf_failed,
     token_is_valid,
 )
-from .kiosk import kiosk_round
+from .kiosk_mark import kiosk_round
 
 bp = Blueprint("respond", __name__)
 # Our forms check their own CSRF token, so a stale token re-shows the page with the

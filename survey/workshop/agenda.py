@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import questionnaire as qn
+from ..store import questionnaire as qn
 from .store import SIDES, Workshop
 
 # Minutes per block. The dimensions share what is left of the time, so a 2-hour workshop

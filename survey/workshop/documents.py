@@ -19,8 +19,8 @@ from wtforms.fields.choices import SelectChoice
 
 from reports.pdf import pdf_bytes
 
-from ..errors import NotFound
-from ..rounds import get_round
+from ..store.errors import NotFound
+from ..store.rounds import get_round
 from . import store
 from .agenda import agenda_of, dimension_name, dimension_view, side_view
 

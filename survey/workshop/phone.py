@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from ..db import get_db
-from ..errors import InvalidInput
-from . import bp, store
+from ..store.errors import InvalidInput
+from . import store
 from .agenda import current_block, dimension_name, state
+from .blueprint import bp
 from .forms import GuessForm, JoinForm, SideForm, dots_form
 
 SESSION_KEY = "workshops"

@@ -9,14 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..audit import record
-from ..console import staff
+from ..console.blueprint import staff
 from ..console.forms import ActionForm
 from ..db import get_db
-from ..errors import SurveyError
-from ..rounds import get_round
-from . import bp, documents, store
+from ..i18n import translated
+from ..store.audit import record
+from ..store.errors import SurveyError
+from ..store.rounds import get_round
+from . import documents, store
 from .agenda import agenda_of, current_block, dimension_name, dimension_view
+from .blueprint import bp
 from .forms import AgreementForm, NewWorkshopForm
 from .qr import join_qr_svg, join_url
 
@@ -55,7 +57,7 @@ def workshops(round_id: int):
                     db, round_id, form.variant.data, form.dimensions.data, analysis
                 )
             except SurveyError as exc:
-                flash(_("That was refused: %(reason)s", reason=exc.translated()), "error")
+                flash(_("That was refused: %(reason)s", reason=translated(exc)), "error")
             else:
                 record(db, current_user.email, "workshop.create", round_id, workshop.join_code)
                 return redirect(url_for("workshop.present", workshop_id=workshop.id))

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..db import write_transaction
-from ..errors import InvalidInput, NotFound, WrongState
-from ..rounds import Round, get_round
+from ..store.connection import write_transaction
+from ..store.errors import InvalidInput, NotFound, WrongState
+from ..store.rounds import Round, get_round
 
 SIDES = ("a", "b")
 VARIANTS = ("2h", "half-day")

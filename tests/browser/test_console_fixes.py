@@ -9,10 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from survey.accounts import add_user
-from survey.invites import issued_counts
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, open_round
+from survey.store.accounts import add_user
+from survey.store.invites import issued_counts
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, open_round
 
 PASSWORD = "browser test password"
 PHONE = {"width": 360, "height": 740}

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from workshop_helpers import closed_round
 
-from survey.accounts import add_user
-from survey.questionnaire import load
+from survey.store.accounts import add_user
+from survey.store.questionnaire import load
 
 from .axe import describe, violations
 from .conftest import PHONE, SCREENSHOTS

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from survey import create_app
-from survey.audit import entries
-from survey.slots import insert_comment
+from survey.app import create_app
+from survey.store.audit import entries
+from survey.store.slots import insert_comment
 from survey.workshop.store import add_agreement, create_workshop
 
 from .conftest import PASSWORD
@@ -152,7 +152,7 @@ def test_logout_ends_the_session(hr):
 
 
 def test_a_removed_account_is_logged_out(hr, db):
-    from survey.accounts import remove_user
+    from survey.store.accounts import remove_user
 
     remove_user(db, "hr@example.com")
     assert hr.get("/console/").status_code == 302
@@ -204,7 +204,7 @@ def test_forms_without_a_csrf_token_are_refused(csrf_app, db, draft_round_id):
     )
     # Logged in, a state change without the token still changes nothing.
     assert client.post(f"/console/rounds/{draft_round_id}/open").status_code == 400
-    from survey.rounds import get_round
+    from survey.store.rounds import get_round
 
     assert get_round(db, draft_round_id).status == "draft"
     form_token = _csrf_token(client, f"/console/rounds/{draft_round_id}/edit")

@@ -12,10 +12,10 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from survey import batches
-from survey.accounts import add_user
-from survey.audit import entries
-from survey.invites import issued_counts
+from survey.documents import batches
+from survey.store.accounts import add_user
+from survey.store.audit import entries
+from survey.store.invites import issued_counts
 
 from .conftest import PASSWORD
 

@@ -8,8 +8,8 @@ import time
 from respondent_helpers import browser_state, new_code
 
 from survey.respond import state as respondent_state
-from survey.respond.kiosk import KIOSK_COOKIE
-from survey.rounds import create_round, open_round
+from survey.respond.kiosk_mark import KIOSK_COOKIE
+from survey.store.rounds import create_round, open_round
 
 
 def _kiosk(hr, console_app, round_id):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from survey.accounts import authenticate, list_users
 from survey.demo import DEMO_ACCOUNTS, create_demo_accounts
+from survey.store.accounts import authenticate, list_users
 
 
 def test_add_prompts_twice_then_the_account_can_log_in(run_cli, db):

@@ -10,8 +10,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from survey.questionnaire import load
-from survey.rounds import get_round
+from survey.store.questionnaire import load
+from survey.store.rounds import get_round
 from survey.workshop import store
 
 from .conftest import PASSWORD

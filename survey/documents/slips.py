@@ -15,9 +15,9 @@ from typing import BinaryIO
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
-from .rounds import Round
+from ..store.rounds import Round
+from ..store.text_rules import csv_cell
 from .slip_pdf import SlipText, write_slips
-from .text_rules import csv_cell
 
 
 def invite_url(base_url: str, code: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from . import padding, slots
-from .db import write_transaction
+from .connection import write_transaction
 from .errors import InvalidInput, WrongState
 from .rounds import get_round
 

@@ -11,13 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from flask import Flask
-from flask_babel import lazy_gettext
-from flask_login import LoginManager, UserMixin
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import get_db, write_transaction
+from .connection import write_transaction
 from .errors import InvalidInput, NotFound
 from .text_rules import unsafe_characters
 
@@ -34,11 +31,8 @@ def _dummy_hash() -> str:
     return generate_password_hash("not-a-real-password")
 
 
-login_manager = LoginManager()
-
-
 @dataclass(frozen=True)
-class User(UserMixin):
+class User:
     email: str
     role: str
     created_on: str
@@ -52,6 +46,11 @@ class User(UserMixin):
     @property
     def is_hr(self) -> bool:
         return self.role == "hr"
+
+    # What Flask-Login asks of a user object (its UserMixin gives the same answers).
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
 
 
 def normalise_email(email: str) -> str:
@@ -124,14 +123,6 @@ def authenticate(db: Database, email: str, password: str) -> User | None:
     return None
 
 
-def init_app(app: Flask) -> None:
-    """Flask-Login for the console: sessions only (no remember-me cookie)."""
-    login_manager.init_app(app)
-    login_manager.login_view = "console.login"
-    login_manager.login_message = lazy_gettext("Please log in to use the console.")
-    login_manager.login_message_category = "info"
-
-
 def end_sessions(db: Database, email: str) -> None:
     """Logout: every session cookie issued to this account so far stops working."""
     with write_transaction(db):
@@ -139,12 +130,3 @@ def end_sessions(db: Database, email: str) -> None:
             "UPDATE users SET session_version = session_version + 1 WHERE email = ?",
             [normalise_email(email)],
         )
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    version, _, email = user_id.partition(":")
-    user = find_user(get_db(), email)
-    if user is None or str(user.session_version) != version:
-        return None
-    return user

@@ -2,7 +2,7 @@
 
 A message is an English msgid plus its %(name)s values, e.g.
 `WrongState("Round %(id)s is closed; closing is final.", id=3)`. `str(error)` is always the
-English text (what the CLI prints and tests match); a page shows `error.translated()`,
+English text (what the CLI prints and tests match); a page shows `survey.i18n.translated(error)`,
 the same msgid looked up in the person's language. Why not `lazy_gettext` in the domain
 modules: in Flask-Babel 4.0 a lazy string turned into text inside an app context but
 outside a request (every CLI command, the slip-drawing thread) asks this app's locale
@@ -11,7 +11,7 @@ A msgid kept on the error needs no context until a page shows it.
 
 Messages that only the CLI or file checks can print (questionnaire files, CSV import and
 export, backups, raw answer validation behind the respondent pages) stay plain English:
-they are given already formatted, and `translated()` finds no catalogue entry for them.
+they are given already formatted, and `translated` finds no catalogue entry for them.
 """
 
 from __future__ import annotations
@@ -24,12 +24,6 @@ class SurveyError(Exception):
         super().__init__(message % params if params else message)
         self.message = message
         self.params = params
-
-    def translated(self) -> str:
-        """The message in the current page's language (English when not in a catalogue)."""
-        from flask_babel import gettext
-
-        return gettext(self.message, **self.params) if self.message else str(self)
 
 
 class NotFound(SurveyError):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from .db import write_transaction
+from .connection import write_transaction
 from .errors import InvalidInput, NotFound, WrongState
 from .questionnaire import fill
 from .responses import SIDES, sides_reaching

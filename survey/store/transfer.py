@@ -17,7 +17,7 @@ from collections import defaultdict
 from sqlite_utils import Database
 
 from . import padding
-from .db import write_transaction
+from .connection import write_transaction
 from .errors import InvalidInput, WrongState
 from .questionnaire import csv_columns
 from .responses import SIDES, Submission, add_responses, sides_reaching

@@ -1,6 +1,6 @@
 """Workshop agreements carried into a later round with the same two sides (issue 12, item 5).
 
-HR chooses them while the round is a draft; at open they are frozen into the round's copy
+HR chooses them while the round is a draft (rounds.choose_agreements); at open they are frozen into the round's copy
 of the questionnaire, like the items, so each respondent answers "…was kept" (1–5 or don't
 know) once per agreement from their own side's view. The answers string of every response
 grows by one character per agreement, the same for the whole round.
@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlite_utils import Database
 
-from .db import write_transaction
-from .errors import InvalidInput, WrongState
 from .questionnaire import (
     AGREEMENT_DIMENSION,
     KEPT,
@@ -23,7 +22,6 @@ from .questionnaire import (
     Item,
     Questionnaire,
 )
-from .rounds import Round, get_round
 
 # The extra page's heading and item text, in both languages (the agreement's own words stay
 # in the language they were written in).
@@ -33,6 +31,15 @@ ITEM_TEXT = {
     "zostało dotrzymane.",
     "en": "“{what}” (done by: {who}, by {due}). From where I stand, this agreement was kept.",
 }
+
+
+class RoundSides(Protocol):
+    """What this module reads of a round (rounds.Round has it; rounds builds on this
+    module, so it names no class of that one)."""
+
+    id: int
+    side_a: str
+    side_b: str
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ _OFFERS = """
 """
 
 
-def offered(db: Database, round_: Round | None = None) -> list[Offer]:
+def offered(db: Database, round_: RoundSides | None = None) -> list[Offer]:
     """Agreements of earlier workshops; for a round, only those whose round had the same
     two sides (same labels in the same order)."""
     if round_ is None:
@@ -81,33 +88,7 @@ def chosen(db: Database, round_id: int) -> list[str]:
     ]
 
 
-def choose(db: Database, round_id: int, agreement_ids: list[str]) -> None:
-    """Replace a draft round's choice. Every agreement must come from a workshop of an
-    earlier closed round with the same two sides; else nothing changes."""
-    with write_transaction(db):
-        round_ = get_round(db, round_id)
-        if round_.status != "draft":
-            raise WrongState(
-                "Round %(id)s is no longer a draft; its agreements are fixed.", id=round_.id
-            )
-        allowed = {offer.id for offer in offered(db, round_)}
-        wrong = sorted(set(agreement_ids) - allowed)
-        if wrong:
-            raise InvalidInput(
-                "Only agreements from a workshop of an earlier closed round with the same "
-                "two sides (%(side_a)s and %(side_b)s) can be carried.",
-                side_a=round_.side_a,
-                side_b=round_.side_b,
-            )
-        db.execute("DELETE FROM round_agreements WHERE round_id = ?", [round_id])
-        for agreement_id in sorted(set(agreement_ids)):
-            db.execute(
-                "INSERT INTO round_agreements (round_id, agreement_id) VALUES (?, ?)",
-                [round_id, agreement_id],
-            )
-
-
-def freeze(db: Database, round_: Round, questionnaire: Questionnaire) -> Questionnaire:
+def freeze(db: Database, round_: RoundSides, questionnaire: Questionnaire) -> Questionnaire:
     """The questionnaire to freeze at open, with the chosen agreements (those still
     matching the round's sides) as extra items. Call inside the open's transaction."""
     ids = set(chosen(db, round_.id))

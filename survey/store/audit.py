@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from .db import write_transaction
+from .connection import write_transaction
 
 ACTIONS = (
     "login",

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
 
+from . import carried, slots
 from . import questionnaire as qn
-from .db import write_transaction
+from .connection import write_transaction
 from .errors import InvalidInput, NotFound, WrongState
 from .text_rules import unsafe_characters
 
@@ -244,15 +245,11 @@ def open_round(db: Database, round_id: int) -> Round:
     changes = {"status": "open", "opened_on": _today(current.timezone)}
     with write_transaction(db):  # the slots of the codes made so far, in the same step
         if frozen is not None:
-            from . import carried
-
             frozen = carried.freeze(db, current, frozen)
             changes["questionnaire_json"] = frozen.to_json()
             changes["questionnaire_version"] = frozen.version
         round_ = _set_status(db, round_id, "draft", changes)
         if frozen is not None:
-            from . import slots
-
             slots.record_positions(db, round_id, frozen)
             for side, count in _codes_per_side(db, round_id).items():
                 slots.allocate(db, round_id, frozen, side, count)
@@ -334,6 +331,32 @@ def update_round(db: Database, round_id: int, **changes: Any) -> Round:
         merged["closes_on"] = _clean_date(merged["closes_on"])
         db["rounds"].update(current.id, merged)
     return get_round(db, round_id)
+
+
+def choose_agreements(db: Database, round_id: int, agreement_ids: list[str]) -> None:
+    """Replace a draft round's choice. Every agreement must come from a workshop of an
+    earlier closed round with the same two sides (carried.offered); else nothing changes."""
+    with write_transaction(db):
+        round_ = get_round(db, round_id)
+        if round_.status != "draft":
+            raise WrongState(
+                "Round %(id)s is no longer a draft; its agreements are fixed.", id=round_.id
+            )
+        allowed = {offer.id for offer in carried.offered(db, round_)}
+        wrong = sorted(set(agreement_ids) - allowed)
+        if wrong:
+            raise InvalidInput(
+                "Only agreements from a workshop of an earlier closed round with the same "
+                "two sides (%(side_a)s and %(side_b)s) can be carried.",
+                side_a=round_.side_a,
+                side_b=round_.side_b,
+            )
+        db.execute("DELETE FROM round_agreements WHERE round_id = ?", [round_id])
+        for agreement_id in sorted(set(agreement_ids)):
+            db.execute(
+                "INSERT INTO round_agreements (round_id, agreement_id) VALUES (?, ?)",
+                [round_id, agreement_id],
+            )
 
 
 def comparable_rounds(db: Database, round_: Round) -> list[Round]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from . import slots
-from .db import write_transaction
+from .connection import write_transaction
 from .errors import InvalidInput, WrongState
 from .questionnaire import Questionnaire
 from .rounds import Round, get_round
