@@ -125,10 +125,10 @@ def carried_agreements(
         return [], {}
     counts = read_agreements(db, round_.id)
     respondents = {s: report["sides"][s]["n"] for s in SIDES}
-    since = {a.since_round: None for a in carried}
-    for round_id in since:
+    since: dict[int, dict[str, Any]] = {}
+    for round_id in dict.fromkeys(a.since_round for a in carried):  # each earlier round once
         since[round_id] = _gap_changes(analyse_round(round_id), report)
-    result = []
+    result: list[dict[str, Any]] = []
     for agreement in carried:
         views = {
             s: _side(counts.get((s, agreement.id), [0] * 6), respondents[s], round_.threshold)

@@ -24,10 +24,10 @@ from .agreements import carried_agreements
 from .decision import ALPHA, mark_clear
 
 DEFAULT_SEED = 20261125
-CELL_FIELDS = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know", "top2")
-CELL_FIELDS += ("people", "dont_know_share")
-INDEPENDENT_FIELDS = ("diff", "cliffs_delta", "p", "p_holm", "magnitude", "ci95", "q", "clear")
-INDEPENDENT_FIELDS += ("n", "test")
+CELL_FIELDS: tuple[str, ...] = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know")
+CELL_FIELDS += ("top2", "people", "dont_know_share")
+INDEPENDENT_FIELDS: tuple[str, ...] = ("diff", "cliffs_delta", "p", "p_holm", "magnitude", "ci95")
+INDEPENDENT_FIELDS += ("q", "clear", "n", "test")
 PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear")
 POWER = 0.8  # of the planning figure `detectable`
 # gap -> (first cell, second cell) for side s facing side t
@@ -178,12 +178,12 @@ def _dimension(
     for side in SIDES:
         differences = stats.Sample.from_counts(data.differences.get((side, dimension_id), {}))
         if side in side_reason:
-            gap = held_back(PAIRED_FIELDS, side_reason[side])
+            paired = held_back(PAIRED_FIELDS, side_reason[side])
         elif differences.n < threshold:
-            gap = held_back(PAIRED_FIELDS, f"fewer than {threshold} pairs")
+            paired = held_back(PAIRED_FIELDS, f"fewer than {threshold} pairs")
         else:
             interval = stats.paired_interval(differences)
-            gap = {
+            paired = {
                 "diff": stats.describe(differences).mean,
                 "n": differences.n,
                 "p": stats.wilcoxon_p(differences),
@@ -192,7 +192,7 @@ def _dimension(
                 "clear": False,
                 "suppressed": False,
             }
-        gaps[f"{side}.felt_misjudgement"] = gap
+        gaps[f"{side}.felt_misjudgement"] = paired
     vectors: dict[tuple[int, ...], int] = {}
     for side in SIDES:
         if side not in side_reason:  # a held-back side contributes to no figure
@@ -392,11 +392,10 @@ def _comments(
     db: Database, round_: Round, questionnaire: Questionnaire, data: RoundData
 ) -> dict[str, dict[str, list[str] | None]]:
     """Visible comments of sides that reach the comment threshold, in random order."""
-    result = {q.id: {s: None for s in SIDES} for q in questionnaire.open_questions}
     shown = [s for s in SIDES if data.respondents[s] >= round_.comment_threshold]
-    for question in result.values():
-        for side in shown:
-            question[side] = []
+    texts: dict[str, dict[str, list[str]]] = {
+        q.id: {s: [] for s in shown} for q in questionnaire.open_questions
+    }
     if shown:
         rows = db.query(
             f"""SELECT side, question, text FROM comments
@@ -405,9 +404,9 @@ def _comments(
             [round_.id, *shown],
         )
         for row in rows:
-            if row["question"] in result:
-                result[row["question"]][row["side"]].append(row["text"])
-    return result
+            if row["question"] in texts:
+                texts[row["question"]][row["side"]].append(row["text"])
+    return {question: {s: by_side.get(s) for s in SIDES} for question, by_side in texts.items()}
 
 
 def _suppressed(

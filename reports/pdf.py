@@ -88,7 +88,7 @@ def environment(lang: str) -> Environment:
         lstrip_blocks=True,
     )
     catalogue = translations(lang)
-    env.install_gettext_callables(
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=functools.partial(catalogue.pgettext, CONTEXT),
         ngettext=functools.partial(catalogue.npgettext, CONTEXT),
         newstyle=True,

@@ -43,7 +43,7 @@ class Sample:
     scale: int
 
     @classmethod
-    def from_counts(cls, counts: Mapping[Fraction, int]) -> Sample:
+    def from_counts(cls, counts: Mapping[Fraction, int] | Mapping[int, int]) -> Sample:
         kept = sorted((Fraction(v), int(c)) for v, c in counts.items() if c > 0)
         scale = math.lcm(1, *(v.denominator for v, _ in kept))
         merged: dict[int, int] = {}

@@ -73,7 +73,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = int(app.config["PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to wrap the WSGI app; mypy refuses assigning to a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     if not app.config["SECRET_KEY"]:
         # No key yet (before `survey init`): a throwaway one, so nothing signed outlives
         # the process and no secret ever sits in the repository.

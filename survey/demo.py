@@ -138,9 +138,11 @@ class DemoRound:
     closed_weeks_ago: int = 0  # before/after compares rounds months apart
 
 
-def _issue_codes(db: Database, round_id: int, headcount: dict[str, int]) -> dict[str, list[str]]:
-    """Codes for everyone, as HR would issue them before opening. They are hashed with a
-    throwaway key, so nobody can ever answer with them."""
+def _issue_codes(
+    db: Database, round_id: int, headcount: dict[str, int]
+) -> dict[str, list[tuple[str, str]]]:
+    """Codes for everyone, as HR would issue them before opening, each with the key it is
+    hashed with: a throwaway one, so nobody can ever answer with them."""
     key = secrets.token_hex(16)
     return {
         side: [(code, key) for code in invites.generate(db, round_id, side, n, key)]
@@ -160,7 +162,7 @@ def _backdate(db: Database, round_id: int, weeks: int) -> None:
     closed = dt.date.today() - dt.timedelta(weeks=weeks)
     opened = closed - dt.timedelta(weeks=2)
     with write_transaction(db):
-        db["rounds"].update(
+        db.table("rounds").update(
             round_id,
             {
                 "created_on": opened.isoformat(),

@@ -103,6 +103,7 @@ def backup_command(file: str) -> None:
 def _serve(host: str, port: int) -> None:
     from ..serving import serve
 
-    app = current_app._get_current_object()
+    # current_app is a LocalProxy, which Flask types as the Flask it stands for.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Lustro is running: open http://{host}:{port}/  (Ctrl+C stops it)")
     serve(app, host, port)

@@ -19,7 +19,7 @@ from wtforms import (
     SubmitField,
     ValidationError,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 from wtforms.validators import (
     DataRequired,
     InputRequired,

@@ -11,11 +11,12 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
 from ..db import get_db
 from ..documents import batches
 from ..documents.slips import codes_csv, slip_texts
+from ..form_values import required
 from ..store import invites
 from ..store.audit import record
 from ..store.errors import SurveyError
@@ -38,7 +39,7 @@ def round_invites(round_id: int):
         side = form.side.data
         try:
             codes = invites.generate(
-                db, round_id, side, form.count.data, current_app.config["INVITE_KEY"]
+                db, round_id, side, required(form.count.data), current_app.config["INVITE_KEY"]
             )
         except SurveyError as exc:
             _refused(exc)

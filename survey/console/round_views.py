@@ -10,9 +10,10 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
 from ..db import get_db
+from ..form_values import required
 from ..i18n import translated
 from ..store import carried, invites
 from ..store import questionnaire as qn
@@ -61,10 +62,10 @@ def new_round():
             with write_transaction(db):  # the round and its agreements, or neither
                 round_id = create_round(
                     db,
-                    form.name.data,
+                    required(form.name.data),
                     form.questionnaire.data,
-                    form.side_a.data,
-                    form.side_b.data,
+                    required(form.side_a.data),
+                    required(form.side_b.data),
                     **_settings(form),
                     lang=form.lang.data,
                     headcount_a=form.headcount_a.data,
@@ -74,7 +75,9 @@ def new_round():
         except SurveyError as exc:
             _refused(exc)
         else:
-            record(db, current_user.email, "round.create", round_id, form.name.data.strip())
+            record(
+                db, current_user.email, "round.create", round_id, required(form.name.data).strip()
+            )
             flash(_("The round is created as a draft."), "success")
             return redirect(url_for("console.round_detail", round_id=round_id))
     return render_template("console/round_form.html", form=form, round=None)

@@ -195,7 +195,8 @@ def write_slips(
     total)` is called after every page."""
     _fonts()
     block = _text_block(texts)
-    canvas = Canvas(target, pagesize=A4, initialFontName="DejaVuSans", pageCompression=1)
+    # types-reportlab 5.0 types initialFontName as a number; reportlab takes a font name.
+    canvas = Canvas(target, pagesize=A4, initialFontName="DejaVuSans", pageCompression=1)  # type: ignore[arg-type]
     canvas.setTitle(texts.title)
     canvas.setAuthor("Lustro")
     _page_w, page_h = A4

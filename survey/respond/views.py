@@ -8,6 +8,7 @@ cookies (survey/respond/state.py). Every page is sent with Cache-Control: no-sto
 from __future__ import annotations
 
 import logging
+from typing import NoReturn, cast
 
 from flask import (
     Blueprint,
@@ -24,11 +25,12 @@ from flask_babel import gettext as _
 
 from ..db import get_db
 from ..extensions import csrf, limiter
+from ..form_values import required
 from ..i18n import current_language
 from ..store import carried
 from ..store.errors import InvalidInput
 from ..store.questionnaire import fill
-from ..store.responses import Submission
+from ..store.responses import AnswerKey, Submission
 from . import answering
 from . import state as browser
 from .answer_page import AnswerPage, answer_page, review_list
@@ -127,15 +129,20 @@ def _begin(entered: str, confirmed: bool = False):
     return redirect(url_for("respond.welcome"))
 
 
+def _refuse_without_survey() -> NoReturn:
+    """The refusal for a browser that holds no started survey: already received, or none."""
+    if browser.sent_codes(request):
+        raise AlreadyReceived("Already received.")
+    raise SessionEnded("No survey started.")
+
+
 class Context:
     """The started survey this request belongs to."""
 
     def __init__(self) -> None:
         state = browser.load(request)
         if state is None:
-            if browser.sent_codes(request):
-                raise AlreadyReceived("Already received.")
-            raise SessionEnded("No survey started.")
+            _refuse_without_survey()
         entry = answering.check_code(get_db(), state.code, _key())
         self.entry, self.state = entry, state
         self.round = entry.round
@@ -171,7 +178,7 @@ def enter():
             _("The page had expired. Please press Start again.") if only_csrf_failed(form) else None
         )
         return render_template("index.html", form=form, code_message=message), 400
-    return _begin(form.code.data)
+    return _begin(required(form.code.data))
 
 
 @bp.get("/r/<code>")
@@ -337,7 +344,7 @@ def review():
 def submit():
     state = browser.load(request)
     if state is None:
-        Context()  # raises the right refusal: already received, or no survey started
+        _refuse_without_survey()
     if not token_is_valid():
         return _review(
             Context(),
@@ -346,7 +353,10 @@ def submit():
         )
 
     def submission_for(_round, side: str) -> Submission:
-        answers = {tuple(key.split(".")): value for key, value in state.answers.items()}
+        # Not unpacked into three: validate() refuses a key of another shape as unknown.
+        answers = {
+            cast(AnswerKey, tuple(key.split("."))): value for key, value in state.answers.items()
+        }
         return Submission(side=side, answers=answers, comments=dict(state.comments))
 
     # answering.submit checks the code and the round again inside its own transaction,

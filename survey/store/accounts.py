@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -73,7 +74,7 @@ def add_user(db: Database, email: str, role: str, password: str) -> User:
     with write_transaction(db):
         if find_user(db, email) is not None:
             raise InvalidInput("An account %(email)s already exists.", email=email)
-        db["users"].insert(
+        db.table("users").insert(
             {
                 "email": email,
                 "role": role,
@@ -81,7 +82,7 @@ def add_user(db: Database, email: str, role: str, password: str) -> User:
                 "created_on": dt.date.today().isoformat(),
             }
         )
-    return find_user(db, email)
+    return cast(User, find_user(db, email))  # found: it was inserted just above
 
 
 def find_user(db: Database, email: str) -> User | None:

@@ -53,7 +53,7 @@ def record(
         raise ValueError(f"Unknown audit action {action!r}.")
     at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     with write_transaction(db):
-        db["audit_log"].insert(
+        db.table("audit_log").insert(
             {
                 "at": at,
                 "user_email": user_email,

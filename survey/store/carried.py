@@ -37,9 +37,12 @@ class RoundSides(Protocol):
     """What this module reads of a round (rounds.Round has it; rounds builds on this
     module, so it names no class of that one)."""
 
-    id: int
-    side_a: str
-    side_b: str
+    @property
+    def id(self) -> int: ...
+    @property
+    def side_a(self) -> str: ...
+    @property
+    def side_b(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def generate(db: Database, round_id: int, side: str, count: int, key: str) -> li
         if round_.status == "closed":
             raise WrongState("Round %(id)s is closed; it takes no more responses.", id=round_.id)
         padding.check_code_limit(round_, side, issued_counts(db, round_id)[side], count)
-        db["invites"].insert_all(
+        db.table("invites").insert_all(
             {"code_hash": code_hash(code, key), "round_id": round_id, "side": side, "spent": 0}
             for code in codes
         )
@@ -108,7 +108,10 @@ def spend_code(db: Database, entered: str, key: str) -> Invite | None:
         "RETURNING code_hash, round_id, side",
         [code_hash(code, key)],
     ).fetchall()
-    return Invite(*rows[0], spent=False) if rows else None
+    if not rows:
+        return None
+    hashed, round_id, side = rows[0]
+    return Invite(hashed, round_id, side, spent=False)
 
 
 def issued_counts(db: Database, round_id: int) -> dict[str, int]:

@@ -199,6 +199,7 @@ def parse(data: dict[str, Any], source: str) -> Questionnaire:
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         problems.add("version", "must be a whole number, 1 or more")
+        version = 1  # never used: the problems are raised below
     title = _text(problems, data.get("title"), "title", languages)
     intro = _text(problems, data.get("intro"), "intro", languages)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
@@ -176,7 +176,7 @@ def create_round(
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise InvalidInput("Unknown time zone '%(zone)s'.", zone=timezone) from exc
-    table = db["rounds"]
+    table = db.table("rounds")
     with write_transaction(db):
         table.insert(
             {
@@ -196,7 +196,7 @@ def create_round(
                 "created_on": _today(timezone),
             }
         )
-    return table.last_pk
+    return cast(int, table.last_pk)  # sqlite-utils types it Optional: None before an insert
 
 
 def get_round(db: Database, round_id: int | str) -> Round:
@@ -225,7 +225,7 @@ def _set_status(db: Database, round_id: int, expected: str, changes: dict[str, A
         current = get_round(db, round_id)
         if current.status != expected:
             raise _transition_error(current, changes["status"])
-        db["rounds"].update(current.id, changes)
+        db.table("rounds").update(current.id, changes)
     return get_round(db, round_id)
 
 
@@ -242,7 +242,7 @@ def open_round(db: Database, round_id: int) -> Round:
     chosen to be carried) into the round."""
     current = get_round(db, round_id)
     frozen = qn.load(current.questionnaire_id) if current.status == "draft" else None
-    changes = {"status": "open", "opened_on": _today(current.timezone)}
+    changes: dict[str, Any] = {"status": "open", "opened_on": _today(current.timezone)}
     with write_transaction(db):  # the slots of the codes made so far, in the same step
         if frozen is not None:
             frozen = carried.freeze(db, current, frozen)
@@ -329,7 +329,7 @@ def update_round(db: Database, round_id: int, **changes: Any) -> Round:
             headcount_b=merged["headcount_b"],
         )
         merged["closes_on"] = _clean_date(merged["closes_on"])
-        db["rounds"].update(current.id, merged)
+        db.table("rounds").update(current.id, merged)
     return get_round(db, round_id)
 
 

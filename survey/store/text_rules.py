@@ -16,7 +16,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def unsafe_characters(text: str | None) -> bool:
     """True when the text holds a bidi control, NUL or another control character."""
-    return bool(text) and _UNSAFE.search(text) is not None
+    return text is not None and _UNSAFE.search(text) is not None
 
 
 def csv_cell(value: object) -> object:

@@ -108,7 +108,8 @@ def _parse_row(row: dict[str, str], row_number: int) -> tuple[Submission, list[s
                 )
             submission.comments[column.removeprefix("open.")] = value
             continue
-        key = tuple(column.split("."))
+        dimension, item, perspective = column.split(".")  # the header matched csv_columns
+        key = (dimension, item, perspective)
         if value.lower() == DONT_KNOW:
             submission.answers[key] = None
         elif value in {"1", "2", "3", "4", "5"}:

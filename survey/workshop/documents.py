@@ -15,7 +15,7 @@ from flask import render_template
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from sqlite_utils import Database
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
 from reports.pdf import pdf_bytes
 

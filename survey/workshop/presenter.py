@@ -7,11 +7,12 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
 from ..console.blueprint import staff
 from ..console.forms import ActionForm
 from ..db import get_db
+from ..form_values import required
 from ..i18n import translated
 from ..store.audit import record
 from ..store.errors import SurveyError
@@ -54,7 +55,7 @@ def workshops(round_id: int):
         if form.validate_on_submit():
             try:
                 workshop = store.create_workshop(
-                    db, round_id, form.variant.data, form.dimensions.data, analysis
+                    db, round_id, form.variant.data, required(form.dimensions.data), analysis
                 )
             except SurveyError as exc:
                 flash(_("That was refused: %(reason)s", reason=translated(exc)), "error")
@@ -145,10 +146,10 @@ def add_agreement(workshop_id: int):
         store.add_agreement(
             db,
             workshop,
-            form.what.data,
+            required(form.what.data),
             form.responsible.data,
-            form.due_on.data.isoformat(),
-            form.evidence.data,
+            required(form.due_on.data).isoformat(),
+            required(form.evidence.data),
             role=form.role.data or "",
         )
         flash(_("The agreement is recorded."), "success")

@@ -144,7 +144,7 @@ def create_workshop(
         code = _join_code()
         while code in taken:
             code = _join_code()
-        db["workshops"].insert(row | {"join_code": code})
+        db.table("workshops").insert(row | {"join_code": code})
         workshop_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
     return get_workshop(db, workshop_id)
 
@@ -277,8 +277,9 @@ def add_agreement(
         due = dt.date.fromisoformat(due_on).isoformat()
     except (TypeError, ValueError):
         raise InvalidInput("The date must look like 2026-12-31.") from None
+    agreement_id = secrets.token_hex(8)
     row = {
-        "id": secrets.token_hex(8),
+        "id": agreement_id,
         "workshop_id": workshop.id,
         "lang": lang or workshop.figures["lang"],
         "what": _clean(what, "what"),
@@ -292,8 +293,8 @@ def add_agreement(
             "SELECT coalesce(max(position), 0) FROM workshop_agreements WHERE workshop_id = ?",
             [workshop.id],
         ).fetchone()[0]
-        db["workshop_agreements"].insert(row | {"position": last + 1})
-    return row["id"]
+        db.table("workshop_agreements").insert(row | {"position": last + 1})
+    return agreement_id
 
 
 def delete_agreement(db: Database, workshop: Workshop, agreement_id: str) -> None:
