@@ -13,6 +13,7 @@ from . import console, db, error_pages, pages, respond, workshop
 from .console import login
 from .extensions import babel, csrf, limiter
 from .i18n import TRANSLATION_DOMAINS, current_language, select_language
+from .store.languages import LANGUAGE_NAMES
 from .store.resources import data_dir
 
 ENV_PREFIX = "SURVEY_"
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
     app.after_request(set_security_headers)
 
     login.init_app(app)
