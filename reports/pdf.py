@@ -33,6 +33,7 @@ from sqlite_utils import Database
 from survey.store import questionnaire as qn
 from survey.store.languages import DEFAULT_LANGUAGE, LANGUAGES
 from survey.store.resources import data_dir
+from survey.store.sides import SIDES, other
 
 from .report_view import view_model
 
@@ -99,6 +100,7 @@ def environment(lang: str) -> Environment:
     env.filters["pct"] = functools.partial(_percent, lang=lang)
     env.filters["longdate"] = functools.partial(_date, lang=lang)
     env.filters["svg_data_uri"] = _svg_data_uri
+    env.globals.update(sides=SIDES, other_side=other)
     return env
 
 

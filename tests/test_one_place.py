@@ -23,6 +23,10 @@ FACTS = {"SIDES": set(SIDES), "LANGUAGES": set(LANGUAGES)}
 AMBIGUOUS = {"DONT_KNOW"}
 JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 QUOTED = re.compile(r"""["']([^"']*)["']""")
+SIDES_LISTED = re.compile(
+    r"[(\[]\s*" + r"\s*,\s*".join(f"[\"']{s}[\"']" for s in SIDES) + r"\s*[)\]]"
+)
+OTHER_BY_HAND = re.compile(r"""["'](\w+)["'] if [\w.]+ == ["'](\w+)["'] else ["'](\w+)["']""")
 
 
 def copies(source: str, path: str) -> list[str]:
@@ -50,13 +54,19 @@ def copies(source: str, path: str) -> list[str]:
 
 
 def template_copies(source: str, path: str) -> list[str]:
-    """Where a template lists the languages or names one, instead of `language_names`."""
+    """Where a template lists the languages or names one (instead of `language_names`),
+    lists the sides (instead of `sides`) or works out the other side (`other_side`)."""
     found = []
-    for tag in JINJA_TAG.findall(source):
+    for match in JINJA_TAG.finditer(source):
+        tag = match.group()
+        where = f"{path}:{source.count(chr(10), 0, match.start()) + 1}"
         strings = set(QUOTED.findall(tag))
         if set(LANGUAGES) <= strings or strings & set(LANGUAGE_NAMES.values()):
-            line = source[: source.index(tag)].count("\n") + 1
-            found.append(f"{path}:{line} writes the languages: {tag[:60]}")
+            found.append(f"{where} writes the languages: {tag[:60]}")
+        if SIDES_LISTED.search(tag):
+            found.append(f"{where} writes the sides: {tag[:60]}")
+        if any(set(picks) == set(SIDES) for picks in OTHER_BY_HAND.findall(tag)):
+            found.append(f"{where} works out the other side by hand: {tag[:60]}")
     return found
 
 
@@ -73,7 +83,7 @@ def test_sides_and_languages_are_written_only_in_their_home():
     assert not found, "\n".join(found)
 
 
-def test_templates_take_the_languages_from_the_one_list():
+def test_templates_take_the_languages_and_sides_from_the_one_list():
     found = []
     for file in sorted((ROOT / "templates").rglob("*.html")):
         found += template_copies(
@@ -99,4 +109,6 @@ def test_the_checks_see_each_kind_of_copy():
     ]
     assert copies('SIDES = ("a", "b")\n', HOMES["SIDES"]) == []
     template = '{% for code in ("pl", "en") %}{{ "Polski" if lang == "pl" else "x" }}{% endfor %}'
-    assert len(template_copies(template, "templates/x.html")) == 2
+    template += '{% for side in ("a", "b") %}{{ label["b" if side == "a" else "a"] }}{% endfor %}'
+    assert len(template_copies(template, "templates/x.html")) == 4
+    assert template_copies('{{ _("%(a)s", a=label("a")) }}', "templates/x.html") == []
