@@ -15,12 +15,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from survey.store.rounds import Round
+from survey.store.sides import SIDES
 
 from . import stats
 from .aggregates import read_agreements
 from .decision import ALPHA, mark_clear
 
-SIDES = ("a", "b")
 KEPT_FROM = 4  # "was kept" counts as kept at 4 or 5
 Z95 = 1.959963984540054
 SIDE_FIELDS = ("n", "kept_share", "ci95", "dont_know")

@@ -15,8 +15,8 @@ from sqlite_utils import Database
 from survey.store.errors import InvalidInput, WrongState
 from survey.store.padding import disclosures
 from survey.store.questionnaire import PERSPECTIVES, Questionnaire
-from survey.store.responses import SIDES
 from survey.store.rounds import Round, get_round
+from survey.store.sides import SIDES, other
 
 from . import stats
 from .aggregates import RoundData, read_round
@@ -32,10 +32,6 @@ PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear")
 POWER = 0.8  # of the planning figure `detectable`
 # gap -> (first cell, second cell) for side s facing side t
 INDEPENDENT_GAPS = {"blind_spot": ("s.self", "t.other"), "meta_error": ("s.meta", "t.other")}
-
-
-def other(side: str) -> str:
-    return "b" if side == "a" else "a"
 
 
 def held_back(fields: tuple[str, ...], reason: str, **extra: Any) -> dict[str, Any]:

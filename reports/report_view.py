@@ -9,11 +9,11 @@ from typing import Any
 
 from survey.store import questionnaire as qn
 from survey.store.errors import NotFound
+from survey.store.sides import SIDES, other
 
 TOP_GAPS_SHOWN = 5
 DISCUSSION_PER_GAP = 3
 FOLLOW_UP_WEEKS = 6
-SIDES = ("a", "b")
 CELL_ORDER = ("a.self", "a.other", "a.meta", "b.self", "b.other", "b.meta")
 HEAT_COLUMNS = (
     "a.blind_spot",
@@ -23,10 +23,6 @@ HEAT_COLUMNS = (
     "a.felt_misjudgement",
     "b.felt_misjudgement",
 )
-
-
-def other(side: str) -> str:
-    return "b" if side == "a" else "a"
 
 
 def compared_cells(gap_key: str) -> tuple[str, str]:

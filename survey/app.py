@@ -13,7 +13,9 @@ from . import console, db, error_pages, pages, respond, workshop
 from .console import login
 from .extensions import babel, csrf, limiter
 from .i18n import TRANSLATION_DOMAINS, current_language, select_language
+from .store.languages import LANGUAGE_NAMES
 from .store.resources import data_dir
+from .store.sides import SIDES, other
 
 ENV_PREFIX = "SURVEY_"
 
@@ -85,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, sides=SIDES, other_side=other)
     app.after_request(set_security_headers)
 
     login.init_app(app)

@@ -22,6 +22,7 @@ from .store.connection import write_transaction
 from .store.questionnaire import Questionnaire
 from .store.responses import Submission, add_responses
 from .store.rounds import close_round, create_round, get_round, list_rounds, open_round
+from .store.sides import SIDES, other
 
 DEMO_QUESTIONNAIRE = "sales-production"
 SIDE_LABELS = {"a": "Sprzedaż", "b": "Produkcja"}
@@ -186,12 +187,11 @@ def simulate(
     """One simulated respondent of `side`: self, other and meta views with noise.
     Comments are drawn from `comment_pools` (question -> texts, used up as drawn, so a
     round has no duplicates) or, without pools, from the stock texts at random."""
-    other = "b" if side == "a" else "a"
     submission = Submission(side=side)
     person = rng.gauss(0, 0.45)  # some people answer more kindly than others
     for dimension in questionnaire.dimensions:
         own_true = _level(TRUE_LEVEL, side, dimension.id, NEUTRAL)
-        other_true = _level(TRUE_LEVEL, other, dimension.id, NEUTRAL)
+        other_true = _level(TRUE_LEVEL, other(side), dimension.id, NEUTRAL)
         centre = {
             "self": own_true + gap_scale * _level(SELF_BIAS, side, dimension.id, DEFAULT_SELF_BIAS),
             "other": NEUTRAL + gap_scale * (other_true - NEUTRAL),
@@ -245,14 +245,14 @@ def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[i
         )
         round_ = get_round(db, round_id)
         if round_.status == "draft":  # new, or left half-made by an interrupted run
-            headcount = {"a": round_.headcount_a or 0, "b": round_.headcount_b or 0}
+            headcount = {side: round_.headcount(side) or 0 for side in SIDES}
             codes = {}  # codes left by an interrupted run stay unspent: their key is gone
             if not any(invites.issued_counts(db, round_id).values()):
                 codes = _issue_codes(db, round_id, headcount)
             round_ = open_round(db, round_id)
             pools = {
                 side: {q: rng.sample(texts, len(texts)) for q, texts in COMMENTS[side].items()}
-                for side in ("a", "b")
+                for side in SIDES
             }
             questionnaire = round_.questionnaire
             add_responses(
@@ -260,7 +260,7 @@ def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[i
                 round_id,
                 [
                     simulate(questionnaire, side, rng, demo.gap_scale, pools[side])
-                    for side in ("a", "b")
+                    for side in SIDES
                     for _ in range(demo.respondents)
                 ],
             )

@@ -6,7 +6,7 @@ from flask import g, request, session
 from flask_babel import get_locale, gettext
 
 from .store.errors import SurveyError
-from .store.questionnaire import LANGUAGES
+from .store.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 # One catalogue per area, so each area's strings live in its own .po file.
 TRANSLATION_DOMAINS = ("messages", "respondent", "console", "report", "workshop")
@@ -19,11 +19,11 @@ def select_language() -> str:
     chosen = request.args.get("lang") or session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "pl"
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def current_language() -> str:
-    return str(get_locale() or "pl")
+    return str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def translated(error: SurveyError) -> str:

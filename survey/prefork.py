@@ -25,7 +25,7 @@ def warm(app: Flask) -> int:
     the number of templates compiled."""
     from flask_babel import get_translations
 
-    from .i18n import LANGUAGES
+    from .store.languages import LANGUAGES
 
     names = [n for n in app.jinja_env.list_templates() if n.startswith(SHARED_TEMPLATES)]
     for name in names:

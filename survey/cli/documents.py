@@ -11,7 +11,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..store.audit import record
+from ..store.languages import LANGUAGES
 from ..store.rounds import get_round
+from ..store.sides import SIDES
 from .base import SurveyCommand, current_db
 
 
@@ -59,7 +61,7 @@ def write_report(
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option(
     "--lang",
-    type=click.Choice(["pl", "en"]),
+    type=click.Choice(LANGUAGES),
     help="Language of the PDF (default: the round's language).",
 )
 @click.option(
@@ -92,9 +94,7 @@ def _print_progress(total: int):
 
 @click.command("invites", cls=SurveyCommand)
 @click.argument("round_id", metavar="ROUND")
-@click.option(
-    "--side", type=click.Choice(["a", "b"]), required=True, help="The side the codes are for."
-)
+@click.option("--side", type=click.Choice(SIDES), required=True, help="The side the codes are for.")
 @click.option(
     "--count", type=click.IntRange(min=1), required=True, help="How many new codes to create."
 )

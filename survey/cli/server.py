@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from .. import db as storage
 from ..store.connection import backup
+from ..store.languages import LANGUAGES
 from .base import SurveyCommand, current_db
 from .setup import initialise
 
@@ -29,7 +30,14 @@ from .setup import initialise
 @with_appcontext
 def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
     """Create demo rounds with realistic responses, write their gap report, serve the app."""
-    from ..demo import TRY_LINKS, create_demo, create_demo_accounts, demo_database, try_round
+    from ..demo import (
+        SIDE_LABELS,
+        TRY_LINKS,
+        create_demo,
+        create_demo_accounts,
+        demo_database,
+        try_round,
+    )
     from ..store.invites import generate
 
     # Demo data and its published passwords never go into the database real rounds use.
@@ -43,7 +51,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
         from reports.pdf import write_pdf
 
         latest, earlier = ids[-1], ids[-2]
-        for lang in ("pl", "en"):
+        for lang in LANGUAGES:
             path = Path(current_app.instance_path) / f"demo-report-{lang}.pdf"
             click.echo(f"Writing the gap report of round {latest} ({lang}) …", nl=False)
             write_pdf(current_db(), latest, path, lang=lang, compare_with=earlier)
@@ -53,7 +61,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
         click.echo(f"  {role:<12} {email}  password: {password}")
     trial = try_round(current_db())
     click.echo("Try the survey yourself (each code works once; new ones every run):")
-    for side, label in (("a", "Sprzedaż"), ("b", "Produkcja")):
+    for side, label in SIDE_LABELS.items():
         for code in generate(
             current_db(), trial, side, TRY_LINKS, current_app.config["INVITE_KEY"]
         ):

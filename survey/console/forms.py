@@ -31,6 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..store.invites import MAX_CODES_PER_CALL
+from ..store.languages import LANGUAGE_NAMES
 from ..store.moderation import MAX_REASON_LENGTH
 from ..store.rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
 
@@ -180,7 +181,7 @@ class RoundForm(SettingsForm):
     )
     lang = SelectField(
         _l("Language of the round"),
-        choices=[SelectChoice("pl", "Polski"), SelectChoice("en", "English")],
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         description=_l("Respondents can switch between Polish and English."),
     )
     headcount_a = WholeNumberField(

@@ -22,6 +22,7 @@ from ..store.audit import record
 from ..store.errors import SurveyError
 from ..store.participation import spent_codes
 from ..store.rounds import get_round
+from ..store.sides import SIDES
 from .blueprint import bp, hr_only
 from .forms import ActionForm, InvitesForm
 from .round_views import _refused
@@ -34,7 +35,7 @@ def round_invites(round_id: int):
     db = get_db()
     round_ = get_round(db, round_id)
     form = InvitesForm()
-    form.side.choices = [SelectChoice(side, round_.label(side)) for side in ("a", "b")]
+    form.side.choices = [SelectChoice(side, round_.label(side)) for side in SIDES]
     if round_.status != "closed" and form.validate_on_submit():
         side = form.side.data
         try:

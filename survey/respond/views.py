@@ -29,8 +29,10 @@ from ..form_values import required
 from ..i18n import current_language
 from ..store import carried
 from ..store.errors import InvalidInput
+from ..store.languages import LANGUAGES
 from ..store.questionnaire import fill
 from ..store.responses import AnswerKey, Submission
+from ..store.sides import other
 from . import answering
 from . import state as browser
 from .answer_page import AnswerPage, answer_page, review_list
@@ -124,7 +126,7 @@ def _begin(entered: str, confirmed: bool = False):
             "respond/restart.html", form=RestartForm(code=browser.seal_code(entry.code))
         )
     g.state = browser.State(entry.code, entry.round.id)
-    if entry.round.lang in ("pl", "en"):
+    if entry.round.lang in LANGUAGES:
         session["lang"] = entry.round.lang
     return redirect(url_for("respond.welcome"))
 
@@ -151,7 +153,7 @@ class Context:
         lang = current_language()
         self.lang = lang if lang in self.questionnaire.languages else self.round.lang
         self.own = self.round.label(self.side)
-        self.other = self.round.label(self.round.other_side(self.side))
+        self.other = self.round.label(other(self.side))
         dims = self.questionnaire.dimensions
         self.pages = [
             dims[i : i + DIMENSIONS_PER_PAGE] for i in range(0, len(dims), DIMENSIONS_PER_PAGE)
@@ -276,7 +278,7 @@ def _switch_language() -> bool:
     """The page's language buttons send its form: the answers are kept, then the
     language changes (a link would drop what was not yet sent)."""
     lang = request.form.get("lang")
-    if lang in ("pl", "en"):
+    if lang in LANGUAGES:
         session["lang"] = lang
         return True
     return False

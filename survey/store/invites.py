@@ -16,6 +16,7 @@ from . import padding, slots
 from .connection import write_transaction
 from .errors import InvalidInput, WrongState
 from .rounds import get_round
+from .sides import count_per_side, require
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to type from paper
 CODE_LENGTH = 12
@@ -60,8 +61,7 @@ def code_hash(code: str, key: str) -> str:
 def generate(db: Database, round_id: int, side: str, count: int, key: str) -> list[str]:
     """Create `count` new codes for one round and side; return them (they are never
     stored in plain text, so this is the only time anyone sees them)."""
-    if side not in ("a", "b"):
-        raise InvalidInput("Unknown side '%(side)s'; use 'a' or 'b'.", side=side)
+    require(side)
     if not 1 <= count <= MAX_CODES_PER_CALL:
         raise InvalidInput(
             "The number of codes must be between 1 and %(max)s.", max=MAX_CODES_PER_CALL
@@ -117,9 +117,4 @@ def spend_code(db: Database, entered: str, key: str) -> Invite | None:
 def issued_counts(db: Database, round_id: int) -> dict[str, int]:
     """Codes issued per side. (How many are spent is a live count of responses: show it
     only where live counts are allowed.)"""
-    counts = {"a": 0, "b": 0}
-    for row in db.query(
-        "SELECT side, count(*) AS n FROM invites WHERE round_id = ? GROUP BY side", [round_id]
-    ):
-        counts[row["side"]] = row["n"]
-    return counts
+    return count_per_side(db, "invites", round_id)

@@ -12,8 +12,9 @@ from sqlite_utils import Database
 from .connection import write_transaction
 from .errors import InvalidInput, NotFound, WrongState
 from .questionnaire import fill
-from .responses import SIDES, sides_reaching
+from .responses import sides_reaching
 from .rounds import Round, get_round
+from .sides import SIDES, other
 from .text_rules import unsafe_characters
 
 MAX_REASON_LENGTH = 300
@@ -64,10 +65,7 @@ def comments_for_moderation(
     result = []
     for question in round_.questionnaire.open_questions:
         text = question.text.get(lang) or question.text[round_.lang]
-        texts = {
-            side: fill(text, round_.label(side), round_.label(round_.other_side(side)))
-            for side in SIDES
-        }
+        texts = {side: fill(text, round_.label(side), round_.label(other(side))) for side in SIDES}
         group = QuestionComments(question.id, texts)
         for side in sides:
             comments = [

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from .errors import InvalidInput
 from .rounds import Round
+from .sides import SIDES
 
 SPARE_SHARE = 0.10  # spare codes: 10 % of the headcount, at least
 SPARE_MIN = 2  # two (a lost slip, a newcomer)
@@ -62,7 +63,7 @@ def disclosures(db: Database, round_: Round) -> list[dict]:
     ]
     found += [
         {"kind": "no_headcount", "side": side, "count": None}
-        for side in ("a", "b")
+        for side in SIDES
         if round_.headcount(side) is None
     ]
     return found

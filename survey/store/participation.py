@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from . import slots
-from .responses import SIDES
 from .rounds import Round
+from .sides import SIDES, count_per_side
 
 LOW_PARTICIPATION = 0.6
 
@@ -70,10 +70,5 @@ def spent_codes(db: Database, round_: Round) -> dict[str, int | None] | None:
     code is a live count of responses). None per side below the threshold."""
     if round_.status != "closed":
         return None
-    counts = dict.fromkeys(SIDES, 0)
-    for row in db.query(
-        "SELECT side, count(*) AS n FROM invites WHERE round_id = ? AND spent = 1 GROUP BY side",
-        [round_.id],
-    ):
-        counts[row["side"]] = row["n"]
+    counts = count_per_side(db, "invites", round_.id, where="spent = 1")
     return {side: n if n >= round_.threshold else None for side, n in counts.items()}

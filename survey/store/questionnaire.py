@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidInput, NotFound
+from .languages import LANGUAGES
 from .resources import data_dir
 
 QUESTIONNAIRE_DIR = data_dir("questionnaires")
 PERSPECTIVES = ("self", "other", "meta")
-LANGUAGES = ("pl", "en")
 PLACEHOLDERS = {"own", "other"}
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,47}$")
 SCALE_POINTS = 5

@@ -18,10 +18,10 @@ from .connection import write_transaction
 from .errors import InvalidInput, WrongState
 from .questionnaire import Questionnaire
 from .rounds import Round, get_round
+from .sides import SIDES, count_per_side, require
 from .text_rules import unsafe_characters
 
 MAX_COMMENT_LENGTH = slots.COMMENT_BYTES  # characters; the byte limit is checked too
-SIDES = ("a", "b")
 
 AnswerKey = tuple[str, str, str]  # (dimension, item, perspective)
 
@@ -38,8 +38,7 @@ class Submission:
 
 def validate(questionnaire: Questionnaire, submission: Submission) -> Submission:
     """Check a submission against the round's questionnaire; raise InvalidInput."""
-    if submission.side not in SIDES:
-        raise InvalidInput(f"Unknown side {submission.side!r}; use 'a' or 'b'.")
+    require(submission.side)
     known = set(questionnaire.answer_keys())
     for key, value in submission.answers.items():
         if key not in known:
@@ -98,12 +97,7 @@ def add_responses(db: Database, round_id: int, submissions: Iterable[Submission]
 
 def count_by_side(db: Database, round_id: int) -> Mapping[str, int]:
     """Respondents per side (no breakdown finer than the side)."""
-    counts = {side: 0 for side in SIDES}
-    for row in db.query(
-        "SELECT side, count(*) AS n FROM responses WHERE round_id = ? GROUP BY side", [round_id]
-    ):
-        counts[row["side"]] = row["n"]
-    return counts
+    return count_per_side(db, "responses", round_id)
 
 
 def sides_reaching(db: Database, round_id: int, threshold: int) -> list[str]:

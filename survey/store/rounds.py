@@ -13,6 +13,7 @@ from . import carried, slots
 from . import questionnaire as qn
 from .connection import write_transaction
 from .errors import InvalidInput, NotFound, WrongState
+from .sides import SIDES, count_per_side, other, require
 from .text_rules import unsafe_characters
 
 DEFAULT_THRESHOLD = 5
@@ -53,13 +54,14 @@ class Round:
         return qn.load(self.questionnaire_id)
 
     def label(self, side: str) -> str:
-        return self.side_a if side == "a" else self.side_b
+        """The name the round gives a side, e.g. Sprzedaż."""
+        return dict(zip(SIDES, (self.side_a, self.side_b), strict=True))[require(side)]
 
     def other_side(self, side: str) -> str:
-        return "b" if side == "a" else "a"
+        return other(side)
 
     def headcount(self, side: str) -> int | None:
-        return self.headcount_a if side == "a" else self.headcount_b
+        return dict(zip(SIDES, (self.headcount_a, self.headcount_b), strict=True))[require(side)]
 
     def today(self) -> dt.date:
         """Today's date in the round's time zone (the only time respondents leave)."""
@@ -251,18 +253,9 @@ def open_round(db: Database, round_id: int) -> Round:
         round_ = _set_status(db, round_id, "draft", changes)
         if frozen is not None:
             slots.record_positions(db, round_id, frozen)
-            for side, count in _codes_per_side(db, round_id).items():
+            for side, count in count_per_side(db, "invites", round_id).items():
                 slots.allocate(db, round_id, frozen, side, count)
     return round_
-
-
-def _codes_per_side(db: Database, round_id: int) -> dict[str, int]:
-    counts = dict.fromkeys(("a", "b"), 0)
-    for row in db.query(
-        "SELECT side, count(*) AS n FROM invites WHERE round_id = ? GROUP BY side", [round_id]
-    ):
-        counts[row["side"]] = row["n"]
-    return counts
 
 
 def close_round(db: Database, round_id: int) -> Round:

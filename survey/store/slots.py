@@ -22,7 +22,8 @@ from .errors import InvalidInput
 from .questionnaire import Questionnaire
 
 COMMENT_BYTES = 1500  # a comment slot's size (UTF-8): fits one cell, never overflows
-SKIPPED, DONT_KNOW = "-", "0"
+# The stored answer text's characters besides 1–5 (the `answers` view reads "0" as NULL).
+SKIPPED, DONT_KNOW_STORED = "-", "0"
 _rng = random.SystemRandom()
 
 AnswerKey = tuple[str, str, str]
@@ -36,7 +37,9 @@ def encode_answers(questionnaire: Questionnaire, answers: Mapping[AnswerKey, int
     """One character per item and perspective, in questionnaire order: '1'–'5', '0' for
     don't know, '-' for skipped. Every response of a round has the same length."""
     return "".join(
-        (DONT_KNOW if answers[key] is None else str(answers[key])) if key in answers else SKIPPED
+        (DONT_KNOW_STORED if answers[key] is None else str(answers[key]))
+        if key in answers
+        else SKIPPED
         for key in questionnaire.answer_keys()
     )
 

@@ -20,12 +20,13 @@ from . import padding
 from .connection import write_transaction
 from .errors import InvalidInput, WrongState
 from .questionnaire import csv_columns
-from .responses import SIDES, Submission, add_responses, sides_reaching
+from .responses import Submission, add_responses, sides_reaching
 from .rounds import Round, get_round
+from .sides import SIDES
 from .slots import COMMENT_BYTES
 from .text_rules import csv_cell, unsafe_characters
 
-DONT_KNOW = "dk"
+CSV_DONT_KNOW = "dk"  # a CSV cell's "don't know" (stored as slots.DONT_KNOW_STORED)
 MAX_REPORTED_ERRORS = 20
 
 
@@ -110,13 +111,13 @@ def _parse_row(row: dict[str, str], row_number: int) -> tuple[Submission, list[s
             continue
         dimension, item, perspective = column.split(".")  # the header matched csv_columns
         key = (dimension, item, perspective)
-        if value.lower() == DONT_KNOW:
+        if value.lower() == CSV_DONT_KNOW:
             submission.answers[key] = None
         elif value in {"1", "2", "3", "4", "5"}:
             submission.answers[key] = int(value)
         else:
             errors.append(
-                f"Row {row_number}, column {column}: {raw!r} is not 1–5, '{DONT_KNOW}' or empty."
+                f"Row {row_number}, column {column}: {raw!r} is not 1–5, '{CSV_DONT_KNOW}' or empty."
             )
     return submission, errors
 
@@ -164,7 +165,7 @@ def export_rows(db: Database, round_id: int, rng: random.Random | None = None) -
         row = rows_by_id.get(answer["response_id"])
         column = f"{answer['dimension']}.{answer['item']}.{answer['perspective']}"
         if row is not None and column in row:
-            row[column] = DONT_KNOW if answer["value"] is None else str(answer["value"])
+            row[column] = CSV_DONT_KNOW if answer["value"] is None else str(answer["value"])
 
     rows = list(rows_by_id.values())
     rng.shuffle(rows)

@@ -20,7 +20,9 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from reports.pdf import pdf_bytes
 
 from ..store.errors import NotFound
+from ..store.languages import LANGUAGES
 from ..store.rounds import get_round
+from ..store.sides import SIDES, other
 from . import store
 from .agenda import agenda_of, dimension_name, dimension_view, side_view
 
@@ -29,11 +31,8 @@ CSV_FIELDS = ("id", "what", "responsible", "role", "due_on", "evidence", "dots",
 
 
 def responsible_choices(workshop: store.Workshop) -> list[SelectChoice]:
-    return [
-        SelectChoice("a", workshop.label("a")),
-        SelectChoice("b", workshop.label("b")),
-        SelectChoice("both", _("Both sides")),
-    ]
+    sides = [SelectChoice(side, workshop.label(side)) for side in SIDES]
+    return [*sides, SelectChoice("both", _("Both sides"))]
 
 
 def responsible_label(workshop: store.Workshop, responsible: str) -> str:
@@ -102,12 +101,11 @@ def finding_sentences(workshop: store.Workshop, lang: str) -> list[str]:
         side, kind = finding["gap"].split(".", 1)
         if kind not in ("meta_error", "blind_spot"):
             continue  # only the independent-groups gaps have words here
-        other = "b" if side == "a" else "a"
         low, high = sorted(abs(x) for x in finding["ci95"]) if finding.get("ci95") else (None, None)
         values = {
             "dimension": dimension_name(workshop, finding["dimension"], lang),
             "side": workshop.label(side),
-            "other": workshop.label(other),
+            "other": workshop.label(other(side)),
             "diff": _points(abs(finding["diff"])),
             "low": _points(low),
             "high": _points(high),
@@ -141,7 +139,7 @@ def _pdf(template: str, **context: Any) -> bytes:
 
 def render(db: Database, workshop: store.Workshop, name: str, lang: str) -> tuple[bytes, str]:
     """One download by its file name: (body, mimetype)."""
-    if lang not in ("pl", "en"):
+    if lang not in LANGUAGES:
         lang = workshop.figures["lang"]
     with force_locale(lang):
         records = agreements_records(db, workshop)
@@ -172,7 +170,7 @@ def render(db: Database, workshop: store.Workshop, name: str, lang: str) -> tupl
 def _printed_sides(workshop: store.Workshop, counts: dict, dimension: str) -> list[dict]:
     """The slides print the survey's figures for every dimension; today's guesses only for
     a revealed dimension (before that, no guess value leaves the server)."""
-    sides = [side_view(workshop, counts, dimension, side) for side in store.SIDES]
+    sides = [side_view(workshop, counts, dimension, side) for side in SIDES]
     if dimension not in workshop.revealed:
         sides = [s | {"guess": None, "guessed": 0} for s in sides]
     return sides

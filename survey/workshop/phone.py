@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from ..db import get_db
 from ..form_values import required
 from ..store.errors import InvalidInput
+from ..store.sides import SIDES
 from . import store
 from .agenda import current_block, dimension_name, state
 from .blueprint import bp
@@ -49,7 +50,7 @@ def join():
 
 def _side_form(workshop: store.Workshop) -> SideForm:
     form = SideForm()
-    form.side.choices = [SelectChoice(side, workshop.label(side)) for side in store.SIDES]
+    form.side.choices = [SelectChoice(side, workshop.label(side)) for side in SIDES]
     return form
 
 

@@ -17,8 +17,8 @@ from sqlite_utils import Database
 from ..store.connection import write_transaction
 from ..store.errors import InvalidInput, NotFound, WrongState
 from ..store.rounds import Round, get_round
+from ..store.sides import SIDES
 
-SIDES = ("a", "b")
 VARIANTS = ("2h", "half-day")
 MAX_DIMENSIONS = {"2h": 3, "half-day": 6}
 # Six characters with no look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B): read off a
@@ -26,7 +26,7 @@ MAX_DIMENSIONS = {"2h": 3, "half-day": 6}
 JOIN_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 JOIN_LENGTH = 6
 DOTS_PER_PARTICIPANT = 3
-RESPONSIBLE = ("a", "b", "both")
+RESPONSIBLE = (*SIDES, "both")
 MAX_TEXT = 500
 
 
