@@ -33,6 +33,7 @@ from sqlite_utils import Database
 from survey.store import questionnaire as qn
 from survey.store.resources import data_dir
 
+from .gaps import GAP_KINDS
 from .report_view import view_model
 
 TEMPLATES = data_dir("templates")
@@ -98,6 +99,7 @@ def environment(lang: str) -> Environment:
     env.filters["pct"] = functools.partial(_percent, lang=lang)
     env.filters["longdate"] = functools.partial(_date, lang=lang)
     env.filters["svg_data_uri"] = _svg_data_uri
+    env.globals["gap_kinds"] = GAP_KINDS
     return env
 
 

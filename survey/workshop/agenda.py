@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from reports.gaps import META_ERROR
+
 from ..store import questionnaire as qn
 from .store import SIDES, Workshop
 
@@ -80,6 +82,7 @@ def side_view(
     said of us (their `other` view) and our own view (self)."""
     other = "b" if side == "a" else "a"
     means = workshop.figures["dimensions"][dimension]["means"]
+    predicted, actual = META_ERROR.cells(side, other)  # the perception gap the reveal shows
     values = counts.get(dimension, {}).get(side, [0] * 5)
     n = sum(values)
     shown = n >= workshop.threshold
@@ -90,8 +93,8 @@ def side_view(
         "other_label": workshop.label(other),
         "guessed": n,
         "guess": guess,
-        "meta": means.get(f"{side}.meta"),
-        "other": means.get(f"{other}.other"),
+        "meta": means.get(predicted),
+        "other": means.get(actual),
         "self": means.get(f"{side}.self"),
     }
 
