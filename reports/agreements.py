@@ -2,7 +2,7 @@
 the share of each side that sees it as kept, whether the sides differ clearly, and beside
 it the change of every gap since the workshop's round.
 
-Two families of their own under the one decision rule (reports.decision): the agreements'
+Two families of their own under the one decision rule (reports.gaps): the agreements'
 differences between the sides, and the gap changes since a workshop's round.
 """
 
@@ -19,7 +19,7 @@ from survey.store.sides import SIDES
 
 from . import stats
 from .aggregates import read_agreements
-from .decision import ALPHA, mark_clear
+from .gaps import CLEAR_RULE, mark_clear
 
 KEPT_FROM = 4  # "was kept" counts as kept at 4 or 5
 Z95 = 1.959963984540054
@@ -170,13 +170,13 @@ def carried_agreements(
             "test": "the gaps' test on each person's kept (1) or not (0): difference of shares",
             "family": "differences between the sides in the share seeing a carried agreement as kept",
             "family_size": agreements_size,
-            "clear": f"q < {ALPHA} and the 95% interval excludes 0",
+            "clear": CLEAR_RULE,
         },
         "gap_changes": {
             "interval": "rounds are independent samples: the half-widths of the two rounds' "
             "95% intervals combined as root sum of squares (normal approximation)",
             "family": "every gap change since the round of the workshop that recorded the agreements",
             "family_size": changes_size,
-            "clear": f"q < {ALPHA} and the 95% interval excludes 0",
+            "clear": CLEAR_RULE,
         },
     }

@@ -21,7 +21,7 @@ from survey.store.sides import SIDES, other
 from . import stats
 from .aggregates import RoundData, read_round
 from .agreements import carried_agreements
-from .decision import ALPHA, mark_clear
+from .gaps import ALPHA, CLEAR_RULE, FELT_MISJUDGEMENT, INDEPENDENT_KINDS, certainty, mark_clear
 
 DEFAULT_SEED = 20261125
 CELL_FIELDS: tuple[str, ...] = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know")
@@ -30,8 +30,6 @@ INDEPENDENT_FIELDS: tuple[str, ...] = ("diff", "cliffs_delta", "p", "p_holm", "m
 INDEPENDENT_FIELDS += ("q", "clear", "n", "test")
 PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear")
 POWER = 0.8  # of the planning figure `detectable`
-# gap -> (first cell, second cell) for side s facing side t
-INDEPENDENT_GAPS = {"blind_spot": ("s.self", "t.other"), "meta_error": ("s.meta", "t.other")}
 
 
 def held_back(fields: tuple[str, ...], reason: str, **extra: Any) -> dict[str, Any]:
@@ -167,10 +165,9 @@ def _dimension(
                 samples[key] = sample
     gaps: dict[str, dict[str, Any]] = {}
     for side in SIDES:
-        for gap, (first, second) in INDEPENDENT_GAPS.items():
-            x_key = first.replace("s.", f"{side}.")
-            y_key = second.replace("t.", f"{other(side)}.")
-            gaps[f"{side}.{gap}"] = _independent_gap(samples, cells, x_key, y_key, seed)
+        for kind in INDEPENDENT_KINDS.values():
+            x_key, y_key = kind.cells(side, other(side))
+            gaps[f"{side}.{kind.key}"] = _independent_gap(samples, cells, x_key, y_key, seed)
     for side in SIDES:
         differences = stats.Sample.from_counts(data.differences.get((side, dimension_id), {}))
         if side in side_reason:
@@ -188,7 +185,7 @@ def _dimension(
                 "clear": False,
                 "suppressed": False,
             }
-        gaps[f"{side}.felt_misjudgement"] = paired
+        gaps[f"{side}.{FELT_MISJUDGEMENT.key}"] = paired
     vectors: dict[tuple[int, ...], int] = {}
     for side in SIDES:
         if side not in side_reason:  # a held-back side contributes to no figure
@@ -258,8 +255,8 @@ def _independent(dimensions: list[dict]) -> Iterator[tuple[str, str, dict]]:
     """(dimension id, gap key, gap) of every independent-groups gap in the report."""
     for dimension in dimensions:
         for side in SIDES:
-            for gap in INDEPENDENT_GAPS:
-                key = f"{side}.{gap}"
+            for kind in INDEPENDENT_KINDS:
+                key = f"{side}.{kind}"
                 yield dimension["id"], key, dimension["gaps"][key]
 
 
@@ -273,7 +270,7 @@ def _paired(dimensions: list[dict]) -> Iterator[tuple[str, str, dict]]:
     """(dimension id, gap key, gap) of every felt misjudgement in the report."""
     for dimension in dimensions:
         for side in SIDES:
-            key = f"{side}.felt_misjudgement"
+            key = f"{side}.{FELT_MISJUDGEMENT.key}"
             yield dimension["id"], key, dimension["gaps"][key]
 
 
@@ -291,15 +288,9 @@ def decide(dimensions: list[dict]) -> dict[str, int]:
     return {"size": size, "paired": sum(1 for gap in paired if gap["p"] is not None)}
 
 
-def certainty(gap: dict[str, Any]) -> float:
-    """How far the 95 % interval stays from zero: its bound nearest zero, in points
-    (negative when the interval spans zero). Top gaps are ranked by it."""
-    low, high = gap["ci95"]
-    return max(low, -high)
-
-
 def top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
-    """Every shown independent gap, the interval bound farthest from zero first."""
+    """Every shown independent gap, the most certain first (reports.gaps.certainty), then
+    the larger."""
     shown = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in INDEPENDENT_FIELDS}}
         for d, key, gap in _independent(dimensions)
@@ -353,7 +344,7 @@ def method(family: dict[str, int]) -> dict[str, Any]:
         "family_size": family["size"],
         "paired_family_size": family["paired"],  # of which felt misjudgements
         "alpha": ALPHA,
-        "clear": "q < 0.05 and the 95% interval excludes 0",
+        "clear": CLEAR_RULE,
         "power": POWER,
         "reliability_flag_below": stats.RELIABLE_ALPHA,
     }

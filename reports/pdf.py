@@ -35,6 +35,7 @@ from survey.store.languages import DEFAULT_LANGUAGE, LANGUAGES
 from survey.store.resources import data_dir
 from survey.store.sides import SIDES, other
 
+from .gaps import GAP_KINDS
 from .report_view import view_model
 
 TEMPLATES = data_dir("templates")
@@ -101,6 +102,7 @@ def environment(lang: str) -> Environment:
     env.filters["longdate"] = functools.partial(_date, lang=lang)
     env.filters["svg_data_uri"] = _svg_data_uri
     env.globals.update(sides=SIDES, other_side=other)
+    env.globals["gap_kinds"] = GAP_KINDS
     return env
 
 

@@ -10,7 +10,8 @@ import pytest
 from scipy import stats as sps
 
 from reports import stats
-from reports.analysis import CELL_FIELDS, analyse, certainty
+from reports.analysis import CELL_FIELDS, analyse
+from reports.gaps import certainty
 from survey.store.errors import InvalidInput, NotFound, WrongState
 from survey.store.questionnaire import PERSPECTIVES
 from survey.store.responses import Submission, add_responses

@@ -13,23 +13,26 @@ from sqlite_utils import Database
 
 from .connection import write_transaction
 
-ACTIONS = (
-    "login",
-    "round.create",
-    "round.edit",
-    "round.open",
-    "round.close",
-    "invites.generate",
-    "invites.download",
-    "responses.import",
-    "comment.hide",
-    "comment.unhide",
-    "report.download",
-    "workshop.create",
-    "workshop.download",
-    "kiosk.start",
-    "kiosk.end",
-)
+# Every console action the log records, with its label: an English msgid the console
+# translates when it shows the log (the store imports no Flask-Babel; the Polish texts
+# are in the "console" and "workshop" catalogues).
+ACTIONS = {
+    "login": "logged in",
+    "round.create": "created the round",
+    "round.edit": "changed the settings",
+    "round.open": "opened the round",
+    "round.close": "closed the round",
+    "invites.generate": "generated invite codes",
+    "invites.download": "downloaded invite codes",
+    "responses.import": "imported responses",
+    "comment.hide": "hid a comment",
+    "comment.unhide": "showed a comment again",
+    "report.download": "downloaded a report",
+    "workshop.create": "started a workshop",
+    "workshop.download": "downloaded a workshop document",
+    "kiosk.start": "started kiosk mode on a device",
+    "kiosk.end": "ended kiosk mode on a device",
+}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from reports.gaps import META_ERROR
+
 from ..store import questionnaire as qn
 from ..store.sides import SIDES, other
 from .store import Workshop
@@ -81,6 +83,7 @@ def side_view(
     said of us (their `other` view) and our own view (self)."""
     facing = other(side)
     means = workshop.figures["dimensions"][dimension]["means"]
+    predicted, actual = META_ERROR.cells(side, facing)  # the perception gap the reveal shows
     values = counts.get(dimension, {}).get(side, [0] * 5)
     n = sum(values)
     shown = n >= workshop.threshold
@@ -91,8 +94,8 @@ def side_view(
         "other_label": workshop.label(facing),
         "guessed": n,
         "guess": guess,
-        "meta": means.get(f"{side}.meta"),
-        "other": means.get(f"{facing}.other"),
+        "meta": means.get(predicted),
+        "other": means.get(actual),
         "self": means.get(f"{side}.self"),
     }
 

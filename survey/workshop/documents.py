@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlite_utils import Database
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
+from reports.gaps import INDEPENDENT_KINDS, META_ERROR
 from reports.pdf import pdf_bytes
 
 from ..store.errors import NotFound
@@ -99,7 +100,7 @@ def finding_sentences(workshop: store.Workshop, lang: str) -> list[str]:
     sentences = []
     for finding in workshop.figures["findings"]:
         side, kind = finding["gap"].split(".", 1)
-        if kind not in ("meta_error", "blind_spot"):
+        if kind not in INDEPENDENT_KINDS:
             continue  # only the independent-groups gaps have words here
         low, high = sorted(abs(x) for x in finding["ci95"]) if finding.get("ci95") else (None, None)
         values = {
@@ -110,9 +111,9 @@ def finding_sentences(workshop: store.Workshop, lang: str) -> list[str]:
             "low": _points(low),
             "high": _points(high),
         }
-        if kind == "meta_error" and finding["diff"] < 0:
+        if kind == META_ERROR.key and finding["diff"] < 0:
             text = _("%(dimension)s: %(other)s rates %(side)s %(diff)s points better than %(side)s expected (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
-        elif kind == "meta_error":
+        elif kind == META_ERROR.key:
             text = _("%(dimension)s: %(other)s rates %(side)s %(diff)s points worse than %(side)s expected (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
         elif finding["diff"] > 0:
             text = _("%(dimension)s: %(side)s rates itself %(diff)s points higher than %(other)s rates it (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
