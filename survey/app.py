@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from . import console, db, error_pages, pages, respond, workshop
 from .console import login
 from .extensions import babel, csrf, limiter
 from .i18n import TRANSLATION_DOMAINS, current_language, select_language
+from .instance_config import read_config
 from .store.languages import LANGUAGE_NAMES
 from .store.resources import data_dir
 from .store.sides import SIDES, other
@@ -61,9 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # otherwise keep the last app's setting.
         RATELIMIT_ENABLED=True,
     )
-    config_file = instance_path / "config.toml"
-    if config_file.is_file():
-        app.config.from_file(str(config_file), load=tomllib.load, text=False)
+    app.config.from_mapping(read_config(instance_path / "config.toml"))
     app.config.from_prefixed_env(prefix=ENV_PREFIX.rstrip("_"))
     if "DB" in app.config:  # SURVEY_DB, the CLI's --db
         app.config["DATABASE"] = app.config.pop("DB")

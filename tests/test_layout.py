@@ -9,7 +9,8 @@ Layers, from the bottom up (an arrow is "may import"):
     the web layer      app, db, i18n, error_pages, extensions, pages, serving, prefork, and the
                        blueprint packages console/, respond/, workshop/
                                                              -> store, documents, reports
-    survey/cli/        the `survey` command                  -> everything below
+    survey/cli/        the `survey` command (and survey/__main__.py, `python -m survey`)
+                                                             -> everything below
     survey/__init__    light: the version, and create_app   -> the web layer, when called
 
 Every import counts, at module level or inside a function, and no two modules may reach each
@@ -55,6 +56,8 @@ def layer(module: str) -> str:
     second = module.split(".")[1]
     if second in ("store", "documents", "demo", "cli"):
         return second
+    if second == "__main__":
+        return "cli"
     return "web"
 
 

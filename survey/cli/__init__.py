@@ -27,6 +27,7 @@ __all__ = ["cli", "initialise", "main"]
 
 
 @click.group(cls=SurveyGroup)
+@click.version_option(package_name="lustro", prog_name="survey")
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),

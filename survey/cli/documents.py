@@ -14,7 +14,7 @@ from ..store.audit import record
 from ..store.languages import LANGUAGES
 from ..store.rounds import get_round
 from ..store.sides import SIDES
-from .base import SurveyCommand, current_db
+from .base import SurveyCommand, current_db, require_database
 
 
 def render_json_report(round_id: int, compare_with: int | None, lang: str) -> bytes:
@@ -112,6 +112,7 @@ def invites_command(round_id: str, side: str, count: int, output: str | None) ->
 
     if output and Path(output).suffix.lower() not in (".csv", ".pdf"):
         raise click.BadParameter("the file name must end in .csv or .pdf", param_hint="-o")
+    require_database()  # before the key: without a database, init has not run at all
     if not current_app.config["INVITE_KEY"]:
         raise click.ClickException("INVITE_KEY is not set: run `survey init` first.")
     round_ = get_round(current_db(), round_id)

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from .. import db as storage
 from ..store.connection import backup
 from ..store.languages import LANGUAGES
-from .base import SurveyCommand, current_db
+from .base import SurveyCommand, current_db, require_database
 from .setup import initialise
 
 
@@ -80,6 +80,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
 @with_appcontext
 def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None:
     """Serve the app; no access log records respondents, addresses or times."""
+    require_database()
     if prod:
         from ..demo import has_demo_accounts
 
