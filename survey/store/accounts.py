@@ -22,14 +22,16 @@ from .text_rules import unsafe_characters
 ROLES = ("hr", "facilitator")
 MIN_PASSWORD_LENGTH = 10
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# werkzeug's default; the tests swap in a cheap one (tests/conftest.py), not for a user.
+PASSWORD_HASH_METHOD = "scrypt"
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
     """Checked against when the account does not exist, so a wrong email takes as long as
     a wrong password and the timing does not tell which accounts exist. Made on first use:
     hashing takes a tenth of a second that a worker serving respondents never needs."""
-    return generate_password_hash("not-a-real-password")
+    return generate_password_hash("not-a-real-password", method=method)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def add_user(db: Database, email: str, role: str, password: str) -> User:
             {
                 "email": email,
                 "role": role,
-                "password_hash": generate_password_hash(password),
+                "password_hash": generate_password_hash(password, method=PASSWORD_HASH_METHOD),
                 "created_on": dt.date.today().isoformat(),
             }
         )
@@ -117,7 +119,8 @@ def authenticate(db: Database, email: str, password: str) -> User | None:
     rows = list(
         db.query("SELECT password_hash FROM users WHERE email = ?", [normalise_email(email)])
     )
-    dummy = _dummy_hash()  # made on the first login either way, so its time tells nothing
+    # Made on the first login either way, so its time tells nothing.
+    dummy = _dummy_hash(PASSWORD_HASH_METHOD)
     stored = rows[0]["password_hash"] if rows else dummy
     if check_password_hash(stored, password or "") and rows:
         return find_user(db, email)

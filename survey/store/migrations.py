@@ -1,11 +1,18 @@
 """The schema's history. Never edit a migration that has shipped: add a new one below.
 
+A migration is frozen history: plain SQL and the standard library, never an import of
+today's code (which would change what an old database becomes whenever that code does).
+The constants a data migration needs are copied here as they were when it shipped.
+
 sqlite-utils records each applied migration by its function name, so a name, once shipped,
 is its identity in every database made since: m201_workshops and m201_slots share a number
 but not a name, and renaming either would run it again.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -205,17 +212,11 @@ def m201_workshops(db: Database) -> None:
     )
 
 
+# Its name is its identity (see above): it shares the number 201 with m201_workshops.
 @migrations()
 def m201_slots(db: Database) -> None:
     """Issue 11: responses and comments in preallocated slots filled in place (no arrival
     order in the file), no per-response date, no server-side drafts."""
-    import datetime as dt
-    import random
-    from zoneinfo import ZoneInfo
-
-    from . import slots
-    from .questionnaire import Questionnaire
-
     db.execute("PRAGMA secure_delete = ON")  # the dropped tables' pages are zeroed
     db.execute(
         """
@@ -283,49 +284,7 @@ def m201_slots(db: Database) -> None:
         )
         """
     )
-    rng = random.SystemRandom()
-    for round_ in db.query("SELECT * FROM rounds WHERE questionnaire_json IS NOT NULL"):
-        questionnaire = Questionnaire.from_json(round_["questionnaire_json"])
-        round_id = round_["id"]
-        slots.record_positions(db, round_id, questionnaire)
-        responses = list(db.query("SELECT id, side FROM responses WHERE round_id = ?", [round_id]))
-        rng.shuffle(responses)
-        for response in responses:
-            answers = {
-                (a["dimension"], a["item"], a["perspective"]): a["value"]
-                for a in db.query("SELECT * FROM answers WHERE response_id = ?", [response["id"]])
-            }
-            slots.fill(db, round_id, questionnaire, response["side"], answers, {})
-        comments = list(db.query("SELECT * FROM comments WHERE round_id = ?", [round_id]))
-        rng.shuffle(comments)
-        for comment in comments:
-            text = comment["text"].encode()[: slots.COMMENT_BYTES].decode(errors="ignore")
-            slots.insert_comment(
-                db,
-                round_id,
-                comment["side"],
-                comment["question"],
-                text,
-                comment["hidden"],
-                comment["hidden_reason"],
-            )
-        if round_["status"] != "open":
-            continue
-        today = dt.datetime.now(ZoneInfo(round_["timezone"])).date().isoformat()
-        for side in ("a", "b"):
-            unspent = db.execute(
-                "SELECT count(*) FROM invites WHERE round_id = ? AND side = ? AND spent = 0",
-                [round_id, side],
-            ).fetchone()[0]
-            slots.allocate(db, round_id, questionnaire, side, unspent)
-            before = db.execute(
-                "SELECT count(*) FROM responses WHERE round_id = ? AND side = ? "
-                "AND submitted_on < ?",
-                [round_id, side, today],
-            ).fetchone()[0]
-            db.execute(
-                "INSERT INTO day_counts VALUES (?, ?, ?, ?)", [round_id, side, today, before]
-            )
+    _m201_move_data(db)
     for table in ("drafts", "answers", "comments", "responses"):
         db.execute(f"DROP TABLE {table}")
     # The old index held `spent`: spending moved its entry to the page's free space, in
@@ -341,13 +300,144 @@ def m201_slots(db: Database) -> None:
         SELECT s.id AS response_id, p.dimension, p.item, p.perspective,
                nullif(CAST(substr(s.answers, p.position, 1) AS INTEGER), 0) AS value
         FROM response_slots s JOIN answer_positions p ON p.round_id = s.round_id
-        WHERE s.filled AND substr(s.answers, p.position, 1) <> '{slots.SKIPPED}'
+        WHERE s.filled AND substr(s.answers, p.position, 1) <> '{M201_SKIPPED}'
         """
     )
     db.execute(
         "CREATE VIEW comments AS SELECT id, round_id, side, question, rtrim(text, ' ') AS text, "
         "hidden, hidden_reason FROM comment_slots WHERE filled"
     )
+
+
+# The slot format as m201_slots wrote it, frozen here: today's code may change its own.
+M201_COMMENT_BYTES = 1500  # every comment slot's text, in UTF-8 bytes
+M201_SKIPPED, M201_DONT_KNOW = "-", "0"  # other answers are their digit, '1'-'5'
+M201_SLOT_ID_MASK = 2**62 - 1  # ids 1..2**62, like secrets.randbits(62) + 1
+M201_WHITESPACE = (  # what str.strip() removes from a comment (Python 3.11)
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+M201_ROUNDS = "SELECT id FROM rounds WHERE questionnaire_json IS NOT NULL"
+M201_OPEN_ROUNDS = M201_ROUNDS + " AND status = 'open'"
+
+
+def _m201_move_data(db: Database) -> None:
+    """Move the old responses and comments of every round with a frozen questionnaire into
+    filled slots, and give each open round an empty slot per unspent code and side.
+
+    As the slot code of the day did it: answer positions in questionnaire order (each
+    dimension's items, each in the three perspectives, then carried agreements); a moved
+    response brings one empty comment slot per open question of its side, as a slot it
+    had to allocate for itself; a comment is cut to whole characters within its bytes,
+    stripped, and padded with spaces; every slot gets a random id, inserted in random
+    order. Per open round and side, day_counts holds the responses before today."""
+    params = {
+        "mask": M201_SLOT_ID_MASK,
+        "bytes": M201_COMMENT_BYTES,
+        "skipped": M201_SKIPPED,
+        "dont_know": M201_DONT_KNOW,
+        "whitespace": M201_WHITESPACE,
+    }
+    db.execute(
+        f"""
+        INSERT INTO answer_positions (round_id, position, dimension, item, perspective)
+        SELECT round_id, row_number() OVER (PARTITION BY round_id ORDER BY part, major, minor),
+               dimension, item, perspective
+        FROM (
+            SELECT r.id AS round_id, 0 AS part, d.key AS major, i.key * 3 + p.key AS minor,
+                   json_extract(d.value, '$.id') AS dimension,
+                   json_extract(i.value, '$.id') AS item, p.value AS perspective
+            FROM rounds r, json_each(r.questionnaire_json, '$.dimensions') d,
+                 json_each(d.value, '$.items') i, json_each('["self", "other", "meta"]') p
+            WHERE r.id IN ({M201_ROUNDS})
+            UNION ALL
+            SELECT r.id, 1, a.key, 0, 'agreement', json_extract(a.value, '$.id'), 'kept'
+            FROM rounds r, json_each(r.questionnaire_json, '$.agreements') a
+            WHERE r.id IN ({M201_ROUNDS})
+        )
+        """
+    )
+    # Each answers string grows one position at a time, in position order.
+    db.execute(
+        f"""
+        WITH RECURSIVE moved(response_id, round_id, side, position, answers) AS (
+            SELECT id, round_id, side, 0, '' FROM responses WHERE round_id IN ({M201_ROUNDS})
+            UNION ALL
+            SELECT m.response_id, m.round_id, m.side, p.position, m.answers || coalesce(
+                (SELECT coalesce(a.value, :dont_know) FROM answers a
+                 WHERE a.response_id = m.response_id AND a.dimension = p.dimension
+                   AND a.item = p.item AND a.perspective = p.perspective),
+                :skipped)
+            FROM moved m JOIN answer_positions p
+              ON p.round_id = m.round_id AND p.position = m.position + 1
+        )
+        INSERT INTO response_slots (id, round_id, side, filled, answers)
+        SELECT (random() & :mask) + 1, round_id, side, 1, answers FROM moved m
+        WHERE NOT EXISTS (SELECT 1 FROM answer_positions p
+                          WHERE p.round_id = m.round_id AND p.position = m.position + 1)
+        ORDER BY random()
+        """,
+        params,
+    )
+    # A text longer than the slot keeps the most whole characters that fit.
+    db.execute(
+        f"""
+        WITH RECURSIVE
+        counter(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM counter WHERE n < :bytes),
+        cut(round_id, side, question, hidden, hidden_reason, text) AS (
+            SELECT round_id, side, question, hidden, hidden_reason, trim(
+                CASE WHEN length(CAST(text AS BLOB)) <= :bytes THEN text
+                ELSE substr(text, 1, (SELECT max(n) FROM counter
+                                      WHERE length(CAST(substr(text, 1, n) AS BLOB)) <= :bytes))
+                END, :whitespace)
+            FROM comments WHERE round_id IN ({M201_ROUNDS})
+        )
+        INSERT INTO comment_slots (id, round_id, side, question, filled, hidden, hidden_reason,
+                                   text)
+        SELECT (random() & :mask) + 1, round_id, side, question, 1, hidden, hidden_reason,
+               text || replace(hex(zeroblob(:bytes - length(CAST(text AS BLOB)))), '00', ' ')
+        FROM cut ORDER BY random()
+        """,
+        params,
+    )
+    # Empty slots: a response slot per unspent code of an open round, and per side and
+    # open question a comment slot per moved response and per such code.
+    db.execute(
+        f"""
+        INSERT INTO response_slots (id, round_id, side, filled, answers)
+        SELECT (random() & :mask) + 1, i.round_id, i.side, 0, replace(hex(zeroblob(
+                   (SELECT count(*) FROM answer_positions p WHERE p.round_id = i.round_id))),
+                   '00', :skipped)
+        FROM invites i WHERE i.spent = 0 AND i.round_id IN ({M201_OPEN_ROUNDS})
+        ORDER BY random()
+        """,
+        params,
+    )
+    db.execute(
+        f"""
+        INSERT INTO comment_slots (id, round_id, side, question, filled, text)
+        SELECT (random() & :mask) + 1, s.round_id, s.side, json_extract(q.value, '$.id'), 0,
+               replace(hex(zeroblob(:bytes)), '00', ' ')
+        FROM (SELECT round_id, side FROM responses WHERE round_id IN ({M201_ROUNDS})
+              UNION ALL
+              SELECT round_id, side FROM invites
+              WHERE spent = 0 AND round_id IN ({M201_OPEN_ROUNDS})) s
+        JOIN rounds r ON r.id = s.round_id, json_each(r.questionnaire_json, '$.open_questions') q
+        ORDER BY random()
+        """,
+        params,
+    )
+    for round_id, timezone in db.execute(
+        f"SELECT id, timezone FROM rounds WHERE id IN ({M201_OPEN_ROUNDS})"
+    ).fetchall():
+        today = dt.datetime.now(ZoneInfo(timezone)).date().isoformat()
+        db.execute(
+            "INSERT INTO day_counts (round_id, side, day, at_day_start) "
+            "SELECT ?, side, ?, (SELECT count(*) FROM responses r WHERE r.round_id = ? "
+            "AND r.side = s.side AND r.submitted_on < ?) "
+            "FROM (SELECT 'a' AS side UNION ALL SELECT 'b') s",
+            [round_id, today, round_id, today],
+        )
 
 
 @migrations()
