@@ -22,8 +22,9 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    version, _, email = user_id.partition(":")
+    """The account a session cookie names, while that session still stands (see User.get_id)."""
+    email = user_id.split(":", 2)[-1]
     user = find_user(get_db(), email)
-    if user is None or str(user.session_version) != version:
+    if user is None or not user.has_session(user_id):
         return None
     return user

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 from functools import cache
 from typing import cast
@@ -42,9 +43,14 @@ class User:
     session_version: int = 0
 
     def get_id(self) -> str:
-        """What the session cookie holds: the email and the account's session version,
-        which logging out raises, so a cookie saved before logout stops working."""
-        return f"{self.session_version}:{self.email}"
+        """What the session cookie holds: the account's session version (which logging
+        out raises, so a cookie saved before logout stops working), its role (so a role
+        change ends the sessions of the old role) and its email."""
+        return f"{self.session_version}:{self.role}:{self.email}"
+
+    def has_session(self, session_id: str) -> bool:
+        """Whether a session cookie's id (see get_id) still belongs to this account."""
+        return session_id == self.get_id()
 
     @property
     def is_hr(self) -> bool:
@@ -60,6 +66,21 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
+def _fresh_session_version() -> int:
+    """A new account's first session version: random, so an address removed and added
+    again does not restart where the cookies of its earlier account were issued."""
+    return secrets.randbits(62)
+
+
+def _password_hash(password: str) -> str:
+    """The stored hash of an acceptable password; InvalidInput for a short one."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            "The password must have at least %(min)s characters.", min=MIN_PASSWORD_LENGTH
+        )
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+
+
 def add_user(db: Database, email: str, role: str, password: str) -> User:
     """Create an account; raise InvalidInput for a bad email, role or short password."""
     email = normalise_email(email)
@@ -69,10 +90,7 @@ def add_user(db: Database, email: str, role: str, password: str) -> User:
         raise InvalidInput(
             "Unknown role '%(role)s'; use %(roles)s.", role=role, roles=" or ".join(ROLES)
         )
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            "The password must have at least %(min)s characters.", min=MIN_PASSWORD_LENGTH
-        )
+    password_hash = _password_hash(password)
     with write_transaction(db):
         if find_user(db, email) is not None:
             raise InvalidInput("An account %(email)s already exists.", email=email)
@@ -80,8 +98,9 @@ def add_user(db: Database, email: str, role: str, password: str) -> User:
             {
                 "email": email,
                 "role": role,
-                "password_hash": generate_password_hash(password, method=PASSWORD_HASH_METHOD),
+                "password_hash": password_hash,
                 "created_on": dt.date.today().isoformat(),
+                "session_version": _fresh_session_version(),
             }
         )
     return cast(User, find_user(db, email))  # found: it was inserted just above
@@ -106,12 +125,30 @@ def list_users(db: Database) -> list[User]:
     ]
 
 
+def _existing(db: Database, email: str) -> User:
+    """The account, or NotFound; call inside the write transaction that changes it."""
+    user = find_user(db, email)
+    if user is None:
+        raise NotFound("There is no account %(email)s.", email=normalise_email(email))
+    return user
+
+
 def remove_user(db: Database, email: str) -> None:
     """Delete an account; its audit log lines stay (they name the email as written)."""
     with write_transaction(db):
-        if find_user(db, email) is None:
-            raise NotFound("There is no account %(email)s.", email=normalise_email(email))
-        db.execute("DELETE FROM users WHERE email = ?", [normalise_email(email)])
+        db.execute("DELETE FROM users WHERE email = ?", [_existing(db, email).email])
+
+
+def set_password(db: Database, email: str, password: str) -> None:
+    """A password reset: the new password, and every session of the account ends (a
+    cookie saved under the old password opens nothing)."""
+    password_hash = _password_hash(password)
+    with write_transaction(db):
+        db.execute(
+            "UPDATE users SET password_hash = ?, session_version = session_version + 1 "
+            "WHERE email = ?",
+            [password_hash, _existing(db, email).email],
+        )
 
 
 def authenticate(db: Database, email: str, password: str) -> User | None:
