@@ -5,6 +5,7 @@ import click
 import pytest
 
 from survey.cli import cli
+from survey.cli.base import SurveyCommand, SurveyGroup
 
 
 def _all_commands(group: click.Group, prefix=()):
@@ -23,6 +24,13 @@ def test_every_command_and_option_has_help_text(path, command):
     for param in command.params:
         if isinstance(param, click.Option):
             assert param.help, f"survey {' '.join(path)} {param.opts[0]} has no help text"
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_is_a_survey_command_whose_files_are_private(path, command):
+    """SurveyCommand sets umask 077 and turns domain errors into one line, also when
+    `flask --app survey` runs the command without the `survey` group around it."""
+    assert isinstance(command, SurveyGroup | SurveyCommand), " ".join(path)
 
 
 def test_the_commands_the_issue_names_exist():

@@ -9,7 +9,6 @@ on base.py and none imports another, so this package's modules form no import ci
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -37,8 +36,6 @@ __all__ = ["cli", "initialise", "main"]
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """Lustro: anonymous perception surveys and gap reports for two departments."""
-    os.umask(0o077)  # every file a command writes (PDF, CSV, export, backup) is private
-
     config = {"DATABASE": str(Path(db).resolve())} if db else None
     ctx.obj = ScriptInfo(create_app=lambda: create_app(config))
 

@@ -1,9 +1,10 @@
-"""What every `survey` command builds on: domain errors become one clear line and a
-non-zero exit, not a traceback; and the database of the current app, which only
-`survey init` creates."""
+"""What every `survey` command builds on: the files it writes are private, domain errors
+become one clear line and a non-zero exit, not a traceback; and the database of the
+current app, which only `survey init` creates."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -15,9 +16,12 @@ from ..store.errors import SurveyError
 
 
 class SurveyCommand(click.Command):
-    """A command whose domain errors become `Error: …` and exit code 1, not a traceback."""
+    """A command whose files (PDF, CSV, export, backup) only their owner can read, and
+    whose domain errors become `Error: …` and exit code 1, not a traceback."""
 
     def invoke(self, ctx: click.Context):
+        # Here, not in the `survey` group: `flask --app survey …` runs the commands alone.
+        os.umask(0o077)
         try:
             return super().invoke(ctx)
         except SurveyError as exc:
