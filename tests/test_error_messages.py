@@ -44,8 +44,8 @@ def _messages() -> list[tuple[str, str]]:
                 )
                 if isinstance(first, ast.Constant):
                     found.append((name, first.value))
-    for missing, too_long in store._FIELD_MESSAGES.values():
-        found += [("workshop/store.py", missing), ("workshop/store.py", too_long)]
+    for messages in store._FIELD_MESSAGES.values():
+        found += [("workshop/store.py", message) for message in messages]
     return sorted(set(found))
 
 

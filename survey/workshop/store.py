@@ -18,6 +18,7 @@ from ..store.connection import write_transaction
 from ..store.errors import InvalidInput, NotFound, WrongState
 from ..store.rounds import Round, get_round
 from ..store.sides import SIDES
+from ..store.text_rules import unsafe_characters
 
 VARIANTS = ("2h", "half-day")
 MAX_DIMENSIONS = {"2h": 3, "half-day": 6}
@@ -238,25 +239,39 @@ def guess_counts(db: Database, workshop_id: int) -> dict[str, dict[str, list[int
     return result
 
 
-# Per field of an agreement: the message when it is missing, and when it is too long
-# (whole sentences, so each translates with its own grammar).
+# Per field of an agreement: the message when it is missing, when it is too long, and when
+# it holds control or text-direction characters (whole sentences, so each translates with
+# its own grammar).
 _FIELD_MESSAGES = {
-    "what": ("Say what will change.", "Keep what will change under %(max)s characters."),
-    "role": ("Say the role.", "Keep the role under %(max)s characters."),
+    "what": (
+        "Say what will change.",
+        "Keep what will change under %(max)s characters.",
+        "What will change holds control or text-direction characters; type it plainly.",
+    ),
+    "role": (
+        "Say the role.",
+        "Keep the role under %(max)s characters.",
+        "The role holds control or text-direction characters; type it plainly.",
+    ),
     "evidence": (
         "Say how both sides will know.",
         "Keep how both sides will know under %(max)s characters.",
+        "How both sides will know holds control or text-direction characters; type it plainly.",
     ),
 }
 
 
 def _clean(value: str, field: str, required: bool = True) -> str:
-    missing, too_long = _FIELD_MESSAGES[field]
+    """The field's text on one line; refused when missing, too long, or holding characters
+    that would reach the follow-up round's respondents and the CSV (NUL, ESC, U+202E …)."""
+    missing, too_long, unsafe = _FIELD_MESSAGES[field]
     text = " ".join((value or "").split())
     if required and not text:
         raise InvalidInput(missing)
     if len(text) > MAX_TEXT:
         raise InvalidInput(too_long, max=MAX_TEXT)
+    if unsafe_characters(text):
+        raise InvalidInput(unsafe)
     return text
 
 
