@@ -3,7 +3,9 @@
 Generating codes answers with a redirect to the batch's page (so a reload cannot make a
 second batch); that page lists the codes the first time only. The codes wait in a file
 readable by the server alone (0600, instance/batches/) until HR is done with them or
-BATCH_TTL passes, whichever comes first; only their owner can reach them. Slips are drawn
+BATCH_TTL passes, whichever comes first; only their owner can reach them. Expired batches
+are swept at every batch action and, while the app is served, by a Sweeper thread in
+each serving process, so codes left without *Done* go even when no one comes back. Slips are drawn
 by a worker thread into a second file, whose progress any worker process can read, so a
 5,000-slip PDF never holds a request open past a proxy's timeout; the PDF is handed over
 once and deleted.
@@ -12,11 +14,13 @@ once and deleted.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +29,10 @@ from .slips import write_slips_pdf
 
 BATCH_TTL = 3600  # seconds a batch (and its slips) stays reachable
 STALLED_AFTER = 120  # seconds without progress after which drawing counts as failed
+SWEEP_EVERY = 60  # seconds between a serving process's sweeps: a batch outlives its hour by this
 TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
+
+log = logging.getLogger("lustro.batches")
 
 
 @dataclass(frozen=True)
@@ -63,13 +70,59 @@ def folder_for(instance_path: str) -> Path:
 
 def sweep(folder: Path, now: float | None = None) -> None:
     """Delete every batch file, slips PDF and progress note older than BATCH_TTL."""
-    limit = (now or time.time()) - BATCH_TTL
+    limit = (time.time() if now is None else now) - BATCH_TTL
     for path in folder.iterdir():
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()
         except FileNotFoundError:
             pass  # another worker swept it first
+
+
+class Sweeper(threading.Thread):
+    """Sweeps a batch folder when started and then every SWEEP_EVERY seconds, as a daemon
+    thread, for as long as the process serves: a sweep at batch actions alone would leave
+    the plain codes of a batch nobody finished on disk until HR next made or opened one.
+    Started in every serving process (a thread does not survive gunicorn's fork).
+
+    The clock and the wait between sweeps can be given, so a test runs hours in no time;
+    `wait(seconds)` returns True to stop, as threading.Event.wait does once stopped."""
+
+    def __init__(
+        self,
+        folder: Path,
+        every: float = SWEEP_EVERY,
+        clock: Callable[[], float] = time.time,
+        wait: Callable[[float], bool] | None = None,
+    ) -> None:
+        super().__init__(name="batch-sweeper", daemon=True)
+        self.folder, self.every, self.clock = folder, every, clock
+        self._stopped = threading.Event()
+        self._wait = wait or self._stopped.wait
+
+    def start(self) -> None:
+        """Sweep now (batches a stopped server left behind), then keep sweeping."""
+        sweep(self.folder, self.clock())
+        super().start()
+
+    def stop(self) -> None:
+        """Stop sweeping; returns once the thread has ended."""
+        self._stopped.set()
+        self.join()
+
+    def __enter__(self) -> Sweeper:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def run(self) -> None:
+        while not self._wait(self.every):
+            try:
+                sweep(self.folder, self.clock())
+            except OSError:  # the folder removed by hand, say: the next sweep tries again
+                log.exception("Sweeping expired code batches failed")
 
 
 def create(folder: Path, owner: str, round_id: int, side: str, codes: list[str]) -> str:
