@@ -1,6 +1,7 @@
 """The follow-up section of a report (issue 12, item 5): per carried workshop agreement,
-the share of each side that sees it as kept, whether the sides differ clearly, and beside
-it the change of every gap since the workshop's round.
+the share of each side that sees it as kept, whether the sides differ clearly (a
+difference of two shares: Newcombe's interval, Fisher's exact test), and beside it the
+change of every gap since the workshop's round.
 
 Two families of their own under the one decision rule (reports.gaps): the agreements'
 differences between the sides, and the gap changes since a workshop's round.
@@ -50,17 +51,13 @@ def _side(counts: list[int], respondents: int | None, threshold: int) -> dict[st
     }
 
 
-def _difference(a: dict[str, Any], b: dict[str, Any], seed: int) -> dict[str, Any]:
-    """Side A's share kept minus side B's, with the gaps' test (each person 1 = kept, 0 =
-    not) and Welch's interval; `clear` is set later over the family."""
+def _difference(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Side A's share kept minus side B's (reports.stats.share_difference); `clear` is set
+    later over the family."""
     for view in (a, b):
         if view["suppressed"]:
             return _held_back(DIFFERENCE_FIELDS, view["reason"])
-    x, y = (
-        stats.Sample.from_counts({1: view["_kept"], 0: view["n"] - view["_kept"]})
-        for view in (a, b)
-    )
-    test = stats.mean_gap(x, y, seed)
+    test = stats.share_difference(a["_kept"], a["n"], b["_kept"], b["n"])
     return {
         "diff": test.diff,
         "ci95": list(test.ci95),
@@ -116,7 +113,6 @@ def carried_agreements(
     round_: Round,
     report: dict[str, Any],
     analyse_round: Callable[[int], dict[str, Any]],
-    seed: int,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The JSON `agreements` list (empty when the round carries none) and what the method
     page states about its two families."""
@@ -142,7 +138,7 @@ def carried_agreements(
                 "responsible": agreement.responsible,
                 "due_on": agreement.due_on,
                 "sides": views,
-                "difference": _difference(views["a"], views["b"], seed),
+                "difference": _difference(views["a"], views["b"]),
                 "since": since[agreement.since_round],
             }
         )
@@ -167,7 +163,8 @@ def carried_agreements(
         "agreements": {
             "kept": f"answer {KEPT_FROM} or 5 to 'was kept'; don't know is left out of n",
             "share_interval": "95% Wilson interval",
-            "test": "the gaps' test on each person's kept (1) or not (0): difference of shares",
+            "test": "Fisher's exact test of the difference of shares (two-sided)",
+            "interval": "Newcombe's hybrid score interval of the difference (method 10)",
             "family": "differences between the sides in the share seeing a carried agreement as kept",
             "family_size": agreements_size,
             "clear": CLEAR_RULE,

@@ -68,7 +68,7 @@ def analyse(
                 "the questionnaire or the sides' labels differ."
             )
         report["compare"] = _compare(gaps_of(compare_with), report)
-    report["agreements"], families = carried_agreements(db, round_, report, gaps_of, seed)
+    report["agreements"], families = carried_agreements(db, round_, report, gaps_of)
     report["method"].update(families)
     return report
 
