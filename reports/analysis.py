@@ -21,7 +21,14 @@ from survey.store.sides import SIDES, other
 from . import stats
 from .aggregates import RoundData, read_round
 from .agreements import carried_agreements
-from .gaps import ALPHA, CLEAR_RULE, FELT_MISJUDGEMENT, INDEPENDENT_KINDS, certainty, mark_clear
+from .gaps import (
+    ALPHA,
+    CLEAR_RULE,
+    FELT_MISJUDGEMENT,
+    INDEPENDENT_KINDS,
+    mark_clear,
+    most_certain_first,
+)
 
 DEFAULT_SEED = 20261125
 CELL_FIELDS: tuple[str, ...] = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know")
@@ -289,24 +296,23 @@ def decide(dimensions: list[dict]) -> dict[str, int]:
 
 
 def top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
-    """Every shown independent gap, the most certain first (reports.gaps.certainty), then
-    the larger."""
+    """Every shown independent gap, the most certain first (reports.gaps)."""
     shown = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in INDEPENDENT_FIELDS}}
         for d, key, gap in _independent(dimensions)
         if not gap["suppressed"]
     ]
-    return sorted(shown, key=lambda g: (-certainty(g), -abs(g["diff"])))
+    return sorted(shown, key=most_certain_first)
 
 
 def findings(dimensions: list[dict]) -> list[dict[str, Any]]:
-    """The clear gaps, most certain first (smallest q, then farthest from zero)."""
+    """The clear gaps, most certain first (reports.gaps): the same order as `top_gaps`."""
     clear = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in ("diff", "ci95", "q")}}
         for d, key, gap in _independent(dimensions)
         if gap["clear"]
     ]
-    return sorted(clear, key=lambda g: (g["q"], -certainty(g)))
+    return sorted(clear, key=most_certain_first)
 
 
 def _detectable(

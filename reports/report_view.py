@@ -17,7 +17,7 @@ from .gaps import (
     GAP_KINDS,
     INDEPENDENT_KINDS,
     META_ERROR,
-    certainty,
+    most_certain_first,
 )
 
 TOP_GAPS_SHOWN = 5
@@ -70,7 +70,7 @@ def _meta_rows(analysis: dict[str, Any], side: str) -> dict[str, Any]:
                 "actual": dimension["cells"][actual],
             }
         )
-    rows.sort(key=lambda row: -certainty(row["gap"]))
+    rows.sort(key=lambda row: most_certain_first(row["gap"]))
     clear = [row for row in rows if row["gap"].get("clear")]
     return {
         "side": side,
