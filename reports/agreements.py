@@ -4,12 +4,11 @@ difference of two shares: Newcombe's interval, Fisher's exact test), and beside 
 change of every gap since the workshop's round.
 
 Two families of their own under the one decision rule (reports.gaps): the agreements'
-differences between the sides, and the gap changes since a workshop's round.
+differences between the sides, and the gap changes since a workshop's round (reports.changes).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -20,13 +19,12 @@ from survey.store.sides import SIDES
 
 from . import stats
 from .aggregates import read_agreements
+from .changes import decide_changes, gap_changes
 from .gaps import CLEAR_RULE, mark_clear
 
 KEPT_FROM = 4  # "was kept" counts as kept at 4 or 5
-Z95 = 1.959963984540054
 SIDE_FIELDS = ("n", "kept_share", "ci95", "dont_know")
 DIFFERENCE_FIELDS = ("diff", "ci95", "p", "q", "clear", "test")
-CHANGE_FIELDS = ("before", "after", "change", "ci95", "p", "q", "clear", "direction")
 
 
 def _held_back(fields: tuple[str, ...], reason: str) -> dict[str, Any]:
@@ -69,45 +67,6 @@ def _difference(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
-    """A gap's change between two independent rounds: the interval combines the two
-    rounds' 95 % intervals (root sum of squares of the half-widths, normal approximation)."""
-    if old is None:
-        return _held_back(CHANGE_FIELDS, "not asked in the workshop's round")
-    for gap in (old, new):
-        if gap["suppressed"] or gap["diff"] is None or not gap.get("ci95"):
-            return _held_back(CHANGE_FIELDS, gap.get("reason") or "no interval")
-    change = new["diff"] - old["diff"]
-    half = math.hypot(*((g["ci95"][1] - g["ci95"][0]) / 2 for g in (old, new)))
-    se = half / Z95
-    p = (None if change == 0 else 0.0) if se == 0 else math.erfc(abs(change) / se / math.sqrt(2))
-    return {
-        "before": old["diff"],
-        "after": new["diff"],
-        "change": change,
-        "ci95": [change - half, change + half],
-        "p": p,
-        "q": None,
-        "clear": False,
-        "direction": None,
-        "suppressed": False,
-    }
-
-
-def _gap_changes(earlier: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
-    before = {d["id"]: d["gaps"] for d in earlier["dimensions"]}
-    return {
-        "round": {k: earlier["round"][k] for k in ("id", "name", "closed_on")},
-        "dimensions": {
-            dimension["id"]: {
-                key: _change(before.get(dimension["id"], {}).get(key), gap)
-                for key, gap in dimension["gaps"].items()
-            }
-            for dimension in report["dimensions"]
-        },
-    }
-
-
 def carried_agreements(
     db: Database,
     round_: Round,
@@ -123,7 +82,7 @@ def carried_agreements(
     respondents = {s: report["sides"][s]["n"] for s in SIDES}
     since: dict[int, dict[str, Any]] = {}
     for round_id in dict.fromkeys(a.since_round for a in carried):  # each earlier round once
-        since[round_id] = _gap_changes(analyse_round(round_id), report)
+        since[round_id] = gap_changes(analyse_round(round_id), report)
     result: list[dict[str, Any]] = []
     for agreement in carried:
         views = {
@@ -146,19 +105,9 @@ def carried_agreements(
         for view in entry["sides"].values():
             view.pop("_kept", None)
     differences = [e["difference"] for e in result if not e["difference"]["suppressed"]]
-    changes = [
-        change
-        for block in since.values()
-        for gaps in block["dimensions"].values()
-        for change in gaps.values()
-        if not change["suppressed"]
-    ]
-    agreements_size, changes_size = mark_clear(differences), mark_clear(changes)
-    for change in changes:
-        if change["clear"]:
-            change["direction"] = (
-                "smaller" if abs(change["after"]) < abs(change["before"]) else "larger"
-            )
+    agreements_size = mark_clear(differences)
+    family = "every gap change since the round of the workshop that recorded the agreements"
+    changes = decide_changes(list(since.values()), family)
     return result, {
         "agreements": {
             "kept": f"answer {KEPT_FROM} or 5 to 'was kept'; don't know is left out of n",
@@ -169,11 +118,5 @@ def carried_agreements(
             "family_size": agreements_size,
             "clear": CLEAR_RULE,
         },
-        "gap_changes": {
-            "interval": "rounds are independent samples: the half-widths of the two rounds' "
-            "95% intervals combined as root sum of squares (normal approximation)",
-            "family": "every gap change since the round of the workshop that recorded the agreements",
-            "family_size": changes_size,
-            "clear": CLEAR_RULE,
-        },
+        "gap_changes": changes,
     }

@@ -21,6 +21,7 @@ from survey.store.sides import SIDES, other
 from . import stats
 from .aggregates import RoundData, read_round
 from .agreements import carried_agreements
+from .changes import decide_changes, gap_changes
 from .gaps import (
     ALPHA,
     CLEAR_RULE,
@@ -74,7 +75,9 @@ def analyse(
                 f"Round {earlier.id} cannot be compared with round {round_.id}: "
                 "the questionnaire or the sides' labels differ."
             )
-        report["compare"] = _compare(gaps_of(compare_with), report)
+        report["compare"] = gap_changes(gaps_of(compare_with), report)
+        family = f"every gap change since round {compare_with}"
+        report["method"]["compare"] = decide_changes([report["compare"]], family)
     report["agreements"], families = carried_agreements(db, round_, report, gaps_of)
     report["method"].update(families)
     return report
@@ -429,20 +432,3 @@ def _suppressed(
                     }
                 )
     return held
-
-
-def _compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """Per dimension and gap: the earlier round's diff, this round's, and the change."""
-    earlier = {d["id"]: d["gaps"] for d in before["dimensions"]}
-    result: dict[str, dict[str, dict[str, float | None]]] = {}
-    for dimension in after["dimensions"]:
-        result[dimension["id"]] = {}
-        for key, gap in dimension["gaps"].items():
-            old = earlier.get(dimension["id"], {}).get(key, {}).get("diff")
-            new = gap["diff"]
-            change = new - old if old is not None and new is not None else None
-            result[dimension["id"]][key] = {"before": old, "after": new, "change": change}
-    return {
-        "round": {k: before["round"][k] for k in ("id", "name", "closed_on")},
-        "dimensions": result,
-    }

@@ -13,6 +13,7 @@ from workshop_helpers import closed_round
 
 from reports.analysis import analyse
 from reports.pdf import pdf_bytes, render_report_html
+from reports.report_view import COMPARE_COLUMNS, HEAT_COLUMNS
 from survey.store.responses import Submission, add_responses
 from survey.store.rounds import (
     choose_agreements,
@@ -32,10 +33,12 @@ DIFFER = {
 NO_DIFFERENCE = {"en": "no clear difference", "pl": "brak wyraźnej różnicy"}
 
 
-def _follow_up(db, kept_a: list[int], kept_b: list[int]) -> int:
-    """A closed round carrying one workshop agreement, answered "was kept" with the given
-    values (1-5) by side a and side b; every other answer is 3."""
-    workshop = store.create_workshop(db, closed_round(db, sides=SIDES), "2h", ["information"])
+def _follow_up(db, kept_a: list[int], kept_b: list[int], earlier: int | None = None) -> int:
+    """A closed round carrying one agreement of a workshop on `earlier` (a random round by
+    default), answered "was kept" with the given values (1-5) by side a and side b; every
+    other answer is 3."""
+    earlier = closed_round(db, sides=SIDES) if earlier is None else earlier
+    workshop = store.create_workshop(db, earlier, "2h", ["information"])
     agreement = store.add_agreement(db, workshop, AGREEMENT, "b", "2026-12-31", "Mail")
     round_id = create_round(db, "Po warsztacie", "sales-production", *SIDES)
     choose_agreements(db, round_id, [agreement])
@@ -106,3 +109,49 @@ def test_the_agreement_table_says_the_sides_differ_only_when_the_data_say_clear(
     unclear = _agreement_chapter(db, round_id, report, lang)
     assert DIFFER[lang] not in unclear and NO_DIFFERENCE[lang] in unclear
     assert "+100" in clear and "(+61 … +100)" in clear  # the difference and its interval
+
+
+def _blind_spot_round(db) -> int:
+    """A closed round where side a rates itself 4.5 and side b rates it 1.5 on average,
+    ten a side; every other answer is 3."""
+    round_id = create_round(db, "Warsztat", "sales-production", *SIDES)
+    keys = open_round(db, round_id).questionnaire.item_keys()
+    people = []
+    for i in range(10):
+        answers = dict.fromkeys(keys, 3)
+        own = {k: 4 + i % 2 for k in keys if k[2] == "self"}
+        seen = {k: 1 + i % 2 for k in keys if k[2] == "other"}
+        people += [Submission("a", answers | own), Submission("b", answers | seen)]
+    add_responses(db, round_id, people)
+    close_round(db, round_id)
+    return round_id
+
+
+@pytest.mark.parametrize(("lang", "smaller"), [("en", "smaller"), ("pl", "mniejsza")])
+def test_both_pages_of_changes_say_the_same_about_the_same_change(db, lang, smaller):
+    """The follow-up's changes since the workshop's round and the before-and-after page
+    against that same round: the same figures, the same verdicts, the same words."""
+    earlier = _blind_spot_round(db)
+    round_id = _follow_up(db, [5] * 10, [1] * 10, earlier)
+    report = analyse(db, round_id, compare_with=earlier)
+    since = report["agreements"][0]["since"]["dimensions"]
+    assert report["compare"]["dimensions"] == since
+    blind_spot = since["information"]["a.blind_spot"]
+    assert blind_spot["before"] == pytest.approx(3) and blind_spot["after"] == 0
+    assert blind_spot["clear"] is True and blind_spot["direction"] == "smaller"
+    assert (
+        report["method"]["compare"]["family_size"] == report["method"]["gap_changes"]["family_size"]
+    )
+    questionnaire = get_round(db, round_id).questionnaire
+    text = _text(pdf_bytes(render_report_html(report, questionnaire, lang)))
+    titles = {"en": ("Gaps since", "Before and after"), "pl": ("Różnice od", "Przed i po")}[lang]
+    follow_up = text.split(titles[0])[1].split(titles[1])[0]
+    method_page = {"en": "Method Definitions", "pl": "Metoda Definicje"}[lang]
+    compared = text.split(method_page)[0].split(titles[1])[-1]
+    # The follow-up shows every gap, the comparison the gaps between the sides only: each
+    # page carries the word on exactly its clear smaller changes (and once in its note).
+    for page, columns in ((follow_up, HEAT_COLUMNS), (compared, COMPARE_COLUMNS)):
+        words = sum(since[d][key]["direction"] == "smaller" for d in since for key in columns)
+        assert words > 0 and page.count(smaller) == words + 1
+        assert "+3.00 → +0.00" in page or "+3,00 → +0,00" in page
+        assert "not tested" not in page and "nie sprawdzamy" not in page
