@@ -21,7 +21,15 @@ from survey.store.sides import SIDES, other
 from . import stats
 from .aggregates import RoundData, read_round
 from .agreements import carried_agreements
-from .gaps import ALPHA, CLEAR_RULE, FELT_MISJUDGEMENT, INDEPENDENT_KINDS, certainty, mark_clear
+from .changes import decide_changes, gap_changes
+from .gaps import (
+    ALPHA,
+    CLEAR_RULE,
+    FELT_MISJUDGEMENT,
+    INDEPENDENT_KINDS,
+    mark_clear,
+    most_certain_first,
+)
 
 DEFAULT_SEED = 20261125
 CELL_FIELDS: tuple[str, ...] = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know")
@@ -67,8 +75,10 @@ def analyse(
                 f"Round {earlier.id} cannot be compared with round {round_.id}: "
                 "the questionnaire or the sides' labels differ."
             )
-        report["compare"] = _compare(gaps_of(compare_with), report)
-    report["agreements"], families = carried_agreements(db, round_, report, gaps_of, seed)
+        report["compare"] = gap_changes(gaps_of(compare_with), report)
+        family = f"every gap change since round {compare_with}"
+        report["method"]["compare"] = decide_changes([report["compare"]], family)
+    report["agreements"], families = carried_agreements(db, round_, report, gaps_of)
     report["method"].update(families)
     return report
 
@@ -289,24 +299,23 @@ def decide(dimensions: list[dict]) -> dict[str, int]:
 
 
 def top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
-    """Every shown independent gap, the most certain first (reports.gaps.certainty), then
-    the larger."""
+    """Every shown independent gap, the most certain first (reports.gaps)."""
     shown = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in INDEPENDENT_FIELDS}}
         for d, key, gap in _independent(dimensions)
         if not gap["suppressed"]
     ]
-    return sorted(shown, key=lambda g: (-certainty(g), -abs(g["diff"])))
+    return sorted(shown, key=most_certain_first)
 
 
 def findings(dimensions: list[dict]) -> list[dict[str, Any]]:
-    """The clear gaps, most certain first (smallest q, then farthest from zero)."""
+    """The clear gaps, most certain first (reports.gaps): the same order as `top_gaps`."""
     clear = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in ("diff", "ci95", "q")}}
         for d, key, gap in _independent(dimensions)
         if gap["clear"]
     ]
-    return sorted(clear, key=lambda g: (g["q"], -certainty(g)))
+    return sorted(clear, key=most_certain_first)
 
 
 def _detectable(
@@ -423,20 +432,3 @@ def _suppressed(
                     }
                 )
     return held
-
-
-def _compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """Per dimension and gap: the earlier round's diff, this round's, and the change."""
-    earlier = {d["id"]: d["gaps"] for d in before["dimensions"]}
-    result: dict[str, dict[str, dict[str, float | None]]] = {}
-    for dimension in after["dimensions"]:
-        result[dimension["id"]] = {}
-        for key, gap in dimension["gaps"].items():
-            old = earlier.get(dimension["id"], {}).get(key, {}).get("diff")
-            new = gap["diff"]
-            change = new - old if old is not None and new is not None else None
-            result[dimension["id"]][key] = {"before": old, "after": new, "change": change}
-    return {
-        "round": {k: before["round"][k] for k in ("id", "name", "closed_on")},
-        "dimensions": result,
-    }

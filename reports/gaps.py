@@ -1,5 +1,6 @@
 """The gap model, in one place: the kinds of gap (which two cells each subtracts, and its
-label), how sure a gap is (the ranking every "most certain first" uses), and the one
+label), how sure a gap is (`certainty`, and `most_certain_first`, the one order of every
+"most certain first" list), and the one
 decision rule every claim of a report passes: within a family declared before the data,
 Benjamini–Hochberg q; a difference is clear when q < ALPHA and its 95 % interval leaves
 out zero. Gaps, carried agreements and changes since a workshop each form their own
@@ -53,6 +54,13 @@ def certainty(gap: dict[str, Any]) -> float:
     zero, in points (negative when the interval spans zero, 0 without an interval)."""
     low, high = gap.get("ci95") or (0.0, 0.0)
     return max(low, -high)
+
+
+def most_certain_first(gap: dict[str, Any]) -> tuple[float, float]:
+    """The sort key of the one order every "most certain first" list of a report follows
+    (first page, clearest gaps, perception gaps, guide): by `certainty`, then the larger
+    difference. Not by q: q ranks by p, which favours the large side's small gap."""
+    return (-certainty(gap), -abs(gap.get("diff") or 0.0))
 
 
 def mark_clear(family: list[dict[str, Any]]) -> int:

@@ -17,7 +17,7 @@ from .gaps import (
     GAP_KINDS,
     INDEPENDENT_KINDS,
     META_ERROR,
-    certainty,
+    most_certain_first,
 )
 
 TOP_GAPS_SHOWN = 5
@@ -70,7 +70,7 @@ def _meta_rows(analysis: dict[str, Any], side: str) -> dict[str, Any]:
                 "actual": dimension["cells"][actual],
             }
         )
-    rows.sort(key=lambda row: -certainty(row["gap"]))
+    rows.sort(key=lambda row: most_certain_first(row["gap"]))
     clear = [row for row in rows if row["gap"].get("clear")]
     return {
         "side": side,
@@ -227,6 +227,15 @@ def _agreement_blocks(analysis: dict[str, Any]) -> list[dict[str, Any]]:
     return list(blocks.values())
 
 
+def _has_figures(analysis: dict[str, Any]) -> bool:
+    """Whether anything can be shown: a cell of some dimension or a side's view of a carried
+    agreement. Without one, the report is the short one that says so, not a chapter per
+    figure that is missing and a first page saying no gap is larger than chance."""
+    cells = (cell for d in analysis["dimensions"] for cell in d["cells"].values())
+    views = (view for a in analysis.get("agreements") or [] for view in a["sides"].values())
+    return any(not part["suppressed"] for part in (*cells, *views))
+
+
 def view_model(
     analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str
 ) -> dict[str, Any]:
@@ -247,6 +256,7 @@ def view_model(
         "sides": sides,
         "label": {side: sides[side]["label"] for side in SIDES},
         "title": questionnaire.title.get(lang, questionnaire.id),
+        "empty": not _has_figures(analysis),
         "scale": questionnaire.scale.get(lang, []),
         "dimensions": analysis["dimensions"],
         "meta": meta,

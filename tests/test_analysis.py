@@ -334,7 +334,12 @@ def test_compare_with_an_earlier_round(db):
     compare = report["compare"]
     assert compare["round"]["id"] == earlier
     info = compare["dimensions"]["information"]
-    assert info["a.blind_spot"] == {"before": 0.0, "after": 0.0, "change": 0.0}
+    change = info["a.blind_spot"]
+    assert (change["before"], change["after"], change["change"]) == (0.0, 0.0, 0.0)
+    # Tested as the follow-up's changes are (reports.changes): no change, nothing clear.
+    low, high = change["ci95"]
+    assert low < 0 < high and change["p"] == 1 and change["clear"] is False
+    assert change["direction"] is None
     assert set(info) == set(dimension(report, "information")["gaps"])
 
 

@@ -134,8 +134,10 @@ def test_a_follow_up_report_shows_each_agreement_per_side_beside_the_gap_changes
     assert low < 4 / 6 < high
     difference = kept["difference"]
     assert difference["diff"] == pytest.approx(1 - 4 / 6)
-    # Six a side: the permutation test cannot call 6/6 against 4/6 clear.
-    assert difference["test"] == "permutation" and difference["clear"] is False
+    # Six a side: Fisher's exact test cannot call 6/6 against 4/6 clear. Of the tables
+    # with 10 of 12 kept, 6 and 4 and its mirror 4 and 6 each have C(10,6)/C(12,6) = 210/924.
+    assert difference["test"] == "fisher" and difference["clear"] is False
+    assert difference["p"] == pytest.approx(420 / 924)
     assert disputed["sides"]["a"]["kept_share"] == 1
     assert disputed["sides"]["b"]["suppressed"] is True
     assert disputed["sides"]["b"]["kept_share"] is None and disputed["sides"]["b"]["n"] is None

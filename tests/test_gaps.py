@@ -3,11 +3,16 @@ label reaches the printed report in both languages."""
 
 from __future__ import annotations
 
-import pytest
-from report_fixtures import LABELS, build_analysis
+import io
+import re
 
+import pytest
+from pypdf import PdfReader
+from report_fixtures import LABELS, NULL_MEANS, build_analysis
+
+from reports import analysis as an
 from reports.gaps import GAP_KINDS, certainty
-from reports.pdf import render_report_html, translations
+from reports.pdf import pdf_bytes, render_report_html, translations
 from reports.report_view import compared_cells
 from survey.store.questionnaire import load
 
@@ -49,3 +54,32 @@ def test_the_heat_map_names_every_gap_of_both_sides_in_the_reports_language(lang
 )
 def test_how_sure_is_the_interval_bound_nearest_zero(ci95, expected):
     assert certainty({"ci95": ci95}) == pytest.approx(expected)
+
+
+def test_every_list_of_findings_has_the_one_declared_order_on_every_page():
+    """Page 2 (the first findings) and the clearest-gaps chapter both say "most certain
+    first": they must list the clear gaps in the same order, the gap model's `certainty`.
+    Here the order by q and the order by interval bound disagree: a small team's large
+    gap (its interval stays 0.52 from zero, p 0.0027) against a large team's smaller but
+    very sure one (0.40 from zero, p 2e-9)."""
+    analysis = build_analysis("en", means=NULL_MEANS, thin_cell=False)
+    dimensions = analysis["dimensions"]
+    wide, narrow = dimensions[0]["gaps"]["a.blind_spot"], dimensions[1]["gaps"]["a.blind_spot"]
+    wide.update(diff=1.5, ci95=[0.52, 2.48], p=0.0027)
+    narrow.update(diff=0.6, ci95=[0.40, 0.80], p=2e-9)
+    an.decide(dimensions)
+    analysis |= {"top_gaps": an.top_gaps(dimensions), "findings": an.findings(dimensions)}
+    order = [(f["dimension"], f["gap"]) for f in analysis["findings"]]
+    assert order == [(dimensions[i]["id"], "a.blind_spot") for i in (0, 1)]
+    assert order == [(g["dimension"], g["gap"]) for g in analysis["top_gaps"] if g["clear"]]
+    html = render_report_html(analysis, load("sales-production"), "en")
+    text = re.sub(
+        r"\s+",
+        " ",
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes(html))).pages),
+    )
+    first_page, rest = text.split("What the data cannot tell", 1)
+    names = [d["name"] for d in dimensions[:2]]
+    assert first_page.index(f"“{names[0]}”") < first_page.index(f"“{names[1]}”")
+    cards = rest.split("At most five gaps, ordered by")[1]
+    assert cards.index(f"1. {names[0]}") < cards.index(f"2. {names[1]}")
