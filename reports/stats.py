@@ -376,6 +376,6 @@ def share_difference(k1: int, n1: int, k2: int, n2: int) -> GapTest:
     diff = p1 - p2
     low = diff - math.hypot(p1 - low1, high2 - p2)
     high = diff + math.hypot(high1 - p1, p2 - low2)
-    table = [[k1, n1 - k1], [k2, n2 - k2]]
+    table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
     p = float(fisher_exact(table).pvalue)
     return GapTest(diff, (low, high), min(1.0, p), "fisher")
