@@ -1,7 +1,8 @@
 """Every error is the site's own page: in the person's language, in the layout of the area
 it was asked in (console, workshop phones, respondent pages), with the right status and
 none of werkzeug's bare English. A console form sent with an expired token comes back,
-typed values kept (never a password), one click from being sent again."""
+typed values kept (never a password), one click from being sent again. And `survey
+serve` refuses a damaged database file before serving it."""
 
 from __future__ import annotations
 
@@ -261,3 +262,40 @@ def test_a_stale_phone_form_is_a_phone_page_in_polish(csrf_app):
         "/w", data={"code": "ABCD", "csrf_token": "x"}, headers={"Accept-Language": "pl"}
     )
     assert "Strona wygasła" in assert_site_page(response, 400, "workshop", "pl")
+
+
+# --- `survey serve` refuses a damaged file --------------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """Starts of the development server or of gunicorn (neither runs in a test)."""
+    calls = []
+    monkeypatch.setattr("survey.serving.serve", lambda *args: calls.append(args))
+    monkeypatch.setattr("os.execv", lambda *args: calls.append(args))
+    return calls
+
+
+def damage(path, page: int) -> None:
+    """Overwrite one page of the database file with garbage, as a bad disk would."""
+    with open(path, "r+b") as file:
+        size = int.from_bytes(file.read(18)[16:18], "big")  # the header's page size
+        file.seek((page - 1) * size)
+        file.write(b"\xa5" * size)
+
+
+@pytest.mark.parametrize("page", [1, 2])
+@pytest.mark.parametrize("args", [[], ["--prod"]])
+def test_serve_refuses_a_damaged_database_before_serving(run_cli, db_path, served, page, args):
+    damage(db_path, page)
+    result = run_cli("serve", *args)
+    assert result.exit_code == 1 and not served
+    (line,) = result.output.splitlines()
+    assert line.startswith(f"Error: {db_path} is damaged (SQLite: ")
+    assert "Traceback" not in result.output
+
+
+def test_serve_starts_on_a_sound_database(run_cli, served):
+    result = run_cli("serve", "--port", "5999")
+    assert result.exit_code == 0, result.output
+    assert len(served) == 1

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import db as storage
-from ..store.connection import backup
+from ..store.connection import backup, check_intact
 from .base import SurveyCommand, current_db
 from .setup import initialise
 
@@ -72,6 +72,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
 @with_appcontext
 def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None:
     """Serve the app; no access log records respondents, addresses or times."""
+    check_intact(current_app.config["DATABASE"])  # a damaged file is refused before serving
     if prod:
         from ..demo import has_demo_accounts
 
