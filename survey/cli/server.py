@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import db as storage
-from ..store.connection import backup
+from ..store.connection import backup, check_intact
 from ..store.languages import LANGUAGES
 from .base import SurveyCommand, current_db, require_database
 from .setup import initialise
@@ -81,6 +81,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
 def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None:
     """Serve the app; no access log records respondents, addresses or times."""
     require_database()
+    check_intact(current_app.config["DATABASE"])  # a damaged file is refused before serving
     if prod:
         from ..demo import has_demo_accounts
 

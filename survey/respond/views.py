@@ -38,8 +38,6 @@ from . import state as browser
 from .answer_page import AnswerPage, answer_page, review_list
 from .answering import (
     AlreadyReceived,
-    RoundClosed,
-    RoundNotStarted,
     SessionEnded,
     SpentCode,
     UnknownCode,
@@ -55,6 +53,7 @@ from .forms import (
     token_is_valid,
 )
 from .kiosk_mark import kiosk_round
+from .refusals import problem
 
 bp = Blueprint("respond", __name__)
 # Our forms check their own CSRF token, so a stale token re-shows the page with the
@@ -412,97 +411,4 @@ def rejected(ctx: Context, back: str):
             "The page sent answers that are not among the choices. Nothing from it was saved. Please go back and choose again."
         ),
         back=back,
-    )
-
-
-def problem(
-    status: int, title: str, message: str, *, back: str | None = None, code_form: bool = False
-):
-    return (
-        render_template(
-            "respond/problem.html",
-            title=title,
-            message=message,
-            back=back,
-            form=CodeForm() if code_form else None,
-        ),
-        status,
-    )
-
-
-@bp.app_errorhandler(429)
-def too_many(_error):
-    return problem(
-        429,
-        _("Too many tries"),
-        _(
-            "Too many codes were tried from here in a short time. Please wait a minute and try again."
-        ),
-    )
-
-
-@bp.errorhandler(UnknownCode)
-def unknown_code(_exc):
-    return problem(
-        404,
-        _("We don't know this code"),
-        _(
-            "Check the code on your slip and type it again. Capital or small letters and dashes don't matter."
-        ),
-        code_form=True,
-    )
-
-
-@bp.errorhandler(SpentCode)
-def spent_code(_exc):
-    g.clear_state = True
-    return problem(
-        410,
-        _("This code has already been used"),
-        _(
-            "These answers were not stored: the code had already been used. If you pressed Send twice, your first press was received. Otherwise ask HR for a new slip."
-        ),
-    )
-
-
-@bp.errorhandler(RoundNotStarted)
-def round_not_started(_exc):
-    return problem(
-        403,
-        _("The survey has not started yet"),
-        _(
-            "This code belongs to a survey that is not open yet. Please try again when HR announces the start."
-        ),
-    )
-
-
-@bp.errorhandler(RoundClosed)
-def round_closed(_exc):
-    return problem(
-        410,
-        _("The survey is closed"),
-        _("This survey no longer takes answers. Thank you for your interest."),
-    )
-
-
-@bp.errorhandler(AlreadyReceived)
-def already_received(_exc):
-    if kiosk_round() is not None:
-        return redirect(url_for("kiosk.home"))
-    return problem(
-        200,
-        _("Your answers were already received"),
-        _("Thank you: your answers were stored once. There is nothing more to do."),
-    )
-
-
-@bp.errorhandler(SessionEnded)
-def session_ended(_exc):
-    if kiosk_round() is not None:  # Back, reload or an old page on a kiosk: a clean start
-        return redirect(url_for("kiosk.home"))
-    return problem(
-        400,
-        _("Your survey session has ended"),
-        _("Nothing was sent. Please enter your code again to start."),
-        code_form=True,
     )

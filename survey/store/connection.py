@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .errors import InvalidInput
+from .errors import InvalidInput, SurveyError
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -45,6 +45,30 @@ def open_db(path: str | Path) -> Database:
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
     return db
+
+
+def check_intact(path: str | Path) -> None:
+    """Refuse a damaged database file before anything serves from it: SQLite's
+    quick_check reads every page (seconds even for a large file), opened read-only so the
+    check itself writes nothing. A file not there yet has nothing to check."""
+    path = Path(path)
+    if not path.exists():
+        return
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:  # not a database at all, or its header is damaged
+        found = [str(exc)]
+    problems = [problem for problem in found if problem != "ok"]
+    if problems:
+        first = " ".join(problems[0].split())  # SQLite's report spans lines; ours is one
+        raise SurveyError(
+            f"{path} is damaged (SQLite: {first}); serve from a backup copy instead "
+            "(see `survey backup`)."
+        )
 
 
 def private_file(path: str | Path) -> None:

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..error_pages import refused
-from ..store.errors import SurveyError
-
 bp = Blueprint("workshop", __name__)
-bp.register_error_handler(SurveyError, refused)  # a page in the person's language, never a 500
 
 
 @bp.after_request
