@@ -1,18 +1,26 @@
 """Attack S2 (issue 20): a block-level copy of the disk (a VM snapshot, a disk image, a
 stolen laptop) read back the deleted rollback journals of Sends, whose pre-images paired
-each unspent code with the empty slot its response went into. Each test runs real Sends."""
+each unspent code with the empty slot its response went into. The tests run real Sends
+and real writes, and read the journal's bytes (or the whole disk's) after the commits."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from respondent_helpers import answer_everything, new_code, thanked
 
-from survey.store.connection import JOURNAL_KEEP_BYTES, open_db, write_transaction
+from survey.store.connection import (
+    BUSY_TIMEOUT_MS,
+    JOURNAL_KEEP_BYTES,
+    open_db,
+    write_transaction,
+    zero_journal,
+)
 from survey.store.invites import code_hash, normalise
 from survey.store.migrations import migrate
 from survey.store.rounds import create_round, get_round, open_round
@@ -38,6 +46,15 @@ def _round_with_codes(app) -> tuple[int, list[str]]:
     return round_id, codes
 
 
+def _table_of_blobs(path: Path, rows: int) -> None:
+    db = open_db(path)
+    numbers = f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows})"
+    with write_transaction(db):
+        db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x BLOB)")
+        db.execute(f"{numbers} INSERT INTO t (id, x) SELECT i, randomblob(3000) FROM n")
+    db.conn.close()
+
+
 def test_s2_the_journal_is_one_file_zeroed_in_place_after_every_send(app, db_path):
     """A deleted journal's blocks keep its pre-images; one kept file, overwritten with zeros
     in place after each commit, leaves nothing to read back, and its blocks are reused."""
@@ -60,16 +77,59 @@ def test_s2_the_journal_is_one_file_zeroed_in_place_after_every_send(app, db_pat
 def test_s2_a_large_write_leaves_a_journal_cut_back_to_a_bounded_size_and_zeroed(db_path):
     """A write that changes many pages grows the journal; it is zeroed, then cut back, so
     later commits zero little and its freed blocks hold zeros."""
+    _table_of_blobs(db_path, 1000)
     db = open_db(db_path)
-    rows = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
     with write_transaction(db):
-        db.execute("CREATE TABLE big (x BLOB)")
-        db.execute(f"{rows} INSERT INTO big SELECT randomblob(3000) FROM n")
-    with write_transaction(db):
-        db.execute("UPDATE big SET x = randomblob(3000)")  # every page journaled: 4 MB
+        db.execute("UPDATE t SET x = randomblob(3000)")  # every page journaled: 4 MB
     journal = Path(f"{db_path}-journal")
     assert journal.stat().st_size == JOURNAL_KEEP_BYTES
     assert nonzero_bytes(journal) == 0
+    db.conn.close()
+
+
+def test_s2_the_zeroing_gives_way_to_a_writer_using_the_journal(db_path):
+    """Another process's writer may take the lock between a COMMIT and its zeroing; its
+    live journal is left alone (zeroing it would make a crash unrecoverable)."""
+    _table_of_blobs(db_path, 20)
+    db, other = open_db(db_path), open_db(db_path)  # `other` stands for another worker
+    other.conn.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE t SET x = zeroblob(3000)")
+    journal = Path(f"{db_path}-journal")
+    live = journal.read_bytes()
+    assert nonzero_bytes(journal) > 0
+    assert zero_journal(db, wait=False) is False
+    assert journal.read_bytes() == live
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
+    other.conn.rollback()
+    assert db.execute("SELECT count(*) FROM t WHERE x = zeroblob(3000)").fetchone()[0] == 0
+    assert zero_journal(db, wait=False) is True
+    assert nonzero_bytes(journal) == 0
+    db.conn.close()
+    other.conn.close()
+
+
+WRITER = """
+import sys
+from survey.store.connection import open_db, write_transaction
+db = open_db(sys.argv[1])
+for number in range(int(sys.argv[2])):
+    with write_transaction(db):
+        db.execute("UPDATE t SET x = randomblob(3000) WHERE id % 7 = ?", [number % 7])
+"""
+
+
+def test_s2_writers_in_several_processes_leave_a_zeroed_journal_and_a_sound_file(db_path):
+    """gunicorn's workers are processes writing the same file back to back."""
+    _table_of_blobs(db_path, 70)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), "60"]) for _ in range(3)
+    ]
+    assert [writer.wait(timeout=120) for writer in writers] == [0, 0, 0]
+    journal = Path(f"{db_path}-journal")
+    assert journal.stat().st_size > 0
+    assert nonzero_bytes(journal) == 0
+    db = open_db(db_path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     db.conn.close()
 
 
