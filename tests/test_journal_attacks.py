@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,25 @@ def test_s2_the_zeroing_gives_way_to_a_writer_using_the_journal(db_path):
     assert nonzero_bytes(journal) == 0
     db.conn.close()
     other.conn.close()
+
+
+def test_s2_a_journal_left_by_a_process_killed_after_its_commit_is_zeroed_at_the_next_open(
+    db_path,
+):
+    """A kill between COMMIT and the zeroing leaves pre-images (SQLite zeroes only the
+    header): the server's next connection zeroes them, with no write needed."""
+    _table_of_blobs(db_path, 20)
+    killed = sqlite3.connect(db_path)  # commits as a killed Lustro process's last write did
+    killed.execute("PRAGMA journal_mode = PERSIST")
+    with killed:
+        killed.execute("UPDATE t SET x = zeroblob(3000)")
+    killed.close()
+    journal = Path(f"{db_path}-journal")
+    assert nonzero_bytes(journal) > 0  # the pre-images: the random blobs
+    db = open_db(db_path)
+    assert nonzero_bytes(journal) == 0
+    assert db.execute("SELECT count(*) FROM t WHERE x = zeroblob(3000)").fetchone()[0] == 20
+    db.conn.close()
 
 
 WRITER = """

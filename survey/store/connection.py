@@ -21,8 +21,9 @@ grown past JOURNAL_KEEP_BYTES is cut back; its blocks only ever leave the file a
 - Several processes (gunicorn workers): when another writer already holds the lock
   after our COMMIT, we do not wait for it; it overwrites the journal from its start and
   zeroes the whole file after its own commit. Each write transaction also zeroes what is
-  left at its BEGIN (a process killed between COMMIT and zeroing, or a write made outside
-  write_transaction, such as a migration: `survey init` follows them with `zero_journal`).
+  left at its BEGIN, and so does opening a connection (a process killed between COMMIT and
+  zeroing, or a write made outside write_transaction, such as a migration: `survey init`
+  follows them with `zero_journal`).
 - journal_size_limit stays off: SQLite would truncate at commit, before the zeroing.
 - A backup's target starts empty, so its own journal holds no pre-image.
 What this cannot reach: copy-on-write filesystems, snapshots and SSDs that remap blocks
@@ -71,6 +72,10 @@ def open_db(path: str | Path) -> Database:
     # FULL: an acknowledged response survives a power cut too, not only a killed process.
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
+    if _left_in_journal(Path(f"{path}-journal")):
+        # A process killed between a COMMIT and its zeroing (or a writer in progress, to
+        # which this gives way): zero now rather than at the next write, maybe days away.
+        zero_journal(db, wait=False)
     return db
 
 
@@ -131,6 +136,14 @@ def zero_journal(db: Database, wait: bool = True) -> bool:
         finally:
             db.conn.execute("COMMIT")  # nothing was written: this only releases the lock
         return True
+
+
+def _left_in_journal(journal: Path) -> int:
+    """How far the journal's bytes that are not zero reach (0: missing or all zeros)."""
+    try:
+        return len(journal.read_bytes().rstrip(b"\0"))
+    except FileNotFoundError:
+        return 0
 
 
 def _overwrite_journal(db: Database) -> None:
