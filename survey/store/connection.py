@@ -45,9 +45,10 @@ from sqlite_utils import Database
 from .errors import InvalidInput
 
 BUSY_TIMEOUT_MS = 10_000
-# After zeroing, a bigger journal (a large import's) is cut back to this size, so the
-# zeroing after each commit stays cheap; Sends need a few pages of it.
-JOURNAL_KEEP_BYTES = 1 << 20
+# After zeroing, a bigger journal (opening a large round, an import) is cut back to this
+# size, so reading it after each commit stays cheap; a Send's journal takes about 13 KB.
+JOURNAL_KEEP_BYTES = 64 << 10
+_ZEROS = bytes(4096)
 
 
 def open_db(path: str | Path) -> Database:
@@ -141,9 +142,22 @@ def zero_journal(db: Database, wait: bool = True) -> bool:
 def _left_in_journal(journal: Path) -> int:
     """How far the journal's bytes that are not zero reach (0: missing or all zeros)."""
     try:
-        return len(journal.read_bytes().rstrip(b"\0"))
+        return _used_length(journal.read_bytes())
     except FileNotFoundError:
         return 0
+
+
+def _used_length(data: bytes) -> int:
+    """The length up to the last byte that is not zero, compared a block at a time from
+    the end (a byte-by-byte scan of a large zeroed journal would cost each commit)."""
+    end = len(data)
+    while end:
+        start = max(0, end - len(_ZEROS))
+        block = data[start:end]
+        if block != _ZEROS[: end - start]:
+            return start + len(block.rstrip(b"\0"))
+        end = start
+    return 0
 
 
 def _overwrite_journal(db: Database) -> None:
@@ -158,7 +172,7 @@ def _overwrite_journal(db: Database) -> None:
         return
     with journal:
         data = journal.read()
-        used = len(data.rstrip(b"\0"))
+        used = _used_length(data)
         if used:
             journal.seek(0)
             journal.write(bytes(used))
