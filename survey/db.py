@@ -11,8 +11,8 @@ from sqlite_utils import Database
 
 from .store.connection import open_db
 
-# Each thread keeps its connection between requests: opening one costs its pragmas, and
-# closing the last one checkpoints and deletes the journal files, every request.
+# Each thread keeps its connection between requests: opening one costs its pragmas, every
+# request.
 _thread = threading.local()
 THREAD_CACHE_KB = 256
 

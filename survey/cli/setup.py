@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from .. import db as storage
 from ..instance_config import add_missing_settings
+from ..store.connection import zero_journal
 from ..store.migrations import migrate
 from .base import SurveyCommand
 
@@ -27,9 +28,14 @@ def ensure_secrets(instance_path: Path) -> dict[str, str]:
 
 def initialise() -> list[str]:
     """Create or migrate the database and the instance secrets (idempotent). The one place
-    a database is created: every other command refuses a missing one."""
+    a database is created: every other command refuses a missing one. sqlite-utils runs
+    each migration in a transaction of its own, not in write_transaction, so the journal
+    they leave (old pages, dropped drafts) is zeroed here."""
     current_app.config.update(ensure_secrets(Path(current_app.instance_path)))
-    return migrate(storage.get_db())
+    db = storage.get_db()
+    applied = migrate(db)
+    zero_journal(db)
+    return applied
 
 
 @click.command("init", cls=SurveyCommand)
