@@ -22,10 +22,11 @@ from sqlite_utils import Database
 
 from reports import aggregates
 from reports.analysis import analyse
-from survey.db import migrate, open_db, write_transaction
 from survey.demo import DEMO_QUESTIONNAIRE, simulate
-from survey.rounds import close_round, create_round, get_round, open_round
-from survey.slots import encode_answers
+from survey.store.connection import open_db, write_transaction
+from survey.store.migrations import migrate
+from survey.store.rounds import close_round, create_round, get_round, open_round
+from survey.store.slots import encode_answers
 
 SIZES = (100, 1_000, 10_000)
 REPEATS = 3

@@ -6,9 +6,10 @@ as a real submit, on the same database and server settings, and does nothing els
 
 from flask import Flask
 
-from survey import create_app
-from survey.db import get_db, write_transaction
+from survey.app import create_app
+from survey.db import get_db
 from survey.extensions import csrf
+from survey.store.connection import write_transaction
 
 
 def create_bench_app() -> Flask:

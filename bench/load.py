@@ -55,11 +55,11 @@ def prepare(folder: Path, codes_needed: int) -> tuple[int, list[str]]:
     """A fresh database with an open round, its codes and the bare table (not timed)."""
     os.environ["SURVEY_INSTANCE"] = str(folder / "instance")
     os.environ["SURVEY_DB"] = str(folder / "survey.db")
-    from survey import create_app
+    from survey.app import create_app
     from survey.cli import initialise
     from survey.db import get_db
-    from survey.invites import generate
-    from survey.rounds import create_round, open_round
+    from survey.store.invites import generate
+    from survey.store.rounds import create_round, open_round
 
     app = create_app()
     with app.app_context():

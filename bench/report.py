@@ -32,9 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 from reports.pdf import TEMPLATES  # noqa: E402
 from survey import demo  # noqa: E402
-from survey.db import migrate, open_db  # noqa: E402
-from survey.responses import add_responses  # noqa: E402
-from survey.rounds import close_round, create_round, open_round  # noqa: E402
+from survey.store.connection import open_db  # noqa: E402
+from survey.store.migrations import migrate  # noqa: E402
+from survey.store.responses import add_responses  # noqa: E402
+from survey.store.rounds import close_round, create_round, open_round  # noqa: E402
 
 # A page of plain text (about as full as a report page), in the report's font.
 PLAIN_PAGE = (
@@ -87,7 +88,7 @@ def report_html(database: Path, round_id: int, compare_with: int, lang: str) -> 
     """The report's HTML as `survey report` renders it, saved beside the database."""
     from reports.analysis import analyse
     from reports.pdf import render_report_html
-    from survey.rounds import get_round
+    from survey.store.rounds import get_round
 
     db = open_db(database)
     analysis = analyse(db, round_id, compare_with=compare_with)

@@ -211,7 +211,7 @@ def main() -> None:
         return
     folder = Path(tempfile.mkdtemp(prefix="lustro-profile-"))
     _, codes = prepare(folder, args.surveys + 5)
-    from survey import create_app
+    from survey.app import create_app
 
     app = create_app({"RATELIMIT_ENABLED": False})
     profiler = cProfile.Profile(time.process_time) if args.profile else None

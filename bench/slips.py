@@ -26,11 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def one_run(size: int) -> dict:
     """Draw `size` slips in this process; the figures as a dict."""
     sys.path.insert(0, str(ROOT))
-    from survey import create_app
-    from survey.db import migrate, open_db
-    from survey.invites import new_code
-    from survey.rounds import create_round, get_round
-    from survey.slips import slip_texts, write_slips_pdf
+    from survey.app import create_app
+    from survey.documents.slips import slip_texts, write_slips_pdf
+    from survey.store.connection import open_db
+    from survey.store.invites import new_code
+    from survey.store.migrations import migrate
+    from survey.store.rounds import create_round, get_round
 
     folder = Path(tempfile.mkdtemp(prefix="lustro-slips-"))
     db = open_db(folder / "bench.db")

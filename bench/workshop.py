@@ -59,7 +59,7 @@ def prepare(folder: Path) -> int:
     """A fresh database with a closed demo round (not timed); returns the round's id."""
     os.environ["SURVEY_INSTANCE"] = str(folder / "instance")
     os.environ["SURVEY_DB"] = str(folder / "survey.db")
-    from survey import create_app
+    from survey.app import create_app
     from survey.cli import initialise
     from survey.db import get_db
     from survey.demo import create_demo
@@ -72,7 +72,7 @@ def prepare(folder: Path) -> int:
 
 def new_workshop(folder: Path, round_id: int, analysis: dict) -> tuple[str, str]:
     """A workshop on its first dimension; returns (join code, dimension)."""
-    from survey.db import open_db
+    from survey.store.connection import open_db
     from survey.workshop import store
 
     db = open_db(folder / "survey.db")
@@ -83,7 +83,7 @@ def new_workshop(folder: Path, round_id: int, analysis: dict) -> tuple[str, str]
 
 
 def counted(folder: Path, code: str) -> int:
-    from survey.db import open_db
+    from survey.store.connection import open_db
 
     db = open_db(folder / "survey.db")
     (total,) = db.execute(
@@ -219,7 +219,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="lustro-workshop-bench-"))
     round_id = prepare(folder)
     from reports.analysis import analyse
-    from survey.db import open_db
+    from survey.store.connection import open_db
 
     db = open_db(folder / "survey.db")
     analysis = analyse(db, round_id)

@@ -17,16 +17,16 @@ from fractions import Fraction
 import numpy as np
 from sqlite_utils import Database
 
-from survey.errors import InvalidInput
-from survey.questionnaire import AGREEMENT_DIMENSION, PERSPECTIVES, Questionnaire
-from survey.slots import SKIPPED
+from survey.store.errors import InvalidInput
+from survey.store.questionnaire import AGREEMENT_DIMENSION, PERSPECTIVES, Questionnaire
+from survey.store.sides import SIDES, count_per_side
+from survey.store.slots import SKIPPED
 
 SCALE = range(1, 6)
-DONT_KNOW = 6  # the digit for "don't know"
+DONT_KNOW_PACKED = 6  # "don't know" as a 3-bit digit of a packed code (stored as NULL)
 BITS = 3
 SYMBOLS = 6  # values 1–5 and don't know
 MAX_ITEMS = 2**BITS - 1  # a digit counts at most 7 answers of one value
-SIDE_NAMES = ("a", "b")
 
 Score = Fraction  # a respondent's dimension score: mean of their numeric answers
 CellKey = tuple[str, str, str]  # (side, perspective, dimension)
@@ -70,14 +70,15 @@ def _codes_sql(questionnaire: Questionnaire, layout: Layout) -> tuple[str, list[
     for index, dimension in enumerate(questionnaire.dimensions):
         ids = [item.id for item in dimension.items]
         params += [index, dimension.id, *ids, *[None] * (layout.width - len(ids))]
-    value = f"coalesce(a.value, {DONT_KNOW})"
+    value = f"coalesce(a.value, {DONT_KNOW_PACKED})"
     position = " ".join(f"WHEN d.{item} THEN {BITS * j}" for j, item in enumerate(items))
     start = " ".join(f"WHEN '{p}' THEN {layout.shift(p)}" for p in PERSPECTIVES)
+    side = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(SIDES))  # SIDES[i] in numpy
     term = f"{value} << ((CASE a.perspective {start} END) + (CASE a.item {position} END))"
     sql = f"""
         WITH dims(idx, dimension, {", ".join(items)}) AS (VALUES {dims}),
         codes AS MATERIALIZED (  -- else SQLite runs the subquery once per use
-            SELECT r.side = 'b' AS side, d.idx AS dimension,
+            SELECT CASE r.side {side} END AS side, d.idx AS dimension,
                    (SELECT sum({term}) FROM answers a
                     WHERE a.response_id = r.id AND a.dimension = d.dimension) AS code
             FROM responses r CROSS JOIN dims d
@@ -136,11 +137,7 @@ def _unpack(rows: np.ndarray, layout: Layout) -> Unpacked:
 
 def read_round(db: Database, round_id: int, questionnaire: Questionnaire) -> RoundData:
     """Everything the analysis needs from one round, aggregated by SQLite."""
-    respondents = {side: 0 for side in SIDE_NAMES}
-    for row in db.query(
-        "SELECT side, count(*) AS n FROM responses WHERE round_id = ? GROUP BY side", [round_id]
-    ):
-        respondents[row["side"]] = row["n"]
+    respondents = count_per_side(db, "responses", round_id)
     layout = Layout(width=max(len(d.items) for d in questionnaire.dimensions))
     if layout.width > MAX_ITEMS:  # 3 perspectives x 7 items x 3 bits fill a 64-bit integer
         raise InvalidInput(f"The report handles at most {MAX_ITEMS} items per dimension.")
@@ -163,7 +160,7 @@ def _cells(data: Unpacked, names: list[str]) -> dict[CellKey, CellData]:
         sums = np.zeros((len(groups), SYMBOLS), np.int64)
         np.add.at(sums, inverse.ravel(), tally * data.n[:, None])
         for (s, d), counts in zip(groups, sums, strict=True):
-            cells[(SIDE_NAMES[s], perspective, names[d])] = CellData(
+            cells[(SIDES[s], perspective, names[d])] = CellData(
                 counts=[int(c) for c in counts[:5]], dont_know=int(counts[5])
             )
         for flag, name in (
@@ -173,12 +170,12 @@ def _cells(data: Unpacked, names: list[str]) -> dict[CellKey, CellData]:
             people = np.zeros(len(groups), np.int64)
             np.add.at(people, inverse.ravel(), flag * data.n)
             for (s, d), count in zip(groups, people, strict=True):
-                setattr(cells[(SIDE_NAMES[s], perspective, names[d])], name, int(count))
+                setattr(cells[(SIDES[s], perspective, names[d])], name, int(count))
         total, k = data.totals[perspective], data.answered[perspective]
         has = k > 0
         keys, weights = _group(np.column_stack([data.side, data.dim, total, k])[has], data.n[has])
         for (s, d, total_s, k_s), weight in zip(keys, weights, strict=True):
-            scores = cells[(SIDE_NAMES[s], perspective, names[d])].scores
+            scores = cells[(SIDES[s], perspective, names[d])].scores
             score = Fraction(int(total_s), int(k_s))  # 6/2 and 3/1 are the same score
             scores[score] = scores.get(score, 0) + int(weight)
     return cells
@@ -193,7 +190,7 @@ def _differences(data: Unpacked, names: list[str]) -> dict[tuple[str, str], dict
     columns += [data.answered["meta"]]
     keys, weights = _group(np.column_stack(columns)[both], data.n[both])
     for (s, d, st, sk, mt, mk), weight in zip(keys, weights, strict=True):
-        bucket = differences.setdefault((SIDE_NAMES[s], names[d]), {})
+        bucket = differences.setdefault((SIDES[s], names[d]), {})
         diff = Fraction(int(st), int(sk)) - Fraction(int(mt), int(mk))
         bucket[diff] = bucket.get(diff, 0) + int(weight)
     return differences
@@ -213,7 +210,7 @@ def _vectors(
         for key, weight in zip(keys, weights, strict=True):
             dimension = questionnaire.dimensions[int(key[1])]
             vector = tuple(int(v) for v in key[2 : 2 + len(dimension.items)])
-            cell = (SIDE_NAMES[int(key[0])], perspective, dimension.id)
+            cell = (SIDES[int(key[0])], perspective, dimension.id)
             vectors.setdefault(cell, {})[vector] = int(weight)
     return vectors
 

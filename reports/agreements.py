@@ -1,31 +1,30 @@
 """The follow-up section of a report (issue 12, item 5): per carried workshop agreement,
-the share of each side that sees it as kept, whether the sides differ clearly, and beside
-it the change of every gap since the workshop's round.
+the share of each side that sees it as kept, whether the sides differ clearly (a
+difference of two shares: Newcombe's interval, Fisher's exact test), and beside it the
+change of every gap since the workshop's round.
 
-Two families of their own under the one decision rule (reports.decision): the agreements'
-differences between the sides, and the gap changes since a workshop's round.
+Two families of their own under the one decision rule (reports.gaps): the agreements'
+differences between the sides, and the gap changes since a workshop's round (reports.changes).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
 
-from survey.rounds import Round
+from survey.store.rounds import Round
+from survey.store.sides import SIDES
 
 from . import stats
 from .aggregates import read_agreements
-from .decision import ALPHA, mark_clear
+from .changes import decide_changes, gap_changes
+from .gaps import CLEAR_RULE, mark_clear
 
-SIDES = ("a", "b")
 KEPT_FROM = 4  # "was kept" counts as kept at 4 or 5
-Z95 = 1.959963984540054
 SIDE_FIELDS = ("n", "kept_share", "ci95", "dont_know")
 DIFFERENCE_FIELDS = ("diff", "ci95", "p", "q", "clear", "test")
-CHANGE_FIELDS = ("before", "after", "change", "ci95", "p", "q", "clear", "direction")
 
 
 def _held_back(fields: tuple[str, ...], reason: str) -> dict[str, Any]:
@@ -50,17 +49,13 @@ def _side(counts: list[int], respondents: int | None, threshold: int) -> dict[st
     }
 
 
-def _difference(a: dict[str, Any], b: dict[str, Any], seed: int) -> dict[str, Any]:
-    """Side A's share kept minus side B's, with the gaps' test (each person 1 = kept, 0 =
-    not) and Welch's interval; `clear` is set later over the family."""
+def _difference(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Side A's share kept minus side B's (reports.stats.share_difference); `clear` is set
+    later over the family."""
     for view in (a, b):
         if view["suppressed"]:
             return _held_back(DIFFERENCE_FIELDS, view["reason"])
-    x, y = (
-        stats.Sample.from_counts({1: view["_kept"], 0: view["n"] - view["_kept"]})
-        for view in (a, b)
-    )
-    test = stats.mean_gap(x, y, seed)
+    test = stats.share_difference(a["_kept"], a["n"], b["_kept"], b["n"])
     return {
         "diff": test.diff,
         "ci95": list(test.ci95),
@@ -72,51 +67,11 @@ def _difference(a: dict[str, Any], b: dict[str, Any], seed: int) -> dict[str, An
     }
 
 
-def _change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
-    """A gap's change between two independent rounds: the interval combines the two
-    rounds' 95 % intervals (root sum of squares of the half-widths, normal approximation)."""
-    if old is None:
-        return _held_back(CHANGE_FIELDS, "not asked in the workshop's round")
-    for gap in (old, new):
-        if gap["suppressed"] or gap["diff"] is None or not gap.get("ci95"):
-            return _held_back(CHANGE_FIELDS, gap.get("reason") or "no interval")
-    change = new["diff"] - old["diff"]
-    half = math.hypot(*((g["ci95"][1] - g["ci95"][0]) / 2 for g in (old, new)))
-    se = half / Z95
-    p = (None if change == 0 else 0.0) if se == 0 else math.erfc(abs(change) / se / math.sqrt(2))
-    return {
-        "before": old["diff"],
-        "after": new["diff"],
-        "change": change,
-        "ci95": [change - half, change + half],
-        "p": p,
-        "q": None,
-        "clear": False,
-        "direction": None,
-        "suppressed": False,
-    }
-
-
-def _gap_changes(earlier: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
-    before = {d["id"]: d["gaps"] for d in earlier["dimensions"]}
-    return {
-        "round": {k: earlier["round"][k] for k in ("id", "name", "closed_on")},
-        "dimensions": {
-            dimension["id"]: {
-                key: _change(before.get(dimension["id"], {}).get(key), gap)
-                for key, gap in dimension["gaps"].items()
-            }
-            for dimension in report["dimensions"]
-        },
-    }
-
-
 def carried_agreements(
     db: Database,
     round_: Round,
     report: dict[str, Any],
     analyse_round: Callable[[int], dict[str, Any]],
-    seed: int,
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The JSON `agreements` list (empty when the round carries none) and what the method
     page states about its two families."""
@@ -125,10 +80,10 @@ def carried_agreements(
         return [], {}
     counts = read_agreements(db, round_.id)
     respondents = {s: report["sides"][s]["n"] for s in SIDES}
-    since = {a.since_round: None for a in carried}
-    for round_id in since:
-        since[round_id] = _gap_changes(analyse_round(round_id), report)
-    result = []
+    since: dict[int, dict[str, Any]] = {}
+    for round_id in dict.fromkeys(a.since_round for a in carried):  # each earlier round once
+        since[round_id] = gap_changes(analyse_round(round_id), report)
+    result: list[dict[str, Any]] = []
     for agreement in carried:
         views = {
             s: _side(counts.get((s, agreement.id), [0] * 6), respondents[s], round_.threshold)
@@ -142,7 +97,7 @@ def carried_agreements(
                 "responsible": agreement.responsible,
                 "due_on": agreement.due_on,
                 "sides": views,
-                "difference": _difference(views["a"], views["b"], seed),
+                "difference": _difference(views["a"], views["b"]),
                 "since": since[agreement.since_round],
             }
         )
@@ -150,33 +105,18 @@ def carried_agreements(
         for view in entry["sides"].values():
             view.pop("_kept", None)
     differences = [e["difference"] for e in result if not e["difference"]["suppressed"]]
-    changes = [
-        change
-        for block in since.values()
-        for gaps in block["dimensions"].values()
-        for change in gaps.values()
-        if not change["suppressed"]
-    ]
-    agreements_size, changes_size = mark_clear(differences), mark_clear(changes)
-    for change in changes:
-        if change["clear"]:
-            change["direction"] = (
-                "smaller" if abs(change["after"]) < abs(change["before"]) else "larger"
-            )
+    agreements_size = mark_clear(differences)
+    family = "every gap change since the round of the workshop that recorded the agreements"
+    changes = decide_changes(list(since.values()), family)
     return result, {
         "agreements": {
             "kept": f"answer {KEPT_FROM} or 5 to 'was kept'; don't know is left out of n",
             "share_interval": "95% Wilson interval",
-            "test": "the gaps' test on each person's kept (1) or not (0): difference of shares",
+            "test": "Fisher's exact test of the difference of shares (two-sided)",
+            "interval": "Newcombe's hybrid score interval of the difference (method 10)",
             "family": "differences between the sides in the share seeing a carried agreement as kept",
             "family_size": agreements_size,
-            "clear": f"q < {ALPHA} and the 95% interval excludes 0",
+            "clear": CLEAR_RULE,
         },
-        "gap_changes": {
-            "interval": "rounds are independent samples: the half-widths of the two rounds' "
-            "95% intervals combined as root sum of squares (normal approximation)",
-            "family": "every gap change since the round of the workshop that recorded the agreements",
-            "family_size": changes_size,
-            "clear": f"q < {ALPHA} and the 95% interval excludes 0",
-        },
+        "gap_changes": changes,
     }

@@ -12,30 +12,32 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from survey.errors import InvalidInput, WrongState
-from survey.padding import disclosures
-from survey.questionnaire import PERSPECTIVES, Questionnaire
-from survey.responses import SIDES
-from survey.rounds import Round, get_round
+from survey.store.errors import InvalidInput, WrongState
+from survey.store.padding import disclosures
+from survey.store.questionnaire import PERSPECTIVES, Questionnaire
+from survey.store.rounds import Round, get_round
+from survey.store.sides import SIDES, other
 
 from . import stats
 from .aggregates import RoundData, read_round
 from .agreements import carried_agreements
-from .decision import ALPHA, mark_clear
+from .changes import decide_changes, gap_changes
+from .gaps import (
+    ALPHA,
+    CLEAR_RULE,
+    FELT_MISJUDGEMENT,
+    INDEPENDENT_KINDS,
+    mark_clear,
+    most_certain_first,
+)
 
 DEFAULT_SEED = 20261125
-CELL_FIELDS = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know", "top2")
-CELL_FIELDS += ("people", "dont_know_share")
-INDEPENDENT_FIELDS = ("diff", "cliffs_delta", "p", "p_holm", "magnitude", "ci95", "q", "clear")
-INDEPENDENT_FIELDS += ("n", "test")
+CELL_FIELDS: tuple[str, ...] = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know")
+CELL_FIELDS += ("top2", "people", "dont_know_share")
+INDEPENDENT_FIELDS: tuple[str, ...] = ("diff", "cliffs_delta", "p", "p_holm", "magnitude", "ci95")
+INDEPENDENT_FIELDS += ("q", "clear", "n", "test")
 PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear")
 POWER = 0.8  # of the planning figure `detectable`
-# gap -> (first cell, second cell) for side s facing side t
-INDEPENDENT_GAPS = {"blind_spot": ("s.self", "t.other"), "meta_error": ("s.meta", "t.other")}
-
-
-def other(side: str) -> str:
-    return "b" if side == "a" else "a"
 
 
 def held_back(fields: tuple[str, ...], reason: str, **extra: Any) -> dict[str, Any]:
@@ -73,8 +75,10 @@ def analyse(
                 f"Round {earlier.id} cannot be compared with round {round_.id}: "
                 "the questionnaire or the sides' labels differ."
             )
-        report["compare"] = _compare(gaps_of(compare_with), report)
-    report["agreements"], families = carried_agreements(db, round_, report, gaps_of, seed)
+        report["compare"] = gap_changes(gaps_of(compare_with), report)
+        family = f"every gap change since round {compare_with}"
+        report["method"]["compare"] = decide_changes([report["compare"]], family)
+    report["agreements"], families = carried_agreements(db, round_, report, gaps_of)
     report["method"].update(families)
     return report
 
@@ -171,19 +175,18 @@ def _dimension(
                 samples[key] = sample
     gaps: dict[str, dict[str, Any]] = {}
     for side in SIDES:
-        for gap, (first, second) in INDEPENDENT_GAPS.items():
-            x_key = first.replace("s.", f"{side}.")
-            y_key = second.replace("t.", f"{other(side)}.")
-            gaps[f"{side}.{gap}"] = _independent_gap(samples, cells, x_key, y_key, seed)
+        for kind in INDEPENDENT_KINDS.values():
+            x_key, y_key = kind.cells(side, other(side))
+            gaps[f"{side}.{kind.key}"] = _independent_gap(samples, cells, x_key, y_key, seed)
     for side in SIDES:
         differences = stats.Sample.from_counts(data.differences.get((side, dimension_id), {}))
         if side in side_reason:
-            gap = held_back(PAIRED_FIELDS, side_reason[side])
+            paired = held_back(PAIRED_FIELDS, side_reason[side])
         elif differences.n < threshold:
-            gap = held_back(PAIRED_FIELDS, f"fewer than {threshold} pairs")
+            paired = held_back(PAIRED_FIELDS, f"fewer than {threshold} pairs")
         else:
             interval = stats.paired_interval(differences)
-            gap = {
+            paired = {
                 "diff": stats.describe(differences).mean,
                 "n": differences.n,
                 "p": stats.wilcoxon_p(differences),
@@ -192,7 +195,7 @@ def _dimension(
                 "clear": False,
                 "suppressed": False,
             }
-        gaps[f"{side}.felt_misjudgement"] = gap
+        gaps[f"{side}.{FELT_MISJUDGEMENT.key}"] = paired
     vectors: dict[tuple[int, ...], int] = {}
     for side in SIDES:
         if side not in side_reason:  # a held-back side contributes to no figure
@@ -262,8 +265,8 @@ def _independent(dimensions: list[dict]) -> Iterator[tuple[str, str, dict]]:
     """(dimension id, gap key, gap) of every independent-groups gap in the report."""
     for dimension in dimensions:
         for side in SIDES:
-            for gap in INDEPENDENT_GAPS:
-                key = f"{side}.{gap}"
+            for kind in INDEPENDENT_KINDS:
+                key = f"{side}.{kind}"
                 yield dimension["id"], key, dimension["gaps"][key]
 
 
@@ -277,7 +280,7 @@ def _paired(dimensions: list[dict]) -> Iterator[tuple[str, str, dict]]:
     """(dimension id, gap key, gap) of every felt misjudgement in the report."""
     for dimension in dimensions:
         for side in SIDES:
-            key = f"{side}.felt_misjudgement"
+            key = f"{side}.{FELT_MISJUDGEMENT.key}"
             yield dimension["id"], key, dimension["gaps"][key]
 
 
@@ -295,31 +298,24 @@ def decide(dimensions: list[dict]) -> dict[str, int]:
     return {"size": size, "paired": sum(1 for gap in paired if gap["p"] is not None)}
 
 
-def certainty(gap: dict[str, Any]) -> float:
-    """How far the 95 % interval stays from zero: its bound nearest zero, in points
-    (negative when the interval spans zero). Top gaps are ranked by it."""
-    low, high = gap["ci95"]
-    return max(low, -high)
-
-
 def top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
-    """Every shown independent gap, the interval bound farthest from zero first."""
+    """Every shown independent gap, the most certain first (reports.gaps)."""
     shown = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in INDEPENDENT_FIELDS}}
         for d, key, gap in _independent(dimensions)
         if not gap["suppressed"]
     ]
-    return sorted(shown, key=lambda g: (-certainty(g), -abs(g["diff"])))
+    return sorted(shown, key=most_certain_first)
 
 
 def findings(dimensions: list[dict]) -> list[dict[str, Any]]:
-    """The clear gaps, most certain first (smallest q, then farthest from zero)."""
+    """The clear gaps, most certain first (reports.gaps): the same order as `top_gaps`."""
     clear = [
         {"dimension": d, "gap": key, **{f: gap[f] for f in ("diff", "ci95", "q")}}
         for d, key, gap in _independent(dimensions)
         if gap["clear"]
     ]
-    return sorted(clear, key=lambda g: (g["q"], -certainty(g)))
+    return sorted(clear, key=most_certain_first)
 
 
 def _detectable(
@@ -357,7 +353,7 @@ def method(family: dict[str, int]) -> dict[str, Any]:
         "family_size": family["size"],
         "paired_family_size": family["paired"],  # of which felt misjudgements
         "alpha": ALPHA,
-        "clear": "q < 0.05 and the 95% interval excludes 0",
+        "clear": CLEAR_RULE,
         "power": POWER,
         "reliability_flag_below": stats.RELIABLE_ALPHA,
     }
@@ -392,11 +388,10 @@ def _comments(
     db: Database, round_: Round, questionnaire: Questionnaire, data: RoundData
 ) -> dict[str, dict[str, list[str] | None]]:
     """Visible comments of sides that reach the comment threshold, in random order."""
-    result = {q.id: {s: None for s in SIDES} for q in questionnaire.open_questions}
     shown = [s for s in SIDES if data.respondents[s] >= round_.comment_threshold]
-    for question in result.values():
-        for side in shown:
-            question[side] = []
+    texts: dict[str, dict[str, list[str]]] = {
+        q.id: {s: [] for s in shown} for q in questionnaire.open_questions
+    }
     if shown:
         rows = db.query(
             f"""SELECT side, question, text FROM comments
@@ -405,9 +400,9 @@ def _comments(
             [round_.id, *shown],
         )
         for row in rows:
-            if row["question"] in result:
-                result[row["question"]][row["side"]].append(row["text"])
-    return result
+            if row["question"] in texts:
+                texts[row["question"]][row["side"]].append(row["text"])
+    return {question: {s: by_side.get(s) for s in SIDES} for question, by_side in texts.items()}
 
 
 def _suppressed(
@@ -437,20 +432,3 @@ def _suppressed(
                     }
                 )
     return held
-
-
-def _compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """Per dimension and gap: the earlier round's diff, this round's, and the change."""
-    earlier = {d["id"]: d["gaps"] for d in before["dimensions"]}
-    result: dict[str, dict[str, dict[str, float | None]]] = {}
-    for dimension in after["dimensions"]:
-        result[dimension["id"]] = {}
-        for key, gap in dimension["gaps"].items():
-            old = earlier.get(dimension["id"], {}).get(key, {}).get("diff")
-            new = gap["diff"]
-            change = new - old if old is not None and new is not None else None
-            result[dimension["id"]][key] = {"before": old, "after": new, "change": change}
-    return {
-        "round": {k: before["round"][k] for k in ("id", "name", "closed_on")},
-        "dimensions": result,
-    }

@@ -30,9 +30,12 @@ from jinja2 import (
 )
 from sqlite_utils import Database
 
-from survey import questionnaire as qn
-from survey.resources import data_dir
+from survey.store import questionnaire as qn
+from survey.store.languages import DEFAULT_LANGUAGE, LANGUAGES
+from survey.store.resources import data_dir
+from survey.store.sides import SIDES, other
 
+from .gaps import GAP_KINDS
 from .report_view import view_model
 
 TEMPLATES = data_dir("templates")
@@ -88,7 +91,7 @@ def environment(lang: str) -> Environment:
         lstrip_blocks=True,
     )
     catalogue = translations(lang)
-    env.install_gettext_callables(
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=functools.partial(catalogue.pgettext, CONTEXT),
         ngettext=functools.partial(catalogue.npgettext, CONTEXT),
         newstyle=True,
@@ -98,6 +101,8 @@ def environment(lang: str) -> Environment:
     env.filters["pct"] = functools.partial(_percent, lang=lang)
     env.filters["longdate"] = functools.partial(_date, lang=lang)
     env.filters["svg_data_uri"] = _svg_data_uri
+    env.globals.update(sides=SIDES, other_side=other)
+    env.globals["gap_kinds"] = GAP_KINDS
     return env
 
 
@@ -106,25 +111,25 @@ def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.strip().encode()).decode()
 
 
-def _number(value: float | None, digits: int = 2, lang: str = "pl") -> str:
+def _number(value: float | None, digits: int = 2, lang: str = DEFAULT_LANGUAGE) -> str:
     if value is None:
         return "–"
     text = format_decimal(value, format="0." + "0" * digits, locale=lang)
     return text.replace("-", MINUS)
 
 
-def _signed(value: float | None, digits: int = 2, lang: str = "pl") -> str:
+def _signed(value: float | None, digits: int = 2, lang: str = DEFAULT_LANGUAGE) -> str:
     if value is None:
         return "–"
     text = _number(value, digits, lang)
     return text if value < 0 else "+" + text
 
 
-def _percent(value: float | None, lang: str = "pl") -> str:
+def _percent(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
     return "–" if value is None else format_percent(value, locale=lang)
 
 
-def _date(value: str | dt.date | None, lang: str = "pl") -> str:
+def _date(value: str | dt.date | None, lang: str = DEFAULT_LANGUAGE) -> str:
     if not value:
         return "–"
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
@@ -133,8 +138,8 @@ def _date(value: str | dt.date | None, lang: str = "pl") -> str:
 
 def render_report_html(analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str) -> str:
     """The report as one HTML document (the PDF's source; also handy to inspect)."""
-    if lang not in qn.LANGUAGES:
-        lang = "pl"
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANGUAGE
     template = environment(lang).get_template("report/report.html")
     return template.render(v=view_model(analysis, questionnaire, lang), lang=lang)
 
@@ -149,11 +154,12 @@ def pdf_bytes(html: str) -> bytes:
 
 
 def render_pdf(
-    db: Database, round_id: int, lang: str = "pl", compare_with: int | None = None
+    db: Database, round_id: int, lang: str = DEFAULT_LANGUAGE, compare_with: int | None = None
 ) -> bytes:
     """Analyse a closed round and render its gap report as PDF bytes."""
-    from reports.analysis import analyse
-    from survey.rounds import get_round
+    from survey.store.rounds import get_round
+
+    from .analysis import analyse
 
     analysis = analyse(db, round_id, compare_with=compare_with)
     questionnaire = get_round(db, round_id).questionnaire
@@ -164,7 +170,7 @@ def write_pdf(
     db: Database,
     round_id: int,
     path: str | Path,
-    lang: str = "pl",
+    lang: str = DEFAULT_LANGUAGE,
     compare_with: int | None = None,
 ) -> Path:
     """What `survey report --format pdf` calls: render, then write the file whole."""

@@ -1,43 +1,39 @@
 """Arranges the analysis dict for the report templates: ordering, picking the cells a gap
 compares, colours, the workshop agenda. No statistic is computed here, and no word,
-colour or title is chosen here except from a gap's `clear` (the analysis's one rule)."""
+colour or title is chosen here except from a gap's `clear` (the one rule, reports.gaps)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from survey import questionnaire as qn
-from survey.errors import NotFound
+from survey.store import questionnaire as qn
+from survey.store.errors import NotFound
+from survey.store.sides import SIDES, other
+
+from .gaps import (
+    BLIND_SPOT,
+    FELT_MISJUDGEMENT,
+    GAP_KINDS,
+    INDEPENDENT_KINDS,
+    META_ERROR,
+    most_certain_first,
+)
 
 TOP_GAPS_SHOWN = 5
 DISCUSSION_PER_GAP = 3
 FOLLOW_UP_WEEKS = 6
-SIDES = ("a", "b")
 CELL_ORDER = ("a.self", "a.other", "a.meta", "b.self", "b.other", "b.meta")
-HEAT_COLUMNS = (
-    "a.blind_spot",
-    "b.blind_spot",
-    "a.meta_error",
-    "b.meta_error",
-    "a.felt_misjudgement",
-    "b.felt_misjudgement",
-)
-
-
-def other(side: str) -> str:
-    return "b" if side == "a" else "a"
+# Each kind of gap for both sides, in the gap model's order.
+HEAT_COLUMNS = tuple(f"{side}.{kind}" for kind in GAP_KINDS for side in SIDES)
+# A comparison with an earlier round shows the gaps between the sides only.
+COMPARE_COLUMNS = tuple(key for key in HEAT_COLUMNS if key.split(".")[1] in INDEPENDENT_KINDS)
 
 
 def compared_cells(gap_key: str) -> tuple[str, str]:
-    """The two cells a gap subtracts: blind spot s.self − t.other, meta error s.meta −
-    t.other, felt misjudgement s.self − s.meta (as the contract defines them)."""
+    """The two cells a gap ("a.blind_spot") subtracts, as its kind defines them."""
     side, kind = gap_key.split(".")
-    if kind == "blind_spot":
-        return f"{side}.self", f"{other(side)}.other"
-    if kind == "meta_error":
-        return f"{side}.meta", f"{other(side)}.other"
-    return f"{side}.self", f"{side}.meta"
+    return GAP_KINDS[kind].cells(side, other(side))
 
 
 def _in_language(analysis: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -47,12 +43,6 @@ def _in_language(analysis: dict[str, Any], lang: str) -> dict[str, Any]:
         for dimension in analysis["dimensions"]
     ]
     return analysis | {"dimensions": dimensions}
-
-
-def _nearest_zero(gap: dict[str, Any]) -> float:
-    """The interval bound nearest zero (negative when the interval spans zero)."""
-    low, high = gap.get("ci95") or (0.0, 0.0)
-    return max(low, -high)
 
 
 def _sized(gap: dict[str, Any]) -> dict[str, Any]:
@@ -68,18 +58,19 @@ def _meta_rows(analysis: dict[str, Any], side: str) -> dict[str, Any]:
     """Meta errors of one side, most certain first; only clear ones are counted."""
     rows = []
     for dimension in analysis["dimensions"]:
-        gap = dimension["gaps"][f"{side}.meta_error"]
+        gap = dimension["gaps"][f"{side}.{META_ERROR.key}"]
         if gap["suppressed"]:
             continue
+        predicted, actual = META_ERROR.cells(side, other(side))
         rows.append(
             {
                 "name": dimension["name"],
                 "gap": gap,
-                "predicted": dimension["cells"][f"{side}.meta"],
-                "actual": dimension["cells"][f"{other(side)}.other"],
+                "predicted": dimension["cells"][predicted],
+                "actual": dimension["cells"][actual],
             }
         )
-    rows.sort(key=lambda row: -_nearest_zero(row["gap"]))
+    rows.sort(key=lambda row: most_certain_first(row["gap"]))
     clear = [row for row in rows if row["gap"].get("clear")]
     return {
         "side": side,
@@ -236,6 +227,15 @@ def _agreement_blocks(analysis: dict[str, Any]) -> list[dict[str, Any]]:
     return list(blocks.values())
 
 
+def _has_figures(analysis: dict[str, Any]) -> bool:
+    """Whether anything can be shown: a cell of some dimension or a side's view of a carried
+    agreement. Without one, the report is the short one that says so, not a chapter per
+    figure that is missing and a first page saying no gap is larger than chance."""
+    cells = (cell for d in analysis["dimensions"] for cell in d["cells"].values())
+    views = (view for a in analysis.get("agreements") or [] for view in a["sides"].values())
+    return any(not part["suppressed"] for part in (*cells, *views))
+
+
 def view_model(
     analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str
 ) -> dict[str, Any]:
@@ -256,6 +256,7 @@ def view_model(
         "sides": sides,
         "label": {side: sides[side]["label"] for side in SIDES},
         "title": questionnaire.title.get(lang, questionnaire.id),
+        "empty": not _has_figures(analysis),
         "scale": questionnaire.scale.get(lang, []),
         "dimensions": analysis["dimensions"],
         "meta": meta,
@@ -268,10 +269,10 @@ def view_model(
             1
             for dimension in analysis["dimensions"]
             for side in SIDES
-            if dimension["gaps"][f"{side}.felt_misjudgement"].get("clear")
+            if dimension["gaps"][f"{side}.{FELT_MISJUDGEMENT.key}"].get("clear")
         ),
-        "guide_meta": [f for f in guide if f["kind"] == "meta_error"],
-        "guide_blind": [f for f in guide if f["kind"] == "blind_spot"],
+        "guide_meta": [f for f in guide if f["kind"] == META_ERROR.key],
+        "guide_blind": [f for f in guide if f["kind"] == BLIND_SPOT.key],
         "detectable": analysis.get("detectable"),
         "method": analysis.get("method") or {},
         "reliability": _reliability_rows(analysis),
@@ -284,7 +285,7 @@ def view_model(
         "follow_up": follow_up,
         "compare": analysis.get("compare"),
         "compare_rows": _compare_rows(analysis),
-        "compare_columns": HEAT_COLUMNS[:4],
+        "compare_columns": COMPARE_COLUMNS,
         "agreement_blocks": _agreement_blocks(analysis),
         "suppressed": analysis.get("suppressed") or [],
         "example": top[0] if top else None,

@@ -43,7 +43,7 @@ class Sample:
     scale: int
 
     @classmethod
-    def from_counts(cls, counts: Mapping[Fraction, int]) -> Sample:
+    def from_counts(cls, counts: Mapping[Fraction, int] | Mapping[int, int]) -> Sample:
         kept = sorted((Fraction(v), int(c)) for v, c in counts.items() if c > 0)
         scale = math.lcm(1, *(v.denominator for v, _ in kept))
         merged: dict[int, int] = {}
@@ -271,7 +271,7 @@ class GapTest:
     diff: float
     ci95: tuple[float, float]
     p: float | None  # None when every score on both sides is the same
-    method: str  # "welch" or "permutation"
+    method: str  # "welch", "permutation" or, for two shares, "fisher"
 
 
 def _welch(x: Summary, y: Summary) -> tuple[float, float]:
@@ -363,3 +363,19 @@ def wilson_interval(k: int, n: int) -> tuple[float, float]:
     centre = (share + z * z / (2 * n)) / denominator
     half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denominator
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def share_difference(k1: int, n1: int, k2: int, n2: int) -> GapTest:
+    """k1/n1 − k2/n2 with Newcombe's hybrid score interval (his method 10: the two shares'
+    Wilson intervals combined) and Fisher's exact test. Welch's t on 0/1 answers gives a
+    zero-width interval when each side answers alike (10 of 10 against 0 of 10)."""
+    from scipy.stats import fisher_exact
+
+    p1, p2 = k1 / n1, k2 / n2
+    (low1, high1), (low2, high2) = wilson_interval(k1, n1), wilson_interval(k2, n2)
+    diff = p1 - p2
+    low = diff - math.hypot(p1 - low1, high2 - p2)
+    high = diff + math.hypot(high1 - p1, p2 - low2)
+    table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
+    p = float(fisher_exact(table).pvalue)
+    return GapTest(diff, (low, high), min(1.0, p), "fisher")

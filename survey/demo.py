@@ -16,12 +16,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import invites
-from .accounts import add_user, find_user
-from .db import write_transaction
-from .questionnaire import Questionnaire
-from .responses import Submission, add_responses
-from .rounds import close_round, create_round, get_round, list_rounds, open_round
+from .store import invites
+from .store.accounts import add_user, find_user
+from .store.connection import write_transaction
+from .store.questionnaire import Questionnaire
+from .store.responses import Submission, add_responses
+from .store.rounds import close_round, create_round, get_round, list_rounds, open_round
+from .store.sides import SIDES, other
 
 DEMO_QUESTIONNAIRE = "sales-production"
 SIDE_LABELS = {"a": "Sprzedaż", "b": "Produkcja"}
@@ -138,9 +139,11 @@ class DemoRound:
     closed_weeks_ago: int = 0  # before/after compares rounds months apart
 
 
-def _issue_codes(db: Database, round_id: int, headcount: dict[str, int]) -> dict[str, list[str]]:
-    """Codes for everyone, as HR would issue them before opening. They are hashed with a
-    throwaway key, so nobody can ever answer with them."""
+def _issue_codes(
+    db: Database, round_id: int, headcount: dict[str, int]
+) -> dict[str, list[tuple[str, str]]]:
+    """Codes for everyone, as HR would issue them before opening, each with the key it is
+    hashed with: a throwaway one, so nobody can ever answer with them."""
     key = secrets.token_hex(16)
     return {
         side: [(code, key) for code in invites.generate(db, round_id, side, n, key)]
@@ -160,7 +163,7 @@ def _backdate(db: Database, round_id: int, weeks: int) -> None:
     closed = dt.date.today() - dt.timedelta(weeks=weeks)
     opened = closed - dt.timedelta(weeks=2)
     with write_transaction(db):
-        db["rounds"].update(
+        db.table("rounds").update(
             round_id,
             {
                 "created_on": opened.isoformat(),
@@ -184,12 +187,11 @@ def simulate(
     """One simulated respondent of `side`: self, other and meta views with noise.
     Comments are drawn from `comment_pools` (question -> texts, used up as drawn, so a
     round has no duplicates) or, without pools, from the stock texts at random."""
-    other = "b" if side == "a" else "a"
     submission = Submission(side=side)
     person = rng.gauss(0, 0.45)  # some people answer more kindly than others
     for dimension in questionnaire.dimensions:
         own_true = _level(TRUE_LEVEL, side, dimension.id, NEUTRAL)
-        other_true = _level(TRUE_LEVEL, other, dimension.id, NEUTRAL)
+        other_true = _level(TRUE_LEVEL, other(side), dimension.id, NEUTRAL)
         centre = {
             "self": own_true + gap_scale * _level(SELF_BIAS, side, dimension.id, DEFAULT_SELF_BIAS),
             "other": NEUTRAL + gap_scale * (other_true - NEUTRAL),
@@ -243,14 +245,14 @@ def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[i
         )
         round_ = get_round(db, round_id)
         if round_.status == "draft":  # new, or left half-made by an interrupted run
-            headcount = {"a": round_.headcount_a or 0, "b": round_.headcount_b or 0}
+            headcount = {side: round_.headcount(side) or 0 for side in SIDES}
             codes = {}  # codes left by an interrupted run stay unspent: their key is gone
             if not any(invites.issued_counts(db, round_id).values()):
                 codes = _issue_codes(db, round_id, headcount)
             round_ = open_round(db, round_id)
             pools = {
                 side: {q: rng.sample(texts, len(texts)) for q, texts in COMMENTS[side].items()}
-                for side in ("a", "b")
+                for side in SIDES
             }
             questionnaire = round_.questionnaire
             add_responses(
@@ -258,7 +260,7 @@ def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[i
                 round_id,
                 [
                     simulate(questionnaire, side, rng, demo.gap_scale, pools[side])
-                    for side in ("a", "b")
+                    for side in SIDES
                     for _ in range(demo.respondents)
                 ],
             )

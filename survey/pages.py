@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
+from .store.languages import LANGUAGES
+
 bp = Blueprint("pages", __name__)
 # Browsers drop tabs and line breaks from a Location and read "\\" as "/": any of them,
 # a space or a control character could turn "/x" into "//other.site".
@@ -37,6 +39,6 @@ def index():
 @bp.get("/lang/<lang>")
 def switch_language(lang: str):
     """Remember the chosen language and go back where the person was (same site only)."""
-    if lang in ("pl", "en"):
+    if lang in LANGUAGES:
         session["lang"] = lang
     return redirect(same_site_path(request.args.get("next"), url_for("pages.index")))

@@ -16,6 +16,8 @@ import gc
 
 from flask import Flask, g
 
+from .documents import batches
+
 # The pages every respondent sees; the console's and the report's compile when first used.
 SHARED_TEMPLATES = ("base.html", "index.html", "error.html", "respond/", "kiosk/")
 
@@ -25,7 +27,7 @@ def warm(app: Flask) -> int:
     the number of templates compiled."""
     from flask_babel import get_translations
 
-    from . import LANGUAGES
+    from .store.languages import LANGUAGES
 
     names = [n for n in app.jinja_env.list_templates() if n.startswith(SHARED_TEMPLATES)]
     for name in names:
@@ -44,3 +46,12 @@ def when_ready(server) -> None:
         warm(app)
     gc.collect()
     gc.freeze()
+
+
+def post_worker_init(worker) -> None:
+    """gunicorn calls this in each worker once it has the app: the worker sweeps expired
+    code batches from now on (a sweeper started in the master would not survive the fork)."""
+    app = worker.wsgi
+    if isinstance(app, Flask):
+        worker.batch_sweeper = batches.Sweeper(batches.folder_for(app.instance_path))
+        worker.batch_sweeper.start()

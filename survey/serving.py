@@ -8,6 +8,8 @@ from flask import Flask
 from gunicorn import glogging
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
+from .documents import batches
+
 log = logging.getLogger("lustro.http")
 
 
@@ -42,9 +44,12 @@ class PrivateLogger(glogging.Logger):
 
 
 def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
+    """The development server (`survey serve`, `survey demo`), sweeping expired code
+    batches from its start until it stops."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    run_simple(host, port, app, threaded=True, request_handler=AnonymousRequestHandler)
+    with batches.Sweeper(batches.folder_for(app.instance_path)):
+        run_simple(host, port, app, threaded=True, request_handler=AnonymousRequestHandler)
 
 
 def production_command(

@@ -8,16 +8,26 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
-from survey import create_app
+from survey.app import create_app
 from survey.cli import cli
-from survey.db import migrate, open_db
-from survey.rounds import create_round, open_round
+from survey.store import accounts
+from survey.store.connection import open_db
+from survey.store.migrations import migrate
+from survey.store.rounds import create_round, open_round
 
 # CI replays the same generated inputs every run (main stays green on its own merits);
 # a developer's run explores new ones each time.
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(request, monkeypatch):
+    """One round of PBKDF2 instead of scrypt: a test that logs in 121 times need not
+    spend 13 seconds hashing. A test marked real_password_hash keeps production's."""
+    if "real_password_hash" not in request.keywords:
+        monkeypatch.setattr(accounts, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import random
 from typing import Any
 
 from reports import analysis as an
-from reports import stats
-from survey import questionnaire as qn
+from reports import changes, stats
+from survey.store import questionnaire as qn
 
 QUESTIONNAIRE_ID = "sales-production"
 CELLS = ("a.self", "a.other", "a.meta", "b.self", "b.other", "b.meta")
@@ -168,6 +168,8 @@ def build_analysis(
             "suppressed": True,
             "reason": "fewer than 5 respondents",
         }
+    compared, compare_method = _compare(dimensions) if compare else (None, None)
+    method = an.method(family) | ({"compare": compare_method} if compare else {})
     return {
         "round": {
             "id": 2,
@@ -190,10 +192,10 @@ def build_analysis(
         "detectable": None
         if suppress_b
         else stats.detectable_gap(0.9, n_a, n_b, 0.05 / family["size"]),
-        "method": an.method(family),
+        "method": method,
         "comments": _comments(questionnaire, comments, suppress_b),
         "suppressed": [{"side": "b", "reason": "fewer than 5 respondents"}] if suppress_b else [],
-        "compare": _compare(dimensions) if compare else None,
+        "compare": compared,
     }
 
 
@@ -234,18 +236,22 @@ def _comments(questionnaire: qn.Questionnaire, shown: bool, suppress_b: bool) ->
     return result
 
 
-def _compare(dimensions: list[dict[str, Any]]) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
+def _compare(dimensions: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An earlier round whose independent gaps differed from this one's by +0.2 or -0.4
+    points (alternating by dimension), compared as reports.changes does, rule included."""
+    earlier = []
     for index, dimension in enumerate(dimensions):
-        entry = {}
-        for key in INDEPENDENT_GAPS:
-            after = dimension["gaps"][key]["diff"]
-            if after is None:
-                continue
-            before = round(after + (0.4 if index % 2 else -0.2), 2)
-            entry[key] = {"before": before, "after": after, "change": round(after - before, 2)}
-        changes[dimension["id"]] = entry
-    return {
-        "round": {"id": 1, "name": "Wiosna 2026", "closed_on": "2026-04-30"},
-        "dimensions": changes,
-    }
+        gaps = {}
+        for key, gap in dimension["gaps"].items():
+            shift = 0.4 if index % 2 else -0.2
+            if key in INDEPENDENT_GAPS and gap["diff"] is not None:
+                gap = gap | {"diff": gap["diff"] + shift, "ci95": [c + shift for c in gap["ci95"]]}
+            else:  # only the gaps between the sides were compared in this made-up round
+                gap = an.held_back(an.PAIRED_FIELDS, "not compared")
+            gaps[key] = gap
+        earlier.append({"id": dimension["id"], "gaps": gaps})
+    round_ = {"id": 1, "name": "Wiosna 2026", "closed_on": "2026-04-30"}
+    compare = changes.gap_changes(
+        {"round": round_, "dimensions": earlier}, {"dimensions": dimensions}
+    )
+    return compare, changes.decide_changes([compare], "every gap change since round 1")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from survey import invites
-from survey.db import open_db
-from survey.questionnaire import PERSPECTIVES
 from survey.respond.views import DIMENSIONS_PER_PAGE
-from survey.rounds import get_round
+from survey.store import invites
+from survey.store.connection import open_db
+from survey.store.questionnaire import PERSPECTIVES
+from survey.store.rounds import get_round
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

@@ -20,12 +20,12 @@ import pytest
 
 from reports.analysis import analyse
 from survey.demo import simulate
-from survey.errors import SurveyError, WrongState
-from survey.participation import participation
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, get_round, open_round, update_round
-from survey.slots import insert_comment
-from survey.transfer import export_rows, import_csv
+from survey.store.errors import SurveyError, WrongState
+from survey.store.participation import participation
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, get_round, open_round, update_round
+from survey.store.slots import insert_comment
+from survey.store.transfer import export_rows, import_csv
 
 
 def _round(db, sales: int, production: int, **settings) -> int:
@@ -200,7 +200,7 @@ def test_a5_no_response_carries_a_day_only_a_count_per_side_at_the_start_of_the_
 
     from respondent_helpers import answer_everything, new_code
 
-    from survey.rounds import Round
+    from survey.store.rounds import Round
 
     round_id = create_round(db, "R", "pulse", "Sala", "Kuchnia", headcount_a=10, threshold=3)
     open_round(db, round_id)
@@ -227,7 +227,7 @@ def test_a6_padding_a_small_group_is_limited_audited_and_disclosed(app, db, run_
     from pypdf import PdfReader
 
     from reports.pdf import write_pdf
-    from survey import invites
+    from survey.store import invites
 
     key = app.config["INVITE_KEY"]
     round_id = create_round(

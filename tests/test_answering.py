@@ -6,11 +6,11 @@ import threading
 
 import pytest
 
-from survey import invites
-from survey.db import open_db
-from survey.errors import InvalidInput
 from survey.respond import answering
-from survey.responses import Submission
+from survey.store import invites
+from survey.store.connection import open_db
+from survey.store.errors import InvalidInput
+from survey.store.responses import Submission
 
 KEY = "race-key"
 

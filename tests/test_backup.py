@@ -2,10 +2,10 @@ import random
 import sqlite3
 import threading
 
-from survey.db import backup, open_db
 from survey.demo import simulate
-from survey.responses import add_responses, count_by_side
-from survey.rounds import get_round
+from survey.store.connection import backup, open_db
+from survey.store.responses import add_responses, count_by_side
+from survey.store.rounds import get_round
 
 
 def test_backup_while_writing_restores_every_acknowledged_response(

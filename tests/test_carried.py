@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from workshop_helpers import closed_round
 
-from survey import carried
-from survey.errors import InvalidInput, WrongState
-from survey.responses import Submission, add_responses
-from survey.rounds import create_round, get_round, open_round, update_round
+from survey.store import carried
+from survey.store.errors import InvalidInput, WrongState
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import choose_agreements, create_round, get_round, open_round, update_round
 from survey.workshop import store
 
 SIDES = ("Sprzedaż", "Produkcja")
@@ -29,13 +29,13 @@ def test_only_agreements_of_rounds_with_the_same_sides_are_offered(db, agreement
     assert [offer.id for offer in carried.offered(db, get_round(db, same))] == [agreement_id]
     assert carried.offered(db, get_round(db, swapped)) == []
     with pytest.raises(InvalidInput):
-        carried.choose(db, swapped, [agreement_id])
+        choose_agreements(db, swapped, [agreement_id])
     assert carried.chosen(db, swapped) == []
 
 
 def test_chosen_agreements_are_frozen_at_open_as_one_more_answer(db, agreement_id):
     round_id = create_round(db, "Wiosna", "sales-production", *SIDES)
-    carried.choose(db, round_id, [agreement_id])
+    choose_agreements(db, round_id, [agreement_id])
     open_round(db, round_id)
     questionnaire = get_round(db, round_id).questionnaire
     assert [a.id for a in questionnaire.agreements] == [agreement_id]
@@ -50,12 +50,12 @@ def test_chosen_agreements_are_frozen_at_open_as_one_more_answer(db, agreement_i
     assert {len(text) for text in stored} == {width}
     assert sorted(text[-1] for text in stored) == ["0", "5"]
     with pytest.raises(WrongState):
-        carried.choose(db, round_id, [])
+        choose_agreements(db, round_id, [])
 
 
 def test_a_side_change_that_no_longer_matches_drops_the_agreement_at_open(db, agreement_id):
     round_id = create_round(db, "Wiosna", "sales-production", *SIDES)
-    carried.choose(db, round_id, [agreement_id])
+    choose_agreements(db, round_id, [agreement_id])
     update_round(db, round_id, side_b="Serwis")
     open_round(db, round_id)
     assert get_round(db, round_id).questionnaire.agreements == []

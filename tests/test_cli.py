@@ -5,6 +5,7 @@ import click
 import pytest
 
 from survey.cli import cli
+from survey.cli.base import SurveyCommand, SurveyGroup
 
 
 def _all_commands(group: click.Group, prefix=()):
@@ -23,6 +24,13 @@ def test_every_command_and_option_has_help_text(path, command):
     for param in command.params:
         if isinstance(param, click.Option):
             assert param.help, f"survey {' '.join(path)} {param.opts[0]} has no help text"
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_is_a_survey_command_whose_files_are_private(path, command):
+    """SurveyCommand sets umask 077 and turns domain errors into one line, also when
+    `flask --app survey` runs the command without the `survey` group around it."""
+    assert isinstance(command, SurveyGroup | SurveyCommand), " ".join(path)
 
 
 def test_the_commands_the_issue_names_exist():
@@ -86,7 +94,7 @@ def test_errors_are_one_line_without_a_traceback(run_cli):
 def test_questionnaire_check_passes_shipped_files_and_names_the_field_of_a_broken_one(
     run_cli, tmp_path
 ):
-    from survey.questionnaire import QUESTIONNAIRE_DIR
+    from survey.store.questionnaire import QUESTIONNAIRE_DIR
 
     good = run_cli("questionnaire", "check", *map(str, QUESTIONNAIRE_DIR.glob("*.toml")))
     assert good.exit_code == 0, good.output
@@ -167,7 +175,7 @@ def test_demo_without_serving_creates_closed_rounds_and_is_idempotent(run_cli, d
 
 
 def test_demo_prints_working_links_to_try_the_survey(run_cli, db_path):
-    from survey import create_app
+    from survey.app import create_app
 
     result = run_cli("demo", "--no-serve", "--no-report", "--respondents", "5")
     codes = re.findall(r"/r/([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})", result.output)
@@ -194,7 +202,7 @@ def test_demo_data_never_goes_into_the_served_database_and_prod_refuses_demo_acc
 ):
     """Attack A7: `survey demo` wrote hr@lustro.demo (password in the README) into the
     database `make serve` serves."""
-    from survey.db import open_db
+    from survey.store.connection import open_db
 
     run_cli("init")
     assert run_cli("demo", "--no-serve", "--no-report", "--respondents", "5").exit_code == 0

@@ -1,7 +1,8 @@
 import re
 
-from survey.db import migrate, migrations, open_db
-from survey.rounds import create_round
+from survey.store.connection import open_db
+from survey.store.migrations import migrate, migrations
+from survey.store.rounds import create_round
 
 RESPONSE_TABLES = ("response_slots", "comment_slots", "invites", "day_counts", "padding_log")
 # A column that could hold who, where from or exactly when.
@@ -32,8 +33,9 @@ def test_migrating_an_existing_database_keeps_its_data_and_applies_nothing_twice
     assert [row["name"] for row in db["rounds"].rows] == ["Kept"]
 
 
-def test_database_uses_a_rollback_journal_secure_delete_and_a_busy_timeout(db):
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+def test_database_uses_a_kept_rollback_journal_secure_delete_and_a_busy_timeout(db):
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "persist"
+    assert db.execute("PRAGMA journal_size_limit").fetchone()[0] == -1
     assert db.execute("PRAGMA secure_delete").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
 

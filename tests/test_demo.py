@@ -3,12 +3,12 @@ import logging
 import random
 import statistics
 
-from survey import invites
 from survey.demo import SELF_BIAS, TRUE_LEVEL, create_demo, simulate
-from survey.participation import spent_codes
-from survey.questionnaire import load
-from survey.responses import count_by_side
-from survey.rounds import get_round
+from survey.store import invites
+from survey.store.participation import spent_codes
+from survey.store.questionnaire import load
+from survey.store.responses import count_by_side
+from survey.store.rounds import get_round
 
 
 def _mean(submissions, dimension, perspective):

@@ -22,12 +22,12 @@ import httpx
 import pytest
 from respondent_helpers import csrf_token, thanked
 
-from survey import create_app
+from survey.app import create_app
 from survey.cli import initialise
 from survey.db import get_db
-from survey.invites import generate
-from survey.rounds import create_round, open_round
 from survey.serving import production_command
+from survey.store.invites import generate
+from survey.store.rounds import create_round, open_round
 
 ROOT = Path(__file__).resolve().parent.parent
 RADIO = re.compile(r'name="([a-z0-9_-]+\.[a-z0-9_-]+\.(?:self|other|meta))" type="radio"')

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale, gettext
 
-from survey.errors import WrongState
+from survey.i18n import translated
+from survey.store.errors import WrongState
 from survey.workshop import store
 
 SURVEY = Path(__file__).parents[1] / "survey"
@@ -18,17 +19,17 @@ SURVEY = Path(__file__).parents[1] / "survey"
 # CSV checks (questionnaire validation, transfer.py), backups (db.py), and answer checks
 # behind the respondent pages, which show their own translated pages (responses.py, slots.py).
 WEB_MODULES = [
-    "rounds.py",
-    "invites.py",
-    "padding.py",
-    "moderation.py",
-    "carried.py",
-    "accounts.py",
+    "store/rounds.py",
+    "store/invites.py",
+    "store/padding.py",
+    "store/moderation.py",
+    "store/carried.py",
+    "store/accounts.py",
     "workshop/store.py",
     "workshop/documents.py",
 ]
 # Web-visible literals next to English-only f-strings (questionnaire file checks).
-MIXED_MODULES = ["questionnaire.py"]
+MIXED_MODULES = ["store/questionnaire.py"]
 ERRORS = {"SurveyError", "NotFound", "InvalidInput", "WrongState"}
 
 
@@ -43,8 +44,8 @@ def _messages() -> list[tuple[str, str]]:
                 )
                 if isinstance(first, ast.Constant):
                     found.append((name, first.value))
-    for missing, too_long in store._FIELD_MESSAGES.values():
-        found += [("workshop/store.py", missing), ("workshop/store.py", too_long)]
+    for messages in store._FIELD_MESSAGES.values():
+        found += [("workshop/store.py", message) for message in messages]
     return sorted(set(found))
 
 
@@ -64,6 +65,6 @@ def test_an_error_reads_in_english_as_text_and_in_polish_on_a_polish_page(app):
     error = WrongState("Round %(id)s is closed; closing is final.", id=7)
     assert str(error) == "Round 7 is closed; closing is final."
     with app.test_request_context(headers={"Accept-Language": "pl"}):
-        assert error.translated() == "Badanie 7 jest zamknięte; zamknięcie jest ostateczne."
+        assert translated(error) == "Badanie 7 jest zamknięte; zamknięcie jest ostateczne."
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert error.translated() == str(error)
+        assert translated(error) == str(error)

@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from respondent_helpers import csrf_token, new_code, post_page, question_pages, thanked
 from workshop_helpers import closed_round
 
-from survey.accounts import add_user
-from survey.rounds import get_round, list_rounds
+from survey.store.accounts import add_user
+from survey.store.rounds import get_round, list_rounds
 
 PASSWORD = "follow-up test password"
 SIDES = ("Sprzedaż", "Produkcja")
@@ -62,7 +62,7 @@ def _answer(client, app, round_id: int, side: str, dimension_value: str, kept: d
 
 
 def get_round_of(app, round_id):
-    from survey.db import open_db
+    from survey.store.connection import open_db
 
     db = open_db(app.config["DATABASE"])
     try:
@@ -134,8 +134,10 @@ def test_a_follow_up_report_shows_each_agreement_per_side_beside_the_gap_changes
     assert low < 4 / 6 < high
     difference = kept["difference"]
     assert difference["diff"] == pytest.approx(1 - 4 / 6)
-    # Six a side: the permutation test cannot call 6/6 against 4/6 clear.
-    assert difference["test"] == "permutation" and difference["clear"] is False
+    # Six a side: Fisher's exact test cannot call 6/6 against 4/6 clear. Of the tables
+    # with 10 of 12 kept, 6 and 4 and its mirror 4 and 6 each have C(10,6)/C(12,6) = 210/924.
+    assert difference["test"] == "fisher" and difference["clear"] is False
+    assert difference["p"] == pytest.approx(420 / 924)
     assert disputed["sides"]["a"]["kept_share"] == 1
     assert disputed["sides"]["b"]["suppressed"] is True
     assert disputed["sides"]["b"]["kept_share"] is None and disputed["sides"]["b"]["n"] is None
@@ -175,7 +177,7 @@ def test_the_follow_up_pdf_shows_the_agreements_in_both_languages(
 
 
 def test_a_draft_offers_only_agreements_of_rounds_with_the_same_sides(db, make_app):
-    from survey.rounds import create_round
+    from survey.store.rounds import create_round
     from survey.workshop import store
 
     add_user(db, "hr@example.com", "hr", PASSWORD)

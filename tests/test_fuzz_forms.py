@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from respondent_helpers import browser_state, csrf_token, new_code
 
-from survey.db import open_db
-from survey.rounds import create_round, open_round
-from survey.slots import COMMENT_BYTES
+from survey.store.connection import open_db
+from survey.store.rounds import create_round, open_round
+from survey.store.slots import COMMENT_BYTES
 
 FIELD_NAMES = st.one_of(
     st.sampled_from(

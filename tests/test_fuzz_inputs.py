@@ -9,11 +9,11 @@ import tomllib
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from survey import questionnaire as qn
-from survey.errors import SurveyError
-from survey.responses import count_by_side
-from survey.rounds import create_round, get_round, open_round
-from survey.transfer import import_csv
+from survey.store import questionnaire as qn
+from survey.store.errors import SurveyError
+from survey.store.responses import count_by_side
+from survey.store.rounds import create_round, get_round, open_round
+from survey.store.transfer import import_csv
 
 PULSE = tomllib.loads((qn.QUESTIONNAIRE_DIR / "pulse.toml").read_text(encoding="utf-8"))
 COLUMNS = qn.csv_columns(qn.load("pulse"))

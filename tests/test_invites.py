@@ -1,7 +1,7 @@
 import pytest
 
-from survey import invites
-from survey.errors import InvalidInput
+from survey.store import invites
+from survey.store.errors import InvalidInput
 
 KEY = "k" * 32
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from survey import invites
-from survey.rounds import close_round
+from survey.store import invites
+from survey.store.rounds import close_round
 
 
 def instance_key(tmp_path) -> str:

@@ -16,8 +16,9 @@ SCRIPT = """
 import json, sys
 sys.path.insert(0, "tests")
 from survey import create_app
-from survey.db import migrate, open_db
-from survey.rounds import create_round, open_round
+from survey.store.connection import open_db
+from survey.store.migrations import migrate
+from survey.store.rounds import create_round, open_round
 from respondent_helpers import answer_everything, new_code
 
 database = sys.argv[1]

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from survey import questionnaire as qn
-from survey.errors import InvalidInput, NotFound
+from survey.store import questionnaire as qn
+from survey.store.errors import InvalidInput, NotFound
 
 SHIPPED = sorted(qn.QUESTIONNAIRE_DIR.glob("*.toml"))
 

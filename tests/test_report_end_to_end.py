@@ -12,8 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from survey.demo import simulate
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, get_round, open_round
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, get_round, open_round
 
 
 def _text(path) -> str:
@@ -37,7 +37,8 @@ def _round(db, sales: int, production: int, comments: dict[str, str] | None = No
 @pytest.fixture(scope="module")
 def small_production_side(tmp_path_factory):
     """12 from sales, 4 from production (below the threshold of 5)."""
-    from survey.db import migrate, open_db
+    from survey.store.connection import open_db
+    from survey.store.migrations import migrate
 
     folder = tmp_path_factory.mktemp("e2e")
     db = open_db(folder / "survey.db")

@@ -8,9 +8,9 @@ import pytest
 
 from reports.analysis import CELL_FIELDS, INDEPENDENT_FIELDS, PAIRED_FIELDS, analyse
 from survey.demo import simulate
-from survey.questionnaire import load
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, open_round
+from survey.store.questionnaire import load
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, open_round
 
 NUMBER = (int, float)
 
@@ -142,6 +142,43 @@ SIDE = Either(
         },
     )
 )
+CHANGE_METHOD = {"interval": str, "family": str, "family_size": int, "clear": str}
+METHOD = {
+    "unit": str,
+    "test": str,
+    "paired_test": str,
+    "interval": str,
+    "adjustment": str,
+    "family": str,
+    "family_size": int,
+    "paired_family_size": int,
+    "alpha": NUMBER,
+    "clear": str,
+    "power": NUMBER,
+    "reliability_flag_below": NUMBER,
+}
+# A gap's change since an earlier round (reports.changes): tested, or held back with the
+# gaps that are known.
+CHANGE = Either(
+    (
+        {
+            "before": NUMBER,
+            "after": NUMBER,
+            "change": NUMBER,
+            "ci95": ListOf(NUMBER, 2),
+            "p": Null(NUMBER),
+            "q": Null(NUMBER),
+            "clear": bool,
+            "direction": Null(Either((exactly("smaller"), exactly("larger")))),
+            "suppressed": exactly(False),
+        },
+        {
+            "before": Null(NUMBER),
+            "after": Null(NUMBER),
+            **held("change", "ci95", "p", "q", "clear", "direction"),
+        },
+    )
+)
 SIDES_OF = {"a": Null(ListOf(str)), "b": Null(ListOf(str))}
 SCHEMA = {
     "round": {
@@ -179,20 +216,7 @@ SCHEMA = {
         {"dimension": str, "gap": str, "diff": NUMBER, "ci95": ListOf(NUMBER, 2), "q": NUMBER}
     ),
     "detectable": Null(NUMBER),
-    "method": {
-        "unit": str,
-        "test": str,
-        "paired_test": str,
-        "interval": str,
-        "adjustment": str,
-        "family": str,
-        "family_size": int,
-        "paired_family_size": int,
-        "alpha": NUMBER,
-        "clear": str,
-        "power": NUMBER,
-        "reliability_flag_below": NUMBER,
-    },
+    "method": METHOD,
     "comments": {"harder": SIDES_OF, "need": SIDES_OF, "better": SIDES_OF},
     "suppressed": ListOf(
         Either(
@@ -232,10 +256,15 @@ def test_a_full_report_has_the_contract_shape(db):
     earlier = closed_round(db, {"a": 14, "b": 12}, name="Wiosna 2026")
     round_id = closed_round(db, {"a": 12, "b": 9}, seed=2)
     report = json.loads(json.dumps(analyse(db, round_id, compare_with=earlier), allow_nan=False))
-    check(report, SCHEMA)
+    check(report, SCHEMA | {"method": METHOD | {"compare": CHANGE_METHOD}})
     assert report["comments"]["harder"]["b"] is None and report["comments"]["harder"]["a"]
+    check(report["method"], METHOD | {"compare": CHANGE_METHOD})
+    for gaps in report["compare"]["dimensions"].values():
+        for key, change in gaps.items():
+            check(change, CHANGE, key)
     compare = report["compare"]["dimensions"]["information"]["a.blind_spot"]
-    check(compare, {"before": NUMBER, "after": NUMBER, "change": NUMBER})
+    assert compare["suppressed"] is False
+    assert compare["change"] == pytest.approx(compare["after"] - compare["before"])
 
 
 def test_the_shape_check_catches_a_wrong_report(db):

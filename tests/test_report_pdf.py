@@ -15,8 +15,8 @@ from report_fixtures import NULL_MEANS, SCRIPT_COMMENT, WORSE_MEANS, build_analy
 
 from reports.pdf import pdf_bytes, render_report_html, write_pdf
 from reports.report_view import HEAT_COLUMNS
-from survey.questionnaire import load
-from survey.rounds import close_round
+from survey.store.questionnaire import load
+from survey.store.rounds import close_round
 
 QUESTIONNAIRE = load("sales-production")
 
@@ -313,3 +313,46 @@ def test_the_report_renders_when_compiled_templates_cannot_be_kept(monkeypatch):
         report_pdf.environment.cache_clear()
     assert report_pdf._bytecode_cache() is None
     assert "In one minute" in html
+
+
+# --- a round without enough answers for any figure ------------------------------------
+
+EMPTY_SAYS = {
+    "en": (
+        "Not enough answers for any figure",
+        "neither that there are gaps nor that there are none",
+    ),
+    "pl": ("Za mało odpowiedzi na jakąkolwiek liczbę", "ani że różnice są, ani że ich nie ma"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+@pytest.mark.parametrize("answers", [{}, {"a": [4, 4, 3], "b": [2, 5]}], ids=["none", "few"])
+def test_a_round_with_too_few_answers_gets_a_short_report_that_says_so(db, lang, answers):
+    from reports.analysis import analyse
+    from survey.store.responses import Submission, add_responses
+    from survey.store.rounds import create_round, open_round
+
+    round_id = create_round(db, "Pusta", "sales-production", "Sprzedaż", "Produkcja")
+    keys = open_round(db, round_id).questionnaire.item_keys()
+    add_responses(
+        db,
+        round_id,
+        [Submission(side, dict.fromkeys(keys, v)) for side, vs in answers.items() for v in vs],
+    )
+    close_round(db, round_id)
+    data = _pdf(analyse(db, round_id), lang)
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) <= 2
+    text = _text(data)
+    title, nothing_either_way = EMPTY_SAYS[lang]
+    assert title in text and nothing_either_way in text
+    assert "Pusta" in text
+    # It claims nothing about gaps: not even that none is larger than chance.
+    for claim in (
+        "No gap is larger than chance",
+        "żadna różnica nie jest większa",
+        "Method",
+        "Metoda",
+    ):
+        assert claim not in text

@@ -14,9 +14,9 @@ from respondent_helpers import (
     thanked,
 )
 
-from survey import invites
-from survey.responses import MAX_COMMENT_LENGTH
-from survey.rounds import close_round, create_round, open_round
+from survey.store import invites
+from survey.store.responses import MAX_COMMENT_LENGTH
+from survey.store.rounds import close_round, create_round, open_round
 
 PL = {"Accept-Language": "pl"}
 EN = {"Accept-Language": "en"}
@@ -235,7 +235,7 @@ def test_welcome_speaks_the_rounds_language_and_switches(app, client, db):
     round_id = create_round(
         db, "Round EN", "pulse", "Sales", "Production", lang="en", threshold=4, comment_threshold=8
     )
-    from survey.rounds import open_round
+    from survey.store.rounds import open_round
 
     open_round(db, round_id)
     client.get(f"/r/{new_code(app, round_id, 'b')}", headers=PL)
@@ -274,7 +274,7 @@ def test_a_team_on_one_shared_address_with_good_codes_is_never_throttled(
 def test_the_longest_comments_fit_the_browsers_cookie_limits(app, client, open_round_id):
     """The answers travel in cookies: each under 4 KB, all together under the 8 KB a proxy
     or gunicorn accepts in one header, even with every open answer at its byte limit."""
-    from survey.slots import COMMENT_BYTES
+    from survey.store.slots import COMMENT_BYTES
 
     client.get(f"/r/{new_code(app, open_round_id)}")
     full = {q: "ż" * (COMMENT_BYTES // 2) for q in ("harder", "need", "better")}
@@ -293,7 +293,7 @@ def test_the_longest_comments_fit_the_browsers_cookie_limits(app, client, open_r
     ],
 )
 def test_welcome_counts_people_in_polish_plural_forms(app, client, db, threshold, scores, comments):
-    from survey.rounds import open_round
+    from survey.store.rounds import open_round
 
     round_id = create_round(
         db, "Runda", "pulse", "Sala", "Kuchnia", threshold=threshold, comment_threshold=threshold

@@ -8,9 +8,9 @@ import re
 
 from respondent_helpers import csrf_token, new_code, post_page, thanked
 
-from survey.db import open_db
-from survey.invites import code_hash
-from survey.rounds import create_round, open_round
+from survey.store.connection import open_db
+from survey.store.invites import code_hash
+from survey.store.rounds import create_round, open_round
 
 RESPONDENTS = 20
 TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}\b")

@@ -1,8 +1,8 @@
 import pytest
 
-from survey.errors import InvalidInput, NotFound, WrongState
-from survey.responses import Submission, add_responses, count_by_side
-from survey.rounds import close_round, create_round, get_round, list_rounds, open_round
+from survey.store.errors import InvalidInput, NotFound, WrongState
+from survey.store.responses import Submission, add_responses, count_by_side
+from survey.store.rounds import close_round, create_round, get_round, list_rounds, open_round
 
 
 def test_a_new_round_is_a_draft_with_default_thresholds(db):

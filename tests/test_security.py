@@ -15,11 +15,11 @@ from pypdf import PdfReader
 from respondent_helpers import csrf_token, new_code
 
 from reports.pdf import render_pdf
-from survey import create_app
-from survey.accounts import add_user
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, open_round
-from survey.slips import render_slips_pdf
+from survey.app import create_app
+from survey.documents.slips import render_slips_pdf
+from survey.store.accounts import add_user
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, open_round
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -108,7 +108,7 @@ def test_markup_in_names_labels_and_comments_is_never_interpreted_on_any_page(ap
 
 def test_markup_is_literal_text_in_the_report_and_the_slips(app, db, hostile_rounds):
     open_id, closed_id = hostile_rounds
-    from survey.rounds import get_round
+    from survey.store.rounds import get_round
 
     with app.test_request_context():
         slips = render_slips_pdf(

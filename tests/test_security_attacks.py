@@ -14,13 +14,13 @@ import pytest
 from respondent_helpers import answer_everything, csrf_token, new_code, post_page
 from werkzeug.serving import make_server
 
-from survey.accounts import add_user
-from survey.errors import InvalidInput
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, get_round, open_round
+from survey.documents.slips import codes_csv
 from survey.serving import AnonymousRequestHandler
-from survey.slips import codes_csv
-from survey.transfer import export_text
+from survey.store.accounts import add_user
+from survey.store.errors import InvalidInput
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, get_round, open_round
+from survey.store.transfer import export_text
 
 
 @pytest.mark.parametrize(

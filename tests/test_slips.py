@@ -9,9 +9,9 @@ import subprocess
 import segno
 from pypdf import PdfReader
 
-from survey.invites import new_code
-from survey.rounds import create_round, get_round, open_round
-from survey.slips import codes_csv, render_slips_pdf
+from survey.documents.slips import codes_csv, render_slips_pdf
+from survey.store.invites import new_code
+from survey.store.rounds import create_round, get_round, open_round
 
 BASE = "https://ankieta.example.pl/"
 URL = re.compile(r"https://ankieta\.example\.pl/r/[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from survey import slots
-from survey.db import write_transaction
-from survey.questionnaire import load
+from survey.store import slots
+from survey.store.connection import write_transaction
+from survey.store.questionnaire import load
 
 ANSWER = "x"
 

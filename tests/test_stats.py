@@ -160,3 +160,13 @@ def test_cronbach_alpha_is_null_when_undefined():
     assert stats.cronbach_alpha([(3, 3)], [10]) is None  # no variance
     assert stats.cronbach_alpha([(3,), (4,)], [1, 1]) is None  # one item
     assert stats.cronbach_alpha([], []) is None
+
+
+def test_share_difference_gives_newcombes_published_interval():
+    """Newcombe (1998), Statistics in Medicine 17:873, Table II, example (a): 56/70 − 48/80
+    = 0.2000, hybrid score interval (method 10) 0.0524 to 0.3339."""
+    test = stats.share_difference(56, 70, 48, 80)
+    assert test.diff == pytest.approx(0.2)
+    assert test.ci95 == pytest.approx((0.0524, 0.3339), abs=5e-5)
+    assert test.p == pytest.approx(sps.fisher_exact([[56, 14], [48, 32]]).pvalue)
+    assert test.method == "fisher"

@@ -1,5 +1,6 @@
 """Attacks by whoever holds the database file, its journal, its free pages or a backup
-(issue 11: A1, A3, A4, S4, S13, S14). Each test runs the attack on real files."""
+(issue 11: A1, A3, A4, S4, S13, S14; issue 20: S2, with tests/test_journal_attacks.py).
+Each test runs the attack on real files."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from pathlib import Path
 
 from respondent_helpers import answer_everything, csrf_token, new_code, post_page, thanked
 
-from survey.db import backup, migrate, migrations, open_db
-from survey.rounds import create_round, open_round
+from survey.store.connection import backup, open_db
+from survey.store.migrations import migrate, migrations
+from survey.store.rounds import create_round, open_round
 
 RESPONDENTS = 12  # per side
 # One row per round and side, rewritten on the first response of a day: no order in it.
@@ -97,15 +99,16 @@ def test_s13_comment_cells_stay_where_they_were_allocated(app, db_path):
 
 def test_a3_no_wal_or_journal_file_pairs_a_spent_code_with_its_response(app, db_path):
     """A3: with a reader left open, WAL frames kept each submit's spent flag next to its
-    response. Now a rollback journal exists only during a write and is deleted at commit."""
+    response. Now there is no WAL, and the rollback journal is zeros after each commit
+    (S2, tests/test_journal_attacks.py)."""
     round_id, codes = _round_with_codes(app, db_path)
     reader = sqlite3.connect(db_path)
     reader.execute("SELECT count(*) FROM invites").fetchone()  # left open, like the attacker's
     for number in range(3):
         answer_everything(app.test_client(), app, round_id, codes["a"][number])
         assert not Path(f"{db_path}-wal").exists()
-        assert not Path(f"{db_path}-journal").exists()
-    assert reader.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert not Path(f"{db_path}-journal").read_bytes().strip(b"\0")  # zeros only
+    assert reader.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
     reader.close()
 
 
@@ -130,10 +133,8 @@ def test_a4_a_backup_taken_on_the_review_page_holds_nothing_of_the_answers(app, 
     assert b"Zxq unikalna" in Path(db_path).read_bytes()
 
 
-def test_s14_old_drafts_leave_no_bytes_in_free_pages_after_the_migration(tmp_path):
-    """S14 and A4: drafts of the old schema are dropped by the migration, and their bytes
-    are zeroed (secure_delete on explicitly), not left in free pages."""
-    path = tmp_path / "old.db"
+def _database_with_an_old_draft(path: Path) -> None:
+    """A database of the schema before m201_slots, holding one server-side draft."""
     db = open_db(path)
     migrations.apply(db, stop_before="m201_slots")
     round_id = create_round(db, "R", "pulse", "S", "P")
@@ -143,6 +144,13 @@ def test_s14_old_drafts_leave_no_bytes_in_free_pages_after_the_migration(tmp_pat
     )
     db.conn.close()
     assert b"Qvx porzucony" in path.read_bytes()
+
+
+def test_s14_old_drafts_leave_no_bytes_in_free_pages_after_the_migration(tmp_path):
+    """S14 and A4: drafts of the old schema are dropped by the migration, and their bytes
+    are zeroed (secure_delete on explicitly), not left in free pages."""
+    path = tmp_path / "old.db"
+    _database_with_an_old_draft(path)
     db = open_db(path)
     assert db.execute("PRAGMA secure_delete").fetchone()[0] == 1
     assert "m201_slots" in migrate(db)
@@ -151,14 +159,27 @@ def test_s14_old_drafts_leave_no_bytes_in_free_pages_after_the_migration(tmp_pat
     assert b"Qvx porzucony" not in path.read_bytes()
 
 
+def test_s2_survey_init_leaves_no_byte_of_the_migrated_pages_in_the_journal(run_cli, db_path):
+    """S2: migrations run in sqlite-utils' own transactions, outside write_transaction; the
+    journal they left held the pages they changed, such as the old drafts they drop."""
+    db_path.unlink()
+    _database_with_an_old_draft(db_path)
+    result = run_cli("init")
+    assert result.exit_code == 0, result.output
+    assert "m201_slots" in result.output
+    journal = Path(f"{db_path}-journal")
+    assert journal.stat().st_size > 0  # the migrations wrote it
+    assert not journal.read_bytes().strip(b"\0")  # zeros only
+
+
 def test_s4_the_database_its_journal_and_backups_are_private_files(app, db_path, tmp_path):
-    """S4: the database, its -wal and backups were 0644."""
+    """S4: the database, its -wal and backups were 0644. (The journal, kept since S2, too.)"""
     round_id, codes = _round_with_codes(app, db_path)
     answer_everything(app.test_client(), app, round_id, codes["a"][0])
     db = open_db(db_path)
     backup(db, tmp_path / "copy.db")
     db.conn.close()
-    for path in (Path(db_path), tmp_path / "copy.db"):
+    for path in (Path(db_path), Path(f"{db_path}-journal"), tmp_path / "copy.db"):
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
 
 

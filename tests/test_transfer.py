@@ -5,11 +5,11 @@ import random
 import pytest
 
 from survey.demo import simulate
-from survey.errors import InvalidInput, WrongState
-from survey.questionnaire import csv_columns
-from survey.responses import add_responses, count_by_side
-from survey.rounds import close_round, create_round, get_round, open_round
-from survey.transfer import export_rows, export_text, import_csv
+from survey.store.errors import InvalidInput, WrongState
+from survey.store.questionnaire import csv_columns
+from survey.store.responses import add_responses, count_by_side
+from survey.store.rounds import close_round, create_round, get_round, open_round
+from survey.store.transfer import export_rows, export_text, import_csv
 
 
 def _csv(rows: list[dict], columns: list[str]) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, get_round, open_round
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, get_round, open_round
 
 
 def closed_round(

@@ -1,4 +1,6 @@
-"""The `survey` command line (also reachable as `flask --app survey …`).
+"""The `survey` command line (also reachable as `flask --app survey …`: pyproject.toml
+lists the same commands under the "flask.commands" entry points, so the app never imports
+this package).
 
 Commands are thin: they call the same functions as the web pages and tests, and turn
 domain errors into one clear line and a non-zero exit. One module per area; each builds
@@ -7,12 +9,12 @@ on base.py and none imports another, so this package's modules form no import ci
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 from flask.cli import ScriptInfo
 
+from ..app import create_app
 from .base import SurveyGroup
 from .documents import invites_command, report_command
 from .rounds import export_command, import_command, questionnaire_group, round_group
@@ -20,10 +22,11 @@ from .server import backup_command, demo_command, serve_command
 from .setup import init_command, initialise
 from .users import user_group
 
-__all__ = ["cli", "initialise", "main", "register_commands"]
+__all__ = ["cli", "initialise", "main"]
 
 
 @click.group(cls=SurveyGroup)
+@click.version_option(package_name="lustro", prog_name="survey")
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),
@@ -33,10 +36,6 @@ __all__ = ["cli", "initialise", "main", "register_commands"]
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """Lustro: anonymous perception surveys and gap reports for two departments."""
-    from .. import create_app
-
-    os.umask(0o077)  # every file a command writes (PDF, CSV, export, backup) is private
-
     config = {"DATABASE": str(Path(db).resolve())} if db else None
     ctx.obj = ScriptInfo(create_app=lambda: create_app(config))
 
@@ -62,9 +61,3 @@ COMMANDS = [
 
 for _command in COMMANDS:
     cli.add_command(_command)
-
-
-def register_commands(group: click.Group) -> None:
-    """Make the same commands reachable as `flask --app survey …`."""
-    for command in COMMANDS:
-        group.add_command(command)

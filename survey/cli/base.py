@@ -1,19 +1,27 @@
-"""What every `survey` command builds on: domain errors become one clear line and a
-non-zero exit, not a traceback; and the database of the current app."""
+"""What every `survey` command builds on: the files it writes are private, domain errors
+become one clear line and a non-zero exit, not a traceback; and the database of the
+current app, which only `survey init` creates."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
+from flask import current_app
 from sqlite_utils import Database
 
 from .. import db as storage
-from ..errors import SurveyError
+from ..store.errors import SurveyError
 
 
 class SurveyCommand(click.Command):
-    """A command whose domain errors become `Error: …` and exit code 1, not a traceback."""
+    """A command whose files (PDF, CSV, export, backup) only their owner can read, and
+    whose domain errors become `Error: …` and exit code 1, not a traceback."""
 
     def invoke(self, ctx: click.Context):
+        # Here, not in the `survey` group: `flask --app survey …` runs the commands alone.
+        os.umask(0o077)
         try:
             return super().invoke(ctx)
         except SurveyError as exc:
@@ -25,6 +33,15 @@ class SurveyGroup(click.Group):
     group_class = type  # subgroups are SurveyGroups too
 
 
+def require_database() -> None:
+    """Refuse to go on without a database: opening one creates the file, and a command
+    run before `survey init` would leave an empty database (and fail on its tables)."""
+    path = Path(current_app.config["DATABASE"])
+    if not path.is_file() or path.stat().st_size == 0:
+        raise click.ClickException(f"There is no database at {path}: run survey init first.")
+
+
 def current_db() -> Database:
     """The database of the app the command runs in (`--db` or SURVEY_DB)."""
+    require_database()
     return storage.get_db()

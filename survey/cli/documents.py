@@ -10,9 +10,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..audit import record
-from ..rounds import get_round
-from .base import SurveyCommand, current_db
+from ..store.audit import record
+from ..store.languages import LANGUAGES
+from ..store.rounds import get_round
+from ..store.sides import SIDES
+from .base import SurveyCommand, current_db, require_database
 
 
 def render_json_report(round_id: int, compare_with: int | None, lang: str) -> bytes:
@@ -59,7 +61,7 @@ def write_report(
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option(
     "--lang",
-    type=click.Choice(["pl", "en"]),
+    type=click.Choice(LANGUAGES),
     help="Language of the PDF (default: the round's language).",
 )
 @click.option(
@@ -92,9 +94,7 @@ def _print_progress(total: int):
 
 @click.command("invites", cls=SurveyCommand)
 @click.argument("round_id", metavar="ROUND")
-@click.option(
-    "--side", type=click.Choice(["a", "b"]), required=True, help="The side the codes are for."
-)
+@click.option("--side", type=click.Choice(SIDES), required=True, help="The side the codes are for.")
 @click.option(
     "--count", type=click.IntRange(min=1), required=True, help="How many new codes to create."
 )
@@ -107,10 +107,12 @@ def _print_progress(total: int):
 @with_appcontext
 def invites_command(round_id: str, side: str, count: int, output: str | None) -> None:
     """Create single-use invite codes for one side of a round (shown only this once)."""
-    from .. import invites, slips
+    from ..documents import slips
+    from ..store import invites
 
     if output and Path(output).suffix.lower() not in (".csv", ".pdf"):
         raise click.BadParameter("the file name must end in .csv or .pdf", param_hint="-o")
+    require_database()  # before the key: without a database, init has not run at all
     if not current_app.config["INVITE_KEY"]:
         raise click.ClickException("INVITE_KEY is not set: run `survey init` first.")
     round_ = get_round(current_db(), round_id)

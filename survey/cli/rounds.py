@@ -9,12 +9,14 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from .. import questionnaire as qn
-from ..audit import record
-from ..errors import SurveyError
-from ..responses import count_by_side
-from ..rounds import close_round, create_round, get_round, list_rounds, open_round
-from ..transfer import export_text, hidden_sides, import_csv
+from ..store import questionnaire as qn
+from ..store.audit import record
+from ..store.errors import SurveyError
+from ..store.languages import DEFAULT_LANGUAGE, LANGUAGES
+from ..store.responses import count_by_side
+from ..store.rounds import close_round, create_round, get_round, list_rounds, open_round
+from ..store.sides import SIDES
+from ..store.transfer import export_text, hidden_sides, import_csv
 from .base import SurveyCommand, SurveyGroup, current_db
 
 
@@ -78,8 +80,8 @@ def round_group() -> None:
 @click.option("--side-b", required=True, help="Label of side B, e.g. Produkcja.")
 @click.option(
     "--lang",
-    type=click.Choice(["pl", "en"]),
-    default="pl",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
     show_default=True,
     help="The round's main language.",
 )
@@ -146,7 +148,7 @@ def round_list() -> None:
             counts = count_by_side(current_db(), round_.id)
             shown = [
                 str(counts[s]) if counts[s] >= round_.threshold else f"<{round_.threshold}"
-                for s in ("a", "b")
+                for s in SIDES
             ]
             line += f"\tresponses {shown[0]} / {shown[1]}"
         click.echo(line)

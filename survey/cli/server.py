@@ -9,7 +9,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .. import db as storage
-from .base import SurveyCommand, current_db
+from ..store.connection import backup, check_intact
+from ..store.languages import LANGUAGES
+from .base import SurveyCommand, current_db, require_database
 from .setup import initialise
 
 
@@ -28,8 +30,15 @@ from .setup import initialise
 @with_appcontext
 def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, port: int) -> None:
     """Create demo rounds with realistic responses, write their gap report, serve the app."""
-    from ..demo import TRY_LINKS, create_demo, create_demo_accounts, demo_database, try_round
-    from ..invites import generate
+    from ..demo import (
+        SIDE_LABELS,
+        TRY_LINKS,
+        create_demo,
+        create_demo_accounts,
+        demo_database,
+        try_round,
+    )
+    from ..store.invites import generate
 
     # Demo data and its published passwords never go into the database real rounds use.
     current_app.config["DATABASE"] = str(demo_database(current_app.config["DATABASE"]))
@@ -42,7 +51,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
         from reports.pdf import write_pdf
 
         latest, earlier = ids[-1], ids[-2]
-        for lang in ("pl", "en"):
+        for lang in LANGUAGES:
             path = Path(current_app.instance_path) / f"demo-report-{lang}.pdf"
             click.echo(f"Writing the gap report of round {latest} ({lang}) …", nl=False)
             write_pdf(current_db(), latest, path, lang=lang, compare_with=earlier)
@@ -52,7 +61,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
         click.echo(f"  {role:<12} {email}  password: {password}")
     trial = try_round(current_db())
     click.echo("Try the survey yourself (each code works once; new ones every run):")
-    for side, label in (("a", "Sprzedaż"), ("b", "Produkcja")):
+    for side, label in SIDE_LABELS.items():
         for code in generate(
             current_db(), trial, side, TRY_LINKS, current_app.config["INVITE_KEY"]
         ):
@@ -71,6 +80,8 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
 @with_appcontext
 def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None:
     """Serve the app; no access log records respondents, addresses or times."""
+    require_database()
+    check_intact(current_app.config["DATABASE"])  # a damaged file is refused before serving
     if prod:
         from ..demo import has_demo_accounts
 
@@ -95,13 +106,14 @@ def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None
 @with_appcontext
 def backup_command(file: str) -> None:
     """Copy the live database to FILE with SQLite's online backup (safe while serving)."""
-    pages = storage.backup(current_db(), file)
+    pages = backup(current_db(), file)
     click.echo(f"Backed up {current_app.config['DATABASE']} to {file} ({pages} pages).")
 
 
 def _serve(host: str, port: int) -> None:
     from ..serving import serve
 
-    app = current_app._get_current_object()
+    # current_app is a LocalProxy, which Flask types as the Flask it stands for.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Lustro is running: open http://{host}:{port}/  (Ctrl+C stops it)")
     serve(app, host, port)

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from ..accounts import authenticate, end_sessions, normalise_email
-from ..audit import record
 from ..db import get_db
 from ..extensions import limiter
+from ..form_values import required
 from ..pages import same_site_path
-from . import bp
+from ..store.accounts import authenticate, end_sessions, normalise_email
+from ..store.audit import record
+from .blueprint import bp
 from .forms import ActionForm, LoginForm
 
 LOGIN_LIMIT = "5/minute"
@@ -51,12 +52,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         db = get_db()
-        user = authenticate(db, form.email.data, form.password.data)
+        user = authenticate(db, required(form.email.data), required(form.password.data))
         if user is not None:
             login_user(user)
             record(db, user.email, "login")
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append(_("The email or the password is not right."))
+        # A validated field's errors is a list; types-wtforms types it a Sequence.
+        form.password.errors.append(_("The email or the password is not right."))  # type: ignore[attr-defined]
     status = 400 if request.method == "POST" else 200
     return render_template("console/login.html", form=form), status
 

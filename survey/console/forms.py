@@ -19,7 +19,7 @@ from wtforms import (
     SubmitField,
     ValidationError,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -30,9 +30,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..invites import MAX_CODES_PER_CALL
-from ..moderation import MAX_REASON_LENGTH
-from ..rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
+from ..store.invites import MAX_CODES_PER_CALL
+from ..store.languages import LANGUAGE_NAMES
+from ..store.moderation import MAX_REASON_LENGTH
+from ..store.rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
 
 RANGE = _l("Enter a whole number from %(min)s to %(max)s.")
 
@@ -180,7 +181,7 @@ class RoundForm(SettingsForm):
     )
     lang = SelectField(
         _l("Language of the round"),
-        choices=[SelectChoice("pl", "Polski"), SelectChoice("en", "English")],
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
         description=_l("Respondents can switch between Polish and English."),
     )
     headcount_a = WholeNumberField(

@@ -11,16 +11,19 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
-from .. import batches, invites
-from ..audit import record
 from ..db import get_db
-from ..errors import SurveyError
-from ..participation import spent_codes
-from ..rounds import get_round
-from ..slips import codes_csv, slip_texts
-from . import bp, hr_only
+from ..documents import batches
+from ..documents.slips import codes_csv, slip_texts
+from ..form_values import required
+from ..store import invites
+from ..store.audit import record
+from ..store.errors import SurveyError
+from ..store.participation import spent_codes
+from ..store.rounds import get_round
+from ..store.sides import SIDES
+from .blueprint import bp, hr_only
 from .forms import ActionForm, InvitesForm
 from .round_views import _refused
 
@@ -32,12 +35,12 @@ def round_invites(round_id: int):
     db = get_db()
     round_ = get_round(db, round_id)
     form = InvitesForm()
-    form.side.choices = [SelectChoice(side, round_.label(side)) for side in ("a", "b")]
+    form.side.choices = [SelectChoice(side, round_.label(side)) for side in SIDES]
     if round_.status != "closed" and form.validate_on_submit():
         side = form.side.data
         try:
             codes = invites.generate(
-                db, round_id, side, form.count.data, current_app.config["INVITE_KEY"]
+                db, round_id, side, required(form.count.data), current_app.config["INVITE_KEY"]
             )
         except SurveyError as exc:
             _refused(exc)

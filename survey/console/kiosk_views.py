@@ -6,11 +6,12 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from ..audit import record
 from ..db import get_db
 from ..respond import kiosk
-from ..rounds import get_round
-from . import bp, hr_only
+from ..respond.kiosk_mark import kiosk_round
+from ..store.audit import record
+from ..store.rounds import get_round
+from .blueprint import bp, hr_only
 from .forms import ActionForm
 
 
@@ -38,8 +39,8 @@ def end_kiosk():
     """HR signs in on the kiosk and confirms: the device is an ordinary browser again."""
     form = ActionForm()
     if not form.validate_on_submit():
-        return render_template("console/kiosk_end.html", form=form, on=kiosk.kiosk_round())
-    record(get_db(), current_user.email, "kiosk.end", kiosk.kiosk_round())
+        return render_template("console/kiosk_end.html", form=form, on=kiosk_round())
+    record(get_db(), current_user.email, "kiosk.end", kiosk_round())
     flash(_("Kiosk mode has ended on this device."), "success")
     response = make_response(redirect(url_for("console.rounds")))
     kiosk.end(response)

@@ -7,15 +7,15 @@ import json
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
-from ..audit import entries, record
 from ..db import get_db
-from ..moderation import comments_for_moderation, hide_comment, unhide_comment
-from ..rounds import Round, comparable_rounds, get_round
-from . import bp, hr_only, staff
+from ..form_values import required
+from ..store.audit import ACTIONS, entries, record
+from ..store.moderation import comments_for_moderation, hide_comment, unhide_comment
+from ..store.rounds import Round, comparable_rounds, get_round
+from .blueprint import bp, hr_only, staff
 from .forms import ActionForm, CompareForm, HideForm
 
 
@@ -51,8 +51,9 @@ def hide(comment_id: str):
     if not form.validate_on_submit():
         flash(_("Say why the comment is hidden (a short reason)."), "error")
         return redirect(url_for("console.rounds"))
-    round_ = hide_comment(db, comment_id, form.reason.data)
-    record(db, current_user.email, "comment.hide", round_.id, form.reason.data.strip())
+    reason = required(form.reason.data)
+    round_ = hide_comment(db, comment_id, reason)
+    record(db, current_user.email, "comment.hide", round_.id, reason.strip())
     flash(_("The comment is hidden from the report (and still counted)."), "success")
     return redirect(url_for("console.comments", round_id=round_.id, _anchor=f"c-{comment_id}"))
 
@@ -109,7 +110,7 @@ def download_report(round_id: int):
         from reports.analysis import analyse
 
         report = analyse(db, round_id, compare_with=compare_with)
-        body = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+        body: str | bytes = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
         mimetype, extension = "application/json", "json"
     else:
         from reports.pdf import render_pdf
@@ -124,26 +125,11 @@ def download_report(round_id: int):
     )
 
 
-ACTION_LABELS = {
-    "login": _l("logged in"),
-    "round.create": _l("created the round"),
-    "round.edit": _l("changed the settings"),
-    "round.open": _l("opened the round"),
-    "round.close": _l("closed the round"),
-    "invites.generate": _l("generated invite codes"),
-    "invites.download": _l("downloaded invite codes"),
-    "responses.import": _l("imported responses"),
-    "comment.hide": _l("hid a comment"),
-    "comment.unhide": _l("showed a comment again"),
-    "report.download": _l("downloaded a report"),
-    "workshop.create": _l("started a workshop"),
-    "workshop.download": _l("downloaded a workshop document"),
-}
-
-
 @bp.get("/audit")
 @hr_only
 def audit():
     return render_template(
-        "console/audit.html", entries=entries(get_db()), action_labels=ACTION_LABELS
+        "console/audit.html",
+        entries=entries(get_db()),
+        action_labels={action: _(label) for action, label in ACTIONS.items()},
     )

@@ -10,16 +10,20 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
-from .. import carried, invites
-from .. import questionnaire as qn
-from ..audit import record
-from ..db import get_db, write_transaction
-from ..errors import SurveyError
-from ..participation import participation, spent_codes
-from ..rounds import (
+from ..db import get_db
+from ..form_values import required
+from ..i18n import translated
+from ..store import carried, invites
+from ..store import questionnaire as qn
+from ..store.audit import record
+from ..store.connection import write_transaction
+from ..store.errors import SurveyError
+from ..store.participation import participation, spent_codes
+from ..store.rounds import (
     Round,
+    choose_agreements,
     close_round,
     create_round,
     get_round,
@@ -27,13 +31,13 @@ from ..rounds import (
     open_round,
     update_round,
 )
-from . import bp, hr_only, staff
+from .blueprint import bp, hr_only, staff
 from .forms import ActionForm, RoundForm, SettingsForm
 
 
 def _refused(exc: SurveyError) -> None:
     """A rule the form could not check beforehand: say so in the person's language."""
-    flash(_("That was refused: %(reason)s", reason=exc.translated()), "error")
+    flash(_("That was refused: %(reason)s", reason=translated(exc)), "error")
 
 
 @bp.get("/")
@@ -58,20 +62,22 @@ def new_round():
             with write_transaction(db):  # the round and its agreements, or neither
                 round_id = create_round(
                     db,
-                    form.name.data,
+                    required(form.name.data),
                     form.questionnaire.data,
-                    form.side_a.data,
-                    form.side_b.data,
+                    required(form.side_a.data),
+                    required(form.side_b.data),
                     **_settings(form),
                     lang=form.lang.data,
                     headcount_a=form.headcount_a.data,
                     headcount_b=form.headcount_b.data,
                 )
-                carried.choose(db, round_id, form.agreements.data or [])
+                choose_agreements(db, round_id, form.agreements.data or [])
         except SurveyError as exc:
             _refused(exc)
         else:
-            record(db, current_user.email, "round.create", round_id, form.name.data.strip())
+            record(
+                db, current_user.email, "round.create", round_id, required(form.name.data).strip()
+            )
             flash(_("The round is created as a draft."), "success")
             return redirect(url_for("console.round_detail", round_id=round_id))
     return render_template("console/round_form.html", form=form, round=None)
@@ -147,7 +153,7 @@ def edit_round(round_id: int):
             with write_transaction(db):  # the settings and the agreements, or neither
                 update_round(db, round_id, **changes)
                 if round_.status == "draft":
-                    carried.choose(db, round_id, form.agreements.data or [])
+                    choose_agreements(db, round_id, form.agreements.data or [])
         except SurveyError as exc:
             _refused(exc)
         else:

@@ -5,6 +5,7 @@ another on a shared kiosk device.
 - forms.py: the forms built from the round's frozen questionnaire;
 - state.py: the started survey, kept encrypted in the person's own browser;
 - answering.py: the path as plain functions (check a code, submit atomically);
+- refusals.py: its refusals (unknown or spent code, round not open) as pages;
 - kiosk.py: one shared device for many people.
 """
 

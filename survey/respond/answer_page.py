@@ -18,10 +18,10 @@ from typing import TypeVar
 
 from markupsafe import Markup, escape
 
-from ..questionnaire import Dimension, Questionnaire, fill
+from ..store.questionnaire import Dimension, Questionnaire, fill
 
-DONT_KNOW = "dk"
-CHOICES = ("1", "2", "3", "4", "5", DONT_KNOW)
+DONT_KNOW_CHOICE = "dk"  # the "don't know" radio button's value (an answer of None)
+CHOICES = ("1", "2", "3", "4", "5", DONT_KNOW_CHOICE)
 CACHED_PAGES = 256  # pages × languages × label pairs; a handful per round
 
 
@@ -82,7 +82,7 @@ def _build(
                 legend = escape(fill(item.texts[perspective][lang], own, other))
                 parts.append(f'<fieldset class="scale">\n  <legend>{legend}</legend>\n')
                 for i, (value, label) in enumerate(zip(CHOICES, labels, strict=True)):
-                    last = " dont-know" if value == DONT_KNOW else ""
+                    last = " dont-know" if value == DONT_KNOW_CHOICE else ""
                     parts.append(f'  <div class="choice{last}">\n    <input ')
                     rest = (
                         f'id="{name}-{i}" name="{name}" type="radio" value="{value}"> '

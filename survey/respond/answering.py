@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from .. import invites
-from ..db import write_transaction
-from ..errors import NotFound, SurveyError, WrongState
-from ..responses import Submission, insert_response, require_open, validate
-from ..rounds import Round, get_round
+from ..store import invites
+from ..store.connection import write_transaction
+from ..store.errors import NotFound, SurveyError, WrongState
+from ..store.responses import Submission, insert_response, require_open, validate
+from ..store.rounds import Round, get_round
 
 
 class UnknownCode(NotFound):

@@ -11,11 +11,11 @@ from flask_wtf.csrf import validate_csrf
 from wtforms import HiddenField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..questionnaire import Questionnaire, fill
-from ..responses import MAX_COMMENT_LENGTH
-from ..slots import COMMENT_BYTES
-from ..text_rules import unsafe_characters
-from .answer_page import DONT_KNOW
+from ..store.questionnaire import Questionnaire, fill
+from ..store.responses import MAX_COMMENT_LENGTH
+from ..store.slots import COMMENT_BYTES
+from ..store.text_rules import unsafe_characters
+from .answer_page import DONT_KNOW_CHOICE
 
 
 class CodeForm(FlaskForm):
@@ -92,11 +92,11 @@ def answer_value(raw: str | None) -> tuple[bool, int | None]:
     """(answered?, value): "dk" is answered with None; nothing chosen is not answered."""
     if not raw:
         return False, None
-    return True, None if raw == DONT_KNOW else int(raw)
+    return True, None if raw == DONT_KNOW_CHOICE else int(raw)
 
 
 def form_value(value: int | None) -> str:
-    return DONT_KNOW if value is None else str(value)
+    return DONT_KNOW_CHOICE if value is None else str(value)
 
 
 def only_csrf_failed(form: FlaskForm) -> bool:

@@ -11,44 +11,21 @@ a clean start screen.
 from __future__ import annotations
 
 from flask import Blueprint, Request, Response, current_app, g, redirect, render_template, request
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..extensions import csrf
 from . import state as browser
 from .forms import CodeForm
-
-KIOSK_COOKIE = "lustro_kiosk"
-KIOSK_DAYS = 365
-IDLE_SECONDS = 120
+from .kiosk_mark import KIOSK_COOKIE, KIOSK_DAYS, idle_seconds, kiosk_round, signer
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 csrf.exempt(bp)  # only the idle timer's keep-alive posts here, and it changes nothing
-
-
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="lustro kiosk")
-
-
-def kiosk_round(req: Request | None = None) -> int | None:
-    """The round this browser is a kiosk for, or None when it is not a kiosk."""
-    token = (req or request).cookies.get(KIOSK_COOKIE)
-    if not token:
-        return None
-    try:
-        return int(_signer().loads(token)["round"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
-def idle_seconds() -> int:
-    return int(current_app.config.get("KIOSK_IDLE_SECONDS", IDLE_SECONDS))
 
 
 def start(response: Response, round_id: int) -> None:
     """Mark this browser as a kiosk for `round_id` (until HR ends it)."""
     response.set_cookie(
         KIOSK_COOKIE,
-        _signer().dumps({"round": round_id}),
+        signer().dumps({"round": round_id}),
         max_age=KIOSK_DAYS * 86400,
         httponly=True,
         samesite="Lax",

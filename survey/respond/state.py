@@ -13,7 +13,9 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,11 +24,16 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Request, Response, current_app, g
 
+from .kiosk_mark import idle_seconds, kiosk_round
+
 SURVEY_COOKIE = "lustro_survey"
 NOTE_PREFIX = "lustro_note_"
 SENT_COOKIE = "lustro_sent"
 SENT_KEEP = 10  # codes remembered per browser
 SENT_DAYS = 120
+# The clock the cookies' timestamps are written and checked with (Fernet's own, which
+# the kiosk's idle time reads); tests move it instead of sleeping through that time.
+now: Callable[[], float] = time.time
 
 
 @dataclass
@@ -47,22 +54,25 @@ def _fernet(secret: str) -> Fernet:
 
 
 def _seal(data: bytes) -> str:
-    return _fernet(current_app.config["SECRET_KEY"]).encrypt(data).decode()
+    return _fernet(current_app.config["SECRET_KEY"]).encrypt_at_time(data, int(now())).decode()
 
 
 def _open(token: str | None, ttl: int | None = None) -> bytes | None:
+    """The sealed data, or None for a token we cannot read or, given `ttl`, one sealed
+    more than `ttl` seconds ago."""
     if not token:
         return None
+    fernet = _fernet(current_app.config["SECRET_KEY"])
     try:
-        return _fernet(current_app.config["SECRET_KEY"]).decrypt(token.encode(), ttl=ttl)
+        if ttl is None:
+            return fernet.decrypt(token.encode())
+        return fernet.decrypt_at_time(token.encode(), ttl, int(now()))
     except (InvalidToken, ValueError):
         return None
 
 
 def _kiosk_idle(request: Request) -> int | None:
     """On a kiosk, seconds a started survey lives after its last request; else None."""
-    from .kiosk import idle_seconds, kiosk_round  # the kiosk builds on this module
-
     return idle_seconds() if kiosk_round(request) is not None else None
 
 

@@ -8,6 +8,7 @@ cookies (survey/respond/state.py). Every page is sent with Cache-Control: no-sto
 from __future__ import annotations
 
 import logging
+from typing import NoReturn, cast
 
 from flask import (
     Blueprint,
@@ -22,19 +23,21 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from .. import carried, current_language
 from ..db import get_db
-from ..errors import InvalidInput
 from ..extensions import csrf, limiter
-from ..questionnaire import fill
-from ..responses import Submission
+from ..form_values import required
+from ..i18n import current_language
+from ..store import carried
+from ..store.errors import InvalidInput
+from ..store.languages import LANGUAGES
+from ..store.questionnaire import fill
+from ..store.responses import AnswerKey, Submission
+from ..store.sides import other
 from . import answering
 from . import state as browser
 from .answer_page import AnswerPage, answer_page, review_list
 from .answering import (
     AlreadyReceived,
-    RoundClosed,
-    RoundNotStarted,
     SessionEnded,
     SpentCode,
     UnknownCode,
@@ -49,7 +52,8 @@ from .forms import (
     only_csrf_failed,
     token_is_valid,
 )
-from .kiosk import kiosk_round
+from .kiosk_mark import kiosk_round
+from .refusals import problem
 
 bp = Blueprint("respond", __name__)
 # Our forms check their own CSRF token, so a stale token re-shows the page with the
@@ -121,9 +125,16 @@ def _begin(entered: str, confirmed: bool = False):
             "respond/restart.html", form=RestartForm(code=browser.seal_code(entry.code))
         )
     g.state = browser.State(entry.code, entry.round.id)
-    if entry.round.lang in ("pl", "en"):
+    if entry.round.lang in LANGUAGES:
         session["lang"] = entry.round.lang
     return redirect(url_for("respond.welcome"))
+
+
+def _refuse_without_survey() -> NoReturn:
+    """The refusal for a browser that holds no started survey: already received, or none."""
+    if browser.sent_codes(request):
+        raise AlreadyReceived("Already received.")
+    raise SessionEnded("No survey started.")
 
 
 class Context:
@@ -132,9 +143,7 @@ class Context:
     def __init__(self) -> None:
         state = browser.load(request)
         if state is None:
-            if browser.sent_codes(request):
-                raise AlreadyReceived("Already received.")
-            raise SessionEnded("No survey started.")
+            _refuse_without_survey()
         entry = answering.check_code(get_db(), state.code, _key())
         self.entry, self.state = entry, state
         self.round = entry.round
@@ -143,7 +152,7 @@ class Context:
         lang = current_language()
         self.lang = lang if lang in self.questionnaire.languages else self.round.lang
         self.own = self.round.label(self.side)
-        self.other = self.round.label(self.round.other_side(self.side))
+        self.other = self.round.label(other(self.side))
         dims = self.questionnaire.dimensions
         self.pages = [
             dims[i : i + DIMENSIONS_PER_PAGE] for i in range(0, len(dims), DIMENSIONS_PER_PAGE)
@@ -170,7 +179,7 @@ def enter():
             _("The page had expired. Please press Start again.") if only_csrf_failed(form) else None
         )
         return render_template("index.html", form=form, code_message=message), 400
-    return _begin(form.code.data)
+    return _begin(required(form.code.data))
 
 
 @bp.get("/r/<code>")
@@ -268,7 +277,7 @@ def _switch_language() -> bool:
     """The page's language buttons send its form: the answers are kept, then the
     language changes (a link would drop what was not yet sent)."""
     lang = request.form.get("lang")
-    if lang in ("pl", "en"):
+    if lang in LANGUAGES:
         session["lang"] = lang
         return True
     return False
@@ -336,7 +345,7 @@ def review():
 def submit():
     state = browser.load(request)
     if state is None:
-        Context()  # raises the right refusal: already received, or no survey started
+        _refuse_without_survey()
     if not token_is_valid():
         return _review(
             Context(),
@@ -345,7 +354,10 @@ def submit():
         )
 
     def submission_for(_round, side: str) -> Submission:
-        answers = {tuple(key.split(".")): value for key, value in state.answers.items()}
+        # Not unpacked into three: validate() refuses a key of another shape as unknown.
+        answers = {
+            cast(AnswerKey, tuple(key.split("."))): value for key, value in state.answers.items()
+        }
         return Submission(side=side, answers=answers, comments=dict(state.comments))
 
     # answering.submit checks the code and the round again inside its own transaction,
@@ -399,97 +411,4 @@ def rejected(ctx: Context, back: str):
             "The page sent answers that are not among the choices. Nothing from it was saved. Please go back and choose again."
         ),
         back=back,
-    )
-
-
-def problem(
-    status: int, title: str, message: str, *, back: str | None = None, code_form: bool = False
-):
-    return (
-        render_template(
-            "respond/problem.html",
-            title=title,
-            message=message,
-            back=back,
-            form=CodeForm() if code_form else None,
-        ),
-        status,
-    )
-
-
-@bp.app_errorhandler(429)
-def too_many(_error):
-    return problem(
-        429,
-        _("Too many tries"),
-        _(
-            "Too many codes were tried from here in a short time. Please wait a minute and try again."
-        ),
-    )
-
-
-@bp.errorhandler(UnknownCode)
-def unknown_code(_exc):
-    return problem(
-        404,
-        _("We don't know this code"),
-        _(
-            "Check the code on your slip and type it again. Capital or small letters and dashes don't matter."
-        ),
-        code_form=True,
-    )
-
-
-@bp.errorhandler(SpentCode)
-def spent_code(_exc):
-    g.clear_state = True
-    return problem(
-        410,
-        _("This code has already been used"),
-        _(
-            "These answers were not stored: the code had already been used. If you pressed Send twice, your first press was received. Otherwise ask HR for a new slip."
-        ),
-    )
-
-
-@bp.errorhandler(RoundNotStarted)
-def round_not_started(_exc):
-    return problem(
-        403,
-        _("The survey has not started yet"),
-        _(
-            "This code belongs to a survey that is not open yet. Please try again when HR announces the start."
-        ),
-    )
-
-
-@bp.errorhandler(RoundClosed)
-def round_closed(_exc):
-    return problem(
-        410,
-        _("The survey is closed"),
-        _("This survey no longer takes answers. Thank you for your interest."),
-    )
-
-
-@bp.errorhandler(AlreadyReceived)
-def already_received(_exc):
-    if kiosk_round() is not None:
-        return redirect(url_for("kiosk.home"))
-    return problem(
-        200,
-        _("Your answers were already received"),
-        _("Thank you: your answers were stored once. There is nothing more to do."),
-    )
-
-
-@bp.errorhandler(SessionEnded)
-def session_ended(_exc):
-    if kiosk_round() is not None:  # Back, reload or an old page on a kiosk: a clean start
-        return redirect(url_for("kiosk.home"))
-    return problem(
-        400,
-        _("Your survey session has ended"),
-        _("Nothing was sent. Please enter your code again to start."),
-        code_form=True,
     )

@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import questionnaire as qn
-from .store import SIDES, Workshop
+from reports.gaps import META_ERROR
+
+from ..store import questionnaire as qn
+from ..store.sides import SIDES, other
+from .store import Workshop
 
 # Minutes per block. The dimensions share what is left of the time, so a 2-hour workshop
 # with three dimensions gives each 20 minutes: guess, reveal, clarifying questions, discuss.
@@ -78,8 +81,9 @@ def side_view(
     """One side's row of the reveal: our guess today (only from at least the round's
     threshold of guesses), what we predicted in the survey (meta), what the other side
     said of us (their `other` view) and our own view (self)."""
-    other = "b" if side == "a" else "a"
+    facing = other(side)
     means = workshop.figures["dimensions"][dimension]["means"]
+    predicted, actual = META_ERROR.cells(side, facing)  # the perception gap the reveal shows
     values = counts.get(dimension, {}).get(side, [0] * 5)
     n = sum(values)
     shown = n >= workshop.threshold
@@ -87,11 +91,11 @@ def side_view(
     return {
         "side": side,
         "label": workshop.label(side),
-        "other_label": workshop.label(other),
+        "other_label": workshop.label(facing),
         "guessed": n,
         "guess": guess,
-        "meta": means.get(f"{side}.meta"),
-        "other": means.get(f"{other}.other"),
+        "meta": means.get(predicted),
+        "other": means.get(actual),
         "self": means.get(f"{side}.self"),
     }
 
@@ -102,12 +106,11 @@ def discussion_questions(
     """The questionnaire's discussion questions, with {own} as the side of the dimension's
     clearest finding (side A when nothing is clear there)."""
     side = next(
-        (f["gap"][0] for f in workshop.figures["findings"] if f["dimension"] == dimension), "a"
+        (f["gap"][0] for f in workshop.figures["findings"] if f["dimension"] == dimension), SIDES[0]
     )
-    other = "b" if side == "a" else "a"
     texts = questionnaire.dimension(dimension).discussion.get(lang, [])
     return [
-        qn.fill(text, workshop.label(side), workshop.label(other))
+        qn.fill(text, workshop.label(side), workshop.label(other(side)))
         for text in texts[:QUESTIONS_PER_DIMENSION]
     ]
 

@@ -15,12 +15,15 @@ from flask import render_template
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from sqlite_utils import Database
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
+from reports.gaps import INDEPENDENT_KINDS, META_ERROR
 from reports.pdf import pdf_bytes
 
-from ..errors import NotFound
-from ..rounds import get_round
+from ..store.errors import NotFound
+from ..store.languages import LANGUAGES
+from ..store.rounds import get_round
+from ..store.sides import SIDES, other
 from . import store
 from .agenda import agenda_of, dimension_name, dimension_view, side_view
 
@@ -29,11 +32,8 @@ CSV_FIELDS = ("id", "what", "responsible", "role", "due_on", "evidence", "dots",
 
 
 def responsible_choices(workshop: store.Workshop) -> list[SelectChoice]:
-    return [
-        SelectChoice("a", workshop.label("a")),
-        SelectChoice("b", workshop.label("b")),
-        SelectChoice("both", _("Both sides")),
-    ]
+    sides = [SelectChoice(side, workshop.label(side)) for side in SIDES]
+    return [*sides, SelectChoice("both", _("Both sides"))]
 
 
 def responsible_label(workshop: store.Workshop, responsible: str) -> str:
@@ -100,21 +100,20 @@ def finding_sentences(workshop: store.Workshop, lang: str) -> list[str]:
     sentences = []
     for finding in workshop.figures["findings"]:
         side, kind = finding["gap"].split(".", 1)
-        if kind not in ("meta_error", "blind_spot"):
+        if kind not in INDEPENDENT_KINDS:
             continue  # only the independent-groups gaps have words here
-        other = "b" if side == "a" else "a"
         low, high = sorted(abs(x) for x in finding["ci95"]) if finding.get("ci95") else (None, None)
         values = {
             "dimension": dimension_name(workshop, finding["dimension"], lang),
             "side": workshop.label(side),
-            "other": workshop.label(other),
+            "other": workshop.label(other(side)),
             "diff": _points(abs(finding["diff"])),
             "low": _points(low),
             "high": _points(high),
         }
-        if kind == "meta_error" and finding["diff"] < 0:
+        if kind == META_ERROR.key and finding["diff"] < 0:
             text = _("%(dimension)s: %(other)s rates %(side)s %(diff)s points better than %(side)s expected (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
-        elif kind == "meta_error":
+        elif kind == META_ERROR.key:
             text = _("%(dimension)s: %(other)s rates %(side)s %(diff)s points worse than %(side)s expected (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
         elif finding["diff"] > 0:
             text = _("%(dimension)s: %(side)s rates itself %(diff)s points higher than %(other)s rates it (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
@@ -141,7 +140,7 @@ def _pdf(template: str, **context: Any) -> bytes:
 
 def render(db: Database, workshop: store.Workshop, name: str, lang: str) -> tuple[bytes, str]:
     """One download by its file name: (body, mimetype)."""
-    if lang not in ("pl", "en"):
+    if lang not in LANGUAGES:
         lang = workshop.figures["lang"]
     with force_locale(lang):
         records = agreements_records(db, workshop)
@@ -172,7 +171,7 @@ def render(db: Database, workshop: store.Workshop, name: str, lang: str) -> tupl
 def _printed_sides(workshop: store.Workshop, counts: dict, dimension: str) -> list[dict]:
     """The slides print the survey's figures for every dimension; today's guesses only for
     a revealed dimension (before that, no guess value leaves the server)."""
-    sides = [side_view(workshop, counts, dimension, side) for side in store.SIDES]
+    sides = [side_view(workshop, counts, dimension, side) for side in SIDES]
     if dimension not in workshop.revealed:
         sides = [s | {"guess": None, "guessed": 0} for s in sides]
     return sides

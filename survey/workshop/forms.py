@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from .store import DOTS_PER_PARTICIPANT, JOIN_LENGTH, MAX_TEXT

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
 from ..db import get_db
-from ..errors import InvalidInput
-from . import bp, store
+from ..form_values import required
+from ..store.errors import InvalidInput
+from ..store.sides import SIDES
+from . import store
 from .agenda import current_block, dimension_name, state
+from .blueprint import bp
 from .forms import GuessForm, JoinForm, SideForm, dots_form
 
 SESSION_KEY = "workshops"
@@ -40,14 +43,14 @@ def _back(workshop: store.Workshop):
 def join():
     form = JoinForm()
     if form.validate_on_submit():
-        code = store.normalise_code(form.code.data)
+        code = store.normalise_code(required(form.code.data))
         return redirect(url_for("workshop.phone", code=code))
     return render_template("workshop/join.html", form=form)
 
 
 def _side_form(workshop: store.Workshop) -> SideForm:
     form = SideForm()
-    form.side.choices = [SelectChoice(side, workshop.label(side)) for side in store.SIDES]
+    form.side.choices = [SelectChoice(side, workshop.label(side)) for side in SIDES]
     return form
 
 
@@ -107,7 +110,7 @@ def guess(code: str):
     if not form.validate_on_submit():
         flash(_("Choose a number from 1 to 5."), "error")
         return _back(workshop)
-    dimension = form.dimension.data
+    dimension = form.dimension.data or ""  # "" when a post leaves it out: add_guess refuses it
     if dimension in mine["guessed"]:
         flash(_("You have already guessed this one."), "error")
     else:

@@ -7,16 +7,19 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
 
-from ..audit import record
-from ..console import staff
+from ..console.blueprint import staff
 from ..console.forms import ActionForm
 from ..db import get_db
-from ..errors import SurveyError
-from ..rounds import get_round
-from . import bp, documents, store
+from ..form_values import required
+from ..i18n import translated
+from ..store.audit import record
+from ..store.errors import SurveyError
+from ..store.rounds import get_round
+from . import documents, store
 from .agenda import agenda_of, current_block, dimension_name, dimension_view
+from .blueprint import bp
 from .forms import AgreementForm, NewWorkshopForm
 from .qr import join_qr_svg, join_url
 
@@ -52,10 +55,10 @@ def workshops(round_id: int):
         if form.validate_on_submit():
             try:
                 workshop = store.create_workshop(
-                    db, round_id, form.variant.data, form.dimensions.data, analysis
+                    db, round_id, form.variant.data, required(form.dimensions.data), analysis
                 )
             except SurveyError as exc:
-                flash(_("That was refused: %(reason)s", reason=exc.translated()), "error")
+                flash(_("That was refused: %(reason)s", reason=translated(exc)), "error")
             else:
                 record(db, current_user.email, "workshop.create", round_id, workshop.join_code)
                 return redirect(url_for("workshop.present", workshop_id=workshop.id))
@@ -143,10 +146,10 @@ def add_agreement(workshop_id: int):
         store.add_agreement(
             db,
             workshop,
-            form.what.data,
+            required(form.what.data),
             form.responsible.data,
-            form.due_on.data.isoformat(),
-            form.evidence.data,
+            required(form.due_on.data).isoformat(),
+            required(form.evidence.data),
             role=form.role.data or "",
         )
         flash(_("The agreement is recorded."), "success")

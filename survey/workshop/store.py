@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..db import write_transaction
-from ..errors import InvalidInput, NotFound, WrongState
-from ..rounds import Round, get_round
+from ..store.connection import write_transaction
+from ..store.errors import InvalidInput, NotFound, WrongState
+from ..store.rounds import Round, get_round
+from ..store.sides import SIDES
+from ..store.text_rules import unsafe_characters
 
-SIDES = ("a", "b")
 VARIANTS = ("2h", "half-day")
 MAX_DIMENSIONS = {"2h": 3, "half-day": 6}
 # Six characters with no look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B): read off a
@@ -26,7 +27,7 @@ MAX_DIMENSIONS = {"2h": 3, "half-day": 6}
 JOIN_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 JOIN_LENGTH = 6
 DOTS_PER_PARTICIPANT = 3
-RESPONSIBLE = ("a", "b", "both")
+RESPONSIBLE = (*SIDES, "both")
 MAX_TEXT = 500
 
 
@@ -144,7 +145,7 @@ def create_workshop(
         code = _join_code()
         while code in taken:
             code = _join_code()
-        db["workshops"].insert(row | {"join_code": code})
+        db.table("workshops").insert(row | {"join_code": code})
         workshop_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
     return get_workshop(db, workshop_id)
 
@@ -238,25 +239,39 @@ def guess_counts(db: Database, workshop_id: int) -> dict[str, dict[str, list[int
     return result
 
 
-# Per field of an agreement: the message when it is missing, and when it is too long
-# (whole sentences, so each translates with its own grammar).
+# Per field of an agreement: the message when it is missing, when it is too long, and when
+# it holds control or text-direction characters (whole sentences, so each translates with
+# its own grammar).
 _FIELD_MESSAGES = {
-    "what": ("Say what will change.", "Keep what will change under %(max)s characters."),
-    "role": ("Say the role.", "Keep the role under %(max)s characters."),
+    "what": (
+        "Say what will change.",
+        "Keep what will change under %(max)s characters.",
+        "What will change holds control or text-direction characters; type it plainly.",
+    ),
+    "role": (
+        "Say the role.",
+        "Keep the role under %(max)s characters.",
+        "The role holds control or text-direction characters; type it plainly.",
+    ),
     "evidence": (
         "Say how both sides will know.",
         "Keep how both sides will know under %(max)s characters.",
+        "How both sides will know holds control or text-direction characters; type it plainly.",
     ),
 }
 
 
 def _clean(value: str, field: str, required: bool = True) -> str:
-    missing, too_long = _FIELD_MESSAGES[field]
+    """The field's text on one line; refused when missing, too long, or holding characters
+    that would reach the follow-up round's respondents and the CSV (NUL, ESC, U+202E …)."""
+    missing, too_long, unsafe = _FIELD_MESSAGES[field]
     text = " ".join((value or "").split())
     if required and not text:
         raise InvalidInput(missing)
     if len(text) > MAX_TEXT:
         raise InvalidInput(too_long, max=MAX_TEXT)
+    if unsafe_characters(text):
+        raise InvalidInput(unsafe)
     return text
 
 
@@ -277,8 +292,9 @@ def add_agreement(
         due = dt.date.fromisoformat(due_on).isoformat()
     except (TypeError, ValueError):
         raise InvalidInput("The date must look like 2026-12-31.") from None
+    agreement_id = secrets.token_hex(8)
     row = {
-        "id": secrets.token_hex(8),
+        "id": agreement_id,
         "workshop_id": workshop.id,
         "lang": lang or workshop.figures["lang"],
         "what": _clean(what, "what"),
@@ -292,8 +308,8 @@ def add_agreement(
             "SELECT coalesce(max(position), 0) FROM workshop_agreements WHERE workshop_id = ?",
             [workshop.id],
         ).fetchone()[0]
-        db["workshop_agreements"].insert(row | {"position": last + 1})
-    return row["id"]
+        db.table("workshop_agreements").insert(row | {"position": last + 1})
+    return agreement_id
 
 
 def delete_agreement(db: Database, workshop: Workshop, agreement_id: str) -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from survey import create_app
-from survey.db import migrate, open_db
+from survey.app import create_app
+from survey.store.connection import open_db
+from survey.store.migrations import migrate
 
 from .axe import AXE_JS, describe, page_key, violations
 

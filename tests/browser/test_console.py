@@ -10,8 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from survey.accounts import add_user
-from survey.responses import Submission, add_responses
+from survey.store.accounts import add_user
+from survey.store.responses import Submission, add_responses
 
 from .conftest import DESKTOP
 

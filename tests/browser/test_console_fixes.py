@@ -9,10 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from survey.accounts import add_user
-from survey.invites import issued_counts
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, open_round
+from survey.store.accounts import add_user
+from survey.store.invites import issued_counts
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, open_round
 
 PASSWORD = "browser test password"
 PHONE = {"width": 360, "height": 740}
@@ -60,6 +60,13 @@ def log_in(page, axe, url, email, lang="en"):
     page.locator("form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/console/$"))
     axe("rounds")
+
+
+def open_new_round_form(page, axe, url, viewport) -> None:
+    """HR, logged in at this window size, on the new round form."""
+    page.set_viewport_size(viewport)
+    log_in(page, axe, url, "hr@restauracja.pl")
+    page.get_by_role("link", name="New round").click()
 
 
 def fits(page, viewport) -> None:
@@ -142,9 +149,7 @@ def test_reloading_the_new_codes_page_makes_no_second_batch(
 def test_new_round_form_defaults_to_the_main_questionnaire_and_refuses_clearly(
     page, live_server, restaurant, axe, viewport
 ):
-    page.set_viewport_size(viewport)
-    log_in(page, axe, live_server.url, "hr@restauracja.pl")
-    page.get_by_role("link", name="New round").click()
+    open_new_round_form(page, axe, live_server.url, viewport)
     expect(page.get_by_label("Questionnaire")).to_have_value("sales-production")
     axe("new round")
     page.get_by_label("Name of the round").fill("Restauracja – lato 2026")
@@ -177,6 +182,33 @@ def test_new_round_form_defaults_to_the_main_questionnaire_and_refuses_clearly(
     expect(page.locator(".flash")).to_have_text("The round is created as a draft.")
     expect(page.locator("dl.settings")).to_contain_text("sales-production")
     axe("created")
+
+
+@pytest.mark.parametrize("viewport", SIZES)
+def test_a_form_sent_with_an_expired_token_comes_back_and_sends_in_one_click(
+    page, live_server, restaurant, axe, viewport
+):
+    open_new_round_form(page, axe, live_server.url, viewport)
+    typed = {
+        "Name of the round": "Restauracja – jesień 2026",
+        "Side A": "Sala",
+        "Side B": "Kuchnia",
+    }
+    for label, value in (typed | {"People on side A": "30", "People on side B": "40"}).items():
+        page.get_by_label(label, exact=True).fill(value)
+    # The token the page was given has gone stale (as after a restart with a new key).
+    page.locator("main input[name=csrf_token]").evaluate("input => input.value = 'stale'")
+    with page.expect_response(re.compile(r"/console/rounds/new$")) as sent:
+        page.get_by_role("button", name="Save").click()
+    assert sent.value.status == 400
+    expect(page.locator("h1")).to_have_text("The page had expired")
+    expect(page.locator("main")).to_contain_text("Restauracja – jesień 2026")
+    fits(page, viewport)
+    axe("stale form")
+    page.get_by_role("button", name="Send it again").click()
+    expect(page.locator(".flash")).to_have_text("The round is created as a draft.")
+    expect(page.locator("h1")).to_contain_text("Restauracja – jesień 2026")
+    axe("created after the stale form")
 
 
 @pytest.mark.parametrize("viewport", SIZES)

@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from survey import invites
-from survey.accounts import add_user
-from survey.rounds import create_round, open_round
+from survey.store import invites
+from survey.store.accounts import add_user
+from survey.store.rounds import create_round, open_round
 
 from .test_console_fixes import PASSWORD, SIZES, log_in
 

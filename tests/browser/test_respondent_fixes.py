@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from survey import invites
-from survey.questionnaire import load
-from survey.rounds import create_round, open_round
+from survey.store import invites
+from survey.store.questionnaire import load
+from survey.store.rounds import create_round, open_round
 
 from .axe import describe, violations
 

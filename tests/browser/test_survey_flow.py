@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from survey import invites
-from survey.rounds import create_round, get_round, open_round
-from survey.slips import codes_csv
+from survey.documents.slips import codes_csv
+from survey.store import invites
+from survey.store.rounds import create_round, get_round, open_round
 
 from .conftest import DESKTOP, PHONE
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from survey.accounts import add_user
-from survey.responses import Submission, add_responses
-from survey.rounds import close_round, create_round, open_round
+from survey.store.accounts import add_user
+from survey.store.responses import Submission, add_responses
+from survey.store.rounds import close_round, create_round, open_round
 
 PASSWORD = "correct horse battery"
 

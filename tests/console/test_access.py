@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from survey import create_app
-from survey.audit import entries
-from survey.slots import insert_comment
+from survey.app import create_app
+from survey.store.accounts import add_user, remove_user
+from survey.store.audit import entries
+from survey.store.slots import insert_comment
 from survey.workshop.store import add_agreement, create_workshop
 
 from .conftest import PASSWORD
@@ -152,8 +153,6 @@ def test_logout_ends_the_session(hr):
 
 
 def test_a_removed_account_is_logged_out(hr, db):
-    from survey.accounts import remove_user
-
     remove_user(db, "hr@example.com")
     assert hr.get("/console/").status_code == 302
 
@@ -204,7 +203,7 @@ def test_forms_without_a_csrf_token_are_refused(csrf_app, db, draft_round_id):
     )
     # Logged in, a state change without the token still changes nothing.
     assert client.post(f"/console/rounds/{draft_round_id}/open").status_code == 400
-    from survey.rounds import get_round
+    from survey.store.rounds import get_round
 
     assert get_round(db, draft_round_id).status == "draft"
     form_token = _csrf_token(client, f"/console/rounds/{draft_round_id}/edit")
@@ -298,6 +297,29 @@ def test_s5_a_session_cookie_saved_before_logout_no_longer_opens_the_console(con
     thief = console_app.test_client()
     thief.set_cookie("session", saved)
     assert thief.get("/console/audit").status_code == 302  # to the login page
+
+
+def test_c1_a_cookie_saved_before_remove_and_add_does_not_open_the_new_account(
+    console_app, facilitator, db
+):
+    """C1: `user remove` + `user add` (the old password reset) restarted the session
+    version at 0, so a facilitator's cookie saved before logout opened the account again,
+    as HR when it was re-added as HR."""
+    saved = facilitator.get_cookie("session").value
+    assert facilitator.post("/console/logout").status_code == 302
+    remove_user(db, "fac@example.com")
+    add_user(db, "fac@example.com", "hr", PASSWORD)
+    thief = console_app.test_client()
+    thief.set_cookie("session", saved)
+    assert thief.get("/console/audit").status_code == 302  # to the login page
+    assert thief.get("/console/").status_code == 302
+
+
+def test_a_role_change_ends_the_accounts_sessions(console_app, facilitator, db):
+    assert facilitator.get("/console/audit").status_code == 403
+    db.execute("UPDATE users SET role = 'hr' WHERE email = 'fac@example.com'")
+    db.conn.commit()
+    assert facilitator.get("/console/audit").status_code == 302  # logged out, not HR
 
 
 @pytest.mark.parametrize("round_id", ["999999999999999999999999", str(2**63), "0"])

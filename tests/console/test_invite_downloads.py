@@ -8,14 +8,17 @@ import io
 import os
 import re
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
 
-from survey import batches
-from survey.accounts import add_user
-from survey.audit import entries
-from survey.invites import issued_counts
+from survey import prefork, serving
+from survey.documents import batches
+from survey.store.accounts import add_user
+from survey.store.audit import entries
+from survey.store.invites import issued_counts
 
 from .conftest import PASSWORD
 
@@ -100,12 +103,60 @@ def test_another_hr_account_cannot_reach_the_batch(console_app, db, batch):
 
 
 def test_expired_batches_are_swept(app, tmp_path):
+    expired = _expired_batch(app)
+    assert batches.load(expired.parent, expired.stem, "hr@example.com", 1) is None
+    assert not list(expired.parent.iterdir())
+
+
+def test_s4_a_batch_past_its_hour_is_swept_without_any_batch_action(app, batch):
+    """S4: a batch left without *Done* stayed on disk, its codes in plain text, until
+    the next batch action, however long that took."""
+    url, _codes = batch
+    path = batches.folder_for(app.instance_path) / f"{url.rsplit('/', 1)[1]}.json"
+    now = [time.time()]
+    kept_at_start = []
+
+    def an_hour_passes(seconds: float) -> bool:
+        """The sweeper's wait: the first returns an hour and a wait later; the second stops."""
+        if kept_at_start:
+            return True
+        kept_at_start.append(path.exists())
+        now[0] += batches.BATCH_TTL + seconds
+        return False
+
+    sweeper = batches.Sweeper(path.parent, clock=lambda: now[0], wait=an_hour_passes)
+    sweeper.start()
+    sweeper.join()  # the second wait ends it
+    assert kept_at_start == [True]
+    assert not path.exists()
+
+
+def _expired_batch(app) -> Path:
+    """A batch file whose hour has passed, as a server stopped mid-batch leaves it."""
     folder = batches.folder_for(app.instance_path)
     token = batches.create(folder, "hr@example.com", 1, "a", ["AAAA-BBBB-CCCC"])
     old = time.time() - batches.BATCH_TTL - 5
     os.utime(folder / f"{token}.json", (old, old))
-    assert batches.load(folder, token, "hr@example.com", 1) is None
-    assert not list(folder.iterdir())
+    return folder / f"{token}.json"
+
+
+def test_survey_serve_sweeps_expired_batches_as_it_starts(app, monkeypatch):
+    expired = _expired_batch(app)
+    at_start = []
+    monkeypatch.setattr(serving, "run_simple", lambda *a, **k: at_start.append(expired.exists()))
+    serving.serve(app)
+    assert at_start == [False]
+
+
+def test_each_production_worker_sweeps_expired_batches_from_its_start(app):
+    expired = _expired_batch(app)
+    worker = SimpleNamespace(wsgi=app)
+    prefork.post_worker_init(worker)
+    try:
+        assert not expired.exists()
+        assert worker.batch_sweeper.is_alive()
+    finally:
+        worker.batch_sweeper.stop()
 
 
 def test_slips_that_stopped_mid_way_are_reported_and_can_be_made_again(hr, app, batch):

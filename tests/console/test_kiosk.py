@@ -5,11 +5,32 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from respondent_helpers import browser_state, new_code
 
 from survey.respond import state as respondent_state
-from survey.respond.kiosk import KIOSK_COOKIE
-from survey.rounds import create_round, open_round
+from survey.respond.kiosk_mark import IDLE_SECONDS, KIOSK_COOKIE
+from survey.store.rounds import create_round, open_round
+
+
+class Clock:
+    """The respondent cookies' clock, moved by hand instead of slept through."""
+
+    def __init__(self) -> None:
+        self.seconds = float(int(time.time()))
+
+    def __call__(self) -> float:
+        return self.seconds
+
+    def advance(self, seconds: float) -> None:
+        self.seconds += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    moved = Clock()
+    monkeypatch.setattr(respondent_state, "now", moved)
+    return moved
 
 
 def _kiosk(hr, console_app, round_id):
@@ -38,27 +59,28 @@ def test_without_the_kiosk_cookie_the_kiosk_page_is_the_start_page(anonymous):
 
 
 def test_a_survey_untouched_for_the_idle_time_is_gone_even_without_javascript(
-    hr, console_app, open_round_id
+    hr, console_app, open_round_id, clock
 ):
-    console_app.config["KIOSK_IDLE_SECONDS"] = 1
     _kiosk(hr, console_app, open_round_id)
     hr.get(f"/r/{new_code(console_app, open_round_id)}")
     hr.post("/page/1", data={"information.timely.self": "4", "next": "1"})  # CSRF off here
+    clock.advance(IDLE_SECONDS)
     assert browser_state(hr, console_app).answers == {"information.timely.self": 4}
-    time.sleep(2.2)
+    clock.advance(1)
     assert browser_state(hr, console_app) is None
     for path in ("/review", "/page/1", "/comments", "/welcome"):
         assert hr.get(path).location == "/kiosk/"
 
 
-def test_a_touch_keeps_a_slow_person_going(hr, console_app, open_round_id):
-    console_app.config["KIOSK_IDLE_SECONDS"] = 2
+def test_a_touch_keeps_a_slow_person_going(hr, console_app, open_round_id, clock):
     _kiosk(hr, console_app, open_round_id)
     hr.get(f"/r/{new_code(console_app, open_round_id)}")
     for _ in range(3):
-        time.sleep(1.2)
+        clock.advance(IDLE_SECONDS * 0.6)
         assert hr.post("/kiosk/alive").status_code == 204
     assert hr.get("/page/1").status_code == 200
+    clock.advance(IDLE_SECONDS + 1)  # then no touch for the idle time
+    assert hr.get("/page/1").location == "/kiosk/"
 
 
 def test_a_kiosk_remembers_no_sent_code_and_refuses_other_rounds(

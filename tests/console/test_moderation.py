@@ -6,11 +6,11 @@ import random
 
 import pytest
 
-from survey.audit import entries
-from survey.errors import InvalidInput, NotFound, WrongState
-from survey.moderation import comments_for_moderation, hide_comment, unhide_comment
-from survey.rounds import create_round, get_round, open_round
-from survey.transfer import export_text
+from survey.store.audit import entries
+from survey.store.errors import InvalidInput, NotFound, WrongState
+from survey.store.moderation import comments_for_moderation, hide_comment, unhide_comment
+from survey.store.rounds import create_round, get_round, open_round
+from survey.store.transfer import export_text
 
 from .conftest import respond
 
@@ -31,7 +31,7 @@ def test_order_is_random_not_the_stored_order(db):
     open_round(db, round_id)
     for text in "abcdefgh":
         respond(db, round_id, "a", 1, f"comment {text}")
-    from survey.rounds import close_round
+    from survey.store.rounds import close_round
 
     close_round(db, round_id)
     round_ = get_round(db, round_id)
@@ -55,7 +55,7 @@ def test_a_side_below_the_comment_threshold_is_never_shown(db, facilitator):
     open_round(db, round_id)
     respond(db, round_id, "a", 4, "enough people")
     respond(db, round_id, "b", 3, "only three of us")
-    from survey.rounds import close_round
+    from survey.store.rounds import close_round
 
     close_round(db, round_id)
     (change,) = comments_for_moderation(db, get_round(db, round_id), "en")

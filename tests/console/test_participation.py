@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from survey import slots
-from survey.db import write_transaction
-from survey.participation import participation, spent_codes
-from survey.rounds import close_round, create_round, get_round, open_round
+from survey.store import slots
+from survey.store.connection import write_transaction
+from survey.store.participation import participation, spent_codes
+from survey.store.rounds import close_round, create_round, get_round, open_round
 
 
 def _stored_responses(db, round_id, side, count, day):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from survey.audit import entries
-from survey.rounds import get_round
+from survey.store.audit import entries
+from survey.store.rounds import get_round
 
 
 @pytest.mark.parametrize(

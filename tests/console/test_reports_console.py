@@ -8,9 +8,9 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from survey.audit import entries
-from survey.moderation import hide_comment
-from survey.rounds import close_round, create_round, get_round, open_round
+from survey.store.audit import entries
+from survey.store.moderation import hide_comment
+from survey.store.rounds import close_round, create_round, get_round, open_round
 
 from .conftest import respond
 

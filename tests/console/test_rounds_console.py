@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from survey.audit import entries
-from survey.errors import InvalidInput, WrongState
-from survey.rounds import close_round, get_round, list_rounds, open_round, update_round
+from survey.store.audit import entries
+from survey.store.errors import InvalidInput, WrongState
+from survey.store.rounds import close_round, get_round, list_rounds, open_round, update_round
 
 SOON = (dt.date.today() + dt.timedelta(days=20)).isoformat()
 LATER = (dt.date.today() + dt.timedelta(days=40)).isoformat()
@@ -215,7 +215,7 @@ def test_codes_are_shown_once_and_only_their_count_afterwards(hr, db, open_round
 
 
 def test_spent_codes_are_counted_only_once_the_round_is_closed(hr, db, open_round_id):
-    from survey.invites import generate
+    from survey.store.invites import generate
 
     codes = generate(db, open_round_id, "a", 6, "test-invite-key")
     db.execute("UPDATE invites SET spent = 1")  # as if all six had answered

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from workshop_helpers import closed_round
 
-from survey.accounts import add_user
+from survey.store.accounts import add_user
 
 PASSWORD = "workshop test password"
 

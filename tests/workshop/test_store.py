@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from survey.errors import InvalidInput, WrongState
+from survey.store.errors import InvalidInput, WrongState
 from survey.workshop import store
 from survey.workshop.agenda import build_agenda, side_view
 from survey.workshop.documents import agreements_csv, agreements_records

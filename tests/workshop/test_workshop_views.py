@@ -10,8 +10,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from survey.questionnaire import load
-from survey.rounds import get_round
+from survey.store.questionnaire import load
+from survey.store.rounds import get_round
 from survey.workshop import store
 
 from .conftest import PASSWORD
@@ -206,6 +206,40 @@ def test_agreements_dots_and_downloads(app, presenter, db, workshop):
     assert len(pdf.pages) == 1
     text = pdf.pages[0].extract_text()
     assert "Wspólny plan" in text and "Za stronę Sprzedaż" in text and "Za stronę Produkcja" in text
+
+
+# (field, character typed into it, page language, the start of the refusal on the page)
+UNSAFE_AGREEMENT_TEXTS = [
+    ("what", "\u202e", "pl", "Opis tego, co się zmieni, zawiera znaki sterujące"),
+    ("role", "\u2067", "pl", "Rola zawiera znaki sterujące lub znaki kierunku tekstu"),
+    ("evidence", "\x00", "pl", "Opis tego, po czym obie strony to poznają, zawiera znaki"),
+    ("what", "\x07", "en", "What will change holds control or text-direction characters"),
+    ("evidence", "\x1b", "en", "How both sides will know holds control or text-direction"),
+]
+
+
+@pytest.mark.parametrize("field,character,lang,message", UNSAFE_AGREEMENT_TEXTS)
+def test_u1_an_agreement_with_control_or_bidi_characters_is_refused_in_the_persons_language(
+    presenter, db, workshop, field, character, lang, message
+):
+    """U1: agreements kept U+202E, U+2067, NUL, BEL and ESC, and handed them on to the
+    follow-up round's respondents and the CSV."""
+    agreement = {
+        "what": "Wspólny plan",
+        "responsible": "both",
+        "role": "Kierownik",
+        "due_on": "2026-12-31",
+        "evidence": "Notatka",
+    }
+    agreement[field] = f"Plan{character} tygodniowy"
+    refused = presenter.post(
+        f"/console/workshops/{workshop.id}/agreements",
+        data=agreement,
+        headers={"Accept-Language": lang},
+    )
+    assert refused.status_code == 400
+    assert message in refused.get_data(as_text=True)
+    assert store.agreements(db, workshop.id) == []
 
 
 def test_the_handout_and_the_slides_are_printable(presenter, workshop):

@@ -1,0 +1,6 @@
+"""`python -m survey`: the `survey` command, for when its script is not on PATH."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()
