@@ -26,8 +26,8 @@ def test_an_unknown_side_has_no_other_side(unknown):
 
 def test_a_round_names_the_side_facing_each_side(db, open_round_id):
     round_ = get_round(db, open_round_id)
-    assert round_.label(round_.other_side("a")) == "Produkcja"
-    assert round_.label(round_.other_side("b")) == "Sprzedaż"
+    assert round_.label(other("a")) == "Produkcja"
+    assert round_.label(other("b")) == "Sprzedaż"
     with pytest.raises(InvalidInput):
         round_.label("c")
 

@@ -13,7 +13,7 @@ from . import carried, slots
 from . import questionnaire as qn
 from .connection import write_transaction
 from .errors import InvalidInput, NotFound, WrongState
-from .sides import SIDES, count_per_side, other, require
+from .sides import SIDES, count_per_side, require
 from .text_rules import unsafe_characters
 
 DEFAULT_THRESHOLD = 5
@@ -56,9 +56,6 @@ class Round:
     def label(self, side: str) -> str:
         """The name the round gives a side, e.g. Sprzedaż."""
         return dict(zip(SIDES, (self.side_a, self.side_b), strict=True))[require(side)]
-
-    def other_side(self, side: str) -> str:
-        return other(side)
 
     def headcount(self, side: str) -> int | None:
         return dict(zip(SIDES, (self.headcount_a, self.headcount_b), strict=True))[require(side)]
