@@ -10,6 +10,7 @@ from flask import Flask, request
 
 from . import console, db, error_pages, pages, respond, workshop
 from .console import login
+from .error_pages import area
 from .extensions import babel, csrf, limiter
 from .i18n import TRANSLATION_DOMAINS, current_language, select_language
 from .instance_config import read_config
@@ -29,7 +30,7 @@ class LustroFlask(Flask):
     a path can carry an invite code."""
 
     def log_exception(self, exc_info) -> None:
-        path = request.path if request.path.startswith("/console") else "(respondent page)"
+        path = request.path if area(request.path) == "console" else "(respondent page)"
         self.logger.error("Exception on %s [%s]", path, request.method, exc_info=exc_info)
 
 

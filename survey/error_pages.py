@@ -71,7 +71,8 @@ NOT_ECHOED = ("csrf_token",)
 
 
 def area(path: str) -> str:
-    """The part of the site a path belongs to: its error pages have that part's layout."""
+    """The part of the site a path belongs to: its error pages have that part's layout,
+    and only console paths are ever logged (a respondent's or a phone's can carry a code)."""
     if path == "/console" or path.startswith("/console/"):
         return "console"  # the workshop's presenter pages too (/console/workshops/)
     if path == "/w" or path.startswith("/w/"):

@@ -9,6 +9,7 @@ from gunicorn import glogging
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from .documents import batches
+from .error_pages import area
 
 log = logging.getLogger("lustro.http")
 
@@ -20,7 +21,7 @@ class AnonymousRequestHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # A request line too long to parse (414) leaves no path or command behind.
         path = (getattr(self, "path", None) or "").split("?", 1)[0]
-        if path.startswith("/console") or path.startswith("/static"):
+        if area(path) == "console" or path.startswith("/static"):
             log.info("%s %s %s", getattr(self, "command", "-"), path, code)
 
     def log(self, type: str, message: str, *args) -> None:  # noqa: A002 (werkzeug's name)
