@@ -20,6 +20,7 @@ ACTIONS = {
     "login": "logged in",
     "round.create": "created the round",
     "round.edit": "changed the settings",
+    "round.headcount": "changed a headcount after invite codes were made",
     "round.open": "opened the round",
     "round.close": "closed the round",
     "invites.generate": "generated invite codes",
@@ -77,3 +78,13 @@ def entries(db: Database, limit: int = 500) -> list[Entry]:
             [limit],
         )
     ]
+
+
+def count(db: Database, round_id: int, action: str) -> int:
+    """How often `action` was recorded for a round (the report discloses some of them)."""
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}.")
+    row = db.execute(
+        "SELECT count(*) FROM audit_log WHERE round_id = ? AND action = ?", [round_id, action]
+    ).fetchone()
+    return int(row[0])
