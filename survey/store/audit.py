@@ -68,14 +68,15 @@ def record(
         )
 
 
-def entries(db: Database, limit: int = 500) -> list[Entry]:
-    """The latest entries first."""
+def entries(db: Database, limit: int = 500, round_id: int | None = None) -> list[Entry]:
+    """The latest entries first; with `round_id`, that round's only."""
+    where, params = ("WHERE round_id = ? ", [round_id]) if round_id is not None else ("", [])
     return [
         Entry(**row)
         for row in db.query(
             "SELECT at, user_email, action, round_id, detail FROM audit_log "
-            "ORDER BY id DESC LIMIT ?",
-            [limit],
+            f"{where}ORDER BY id DESC LIMIT ?",
+            [*params, limit],
         )
     ]
 

@@ -55,8 +55,11 @@ def _edit(hr, round_id: int, **fields) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
-def _audit_rows(hr, lang: str) -> list[str]:
-    page = hr.get(f"/console/audit?lang={lang}").get_data(as_text=True)
+def _audit_rows(hr, lang: str, round_id: int) -> list[str]:
+    """The rows of the round's audit page, reached from the round's page."""
+    round_page = hr.get(f"/console/rounds/{round_id}?lang={lang}").get_data(as_text=True)
+    assert f'href="/console/audit?round={round_id}"' in round_page
+    page = hr.get(f"/console/audit?round={round_id}&lang={lang}").get_data(as_text=True)
     rows = re.findall(r"<tr>(.*?)</tr>", page, flags=re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
 
@@ -68,17 +71,29 @@ def test_p1_a_headcount_raised_after_codes_exist_is_in_the_audit_log(hr, db, lan
     _edit(hr, round_id, headcount_b="5")
     _codes(hr, round_id, "b", 2)  # now allowed: the audit log has the trace
     assert get_round(db, round_id).headcount_b == 5
-    rows = [row for row in _audit_rows(hr, lang) if LABEL[lang] in row]
+    rows = [row for row in _audit_rows(hr, lang, round_id) if LABEL[lang] in row]
     assert len(rows) == 1
     assert "Kuchnia: 3 → 5" in rows[0] and "hr@example.com" in rows[0]
-    assert LABEL["en" if lang == "pl" else "pl"] not in " ".join(_audit_rows(hr, lang))
+    assert LABEL["en" if lang == "pl" else "pl"] not in " ".join(_audit_rows(hr, lang, round_id))
 
 
 def test_a_headcount_changed_before_any_code_is_only_an_ordinary_edit(hr, db):
     round_id = _new_round(hr, db)
     _edit(hr, round_id, headcount_b="5")
-    assert not [row for row in _audit_rows(hr, "en") if LABEL["en"] in row]
-    assert [row for row in _audit_rows(hr, "en") if "changed the settings" in row]
+    assert not [row for row in _audit_rows(hr, "en", round_id) if LABEL["en"] in row]
+    assert [row for row in _audit_rows(hr, "en", round_id) if "changed the settings" in row]
+
+
+def test_the_rounds_audit_page_lists_that_round_only(hr, db):
+    first, second = _new_round(hr, db), _new_round(hr, db, name="Wiosna")
+    rows = _audit_rows(hr, "en", second)
+    assert [row for row in rows if "created the round" in row] == [
+        next(row for row in rows if "Wiosna" in row)
+    ]
+    assert not [row for row in rows if "Jesień" in row or "logged in" in row]
+    assert hr.get("/console/audit?round=999").status_code == 404
+    assert hr.get("/console/audit?round=x").status_code == 404
+    assert first != second
 
 
 def _report_files(hr, round_id: int) -> dict[str, bytes]:
