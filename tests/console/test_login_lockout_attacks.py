@@ -96,6 +96,21 @@ def test_a_forged_device_cookie_or_one_from_before_a_reset_skips_nothing(console
     assert _login(copied, password="a brand new password").status_code == 429
 
 
+def test_a_device_cookie_older_than_its_days_skips_nothing(console_app, accounts, monkeypatch):
+    import time
+    from types import SimpleNamespace
+
+    import itsdangerous.timed
+
+    from survey.console.login import DEVICE_DAYS
+
+    hr_pc = _hr_pc(console_app)
+    _stranger_fills_the_cap(console_app)
+    later = time.time() + (DEVICE_DAYS + 1) * 86400  # only the cookie's clock moves on
+    monkeypatch.setattr(itsdangerous.timed, "time", SimpleNamespace(time=lambda: later))
+    assert _login(hr_pc).status_code == 429
+
+
 def test_a_copied_device_cookie_guessing_from_many_addresses_meets_its_own_cap(
     console_app, accounts
 ):
