@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from survey.store.errors import InvalidInput, WrongState
+from survey.store.invites import issued_counts
 from survey.store.padding import disclosures
 from survey.store.questionnaire import PERSPECTIVES, Questionnaire
 from survey.store.rounds import Round, get_round
@@ -52,6 +53,9 @@ def analyse(
     round_ = closed_round(db, round_id)
     report = _analyse_round(db, round_, seed)
     report["disclosures"] = disclosures(db, round_)
+    # Codes issued beside each side's headcount and n, so a padded group shows (P1).
+    for side, issued in issued_counts(db, round_.id).items():
+        report["sides"][side]["codes_issued"] = issued
     report["compare"] = None
     earlier_rounds: dict[int, dict[str, Any]] = {}
 

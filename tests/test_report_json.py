@@ -131,12 +131,19 @@ PAIRED_GAP = Either(
 RELIABILITY = Null({"alpha": NUMBER, "ci95": ListOf(NUMBER, 2), "n": int, "flag": bool})
 SIDE = Either(
     (
-        {"label": str, "n": int, "headcount": Null(int), "suppressed": exactly(False)},
+        {
+            "label": str,
+            "n": int,
+            "headcount": Null(int),
+            "codes_issued": int,  # beside headcount and n, so padding shows (issue 20, P1)
+            "suppressed": exactly(False),
+        },
         {
             "label": str,
             "n": exactly(None),
             "n_text": str,
             "headcount": Null(int),
+            "codes_issued": int,
             "suppressed": exactly(True),
             "reason": str,
         },
@@ -227,8 +234,9 @@ SCHEMA = {
             )
         )
     ),
-    # What could pad a group (issue 11): codes after opening, imports, no headcount.
-    "disclosures": ListOf({"kind": str, "side": str, "count": Null(int)}),
+    # What could pad a group (issue 11): codes after opening, imports, no headcount; and
+    # headcounts changed after codes were made (issue 20, P1: one line for the round).
+    "disclosures": ListOf({"kind": str, "side": Null(str), "count": Null(int)}),
     "compare": Null(
         {
             "round": {"id": int, "name": str, "closed_on": str},
