@@ -201,6 +201,8 @@ def test_d1_the_pdf_says_the_answer_bar_is_held_back(db):
     assert "odpowiedzi nie pokazujemy: razem ze średnią wskazałyby mniej niż 5 osób" in text
     assert "odpowiedzi: Dział „Sprzedaż” o sobie: ukryte, wskazałoby mniej niż 5 osób" in text
     assert "rzetelność: Dział „Sprzedaż” o sobie: ukryte, wskazałoby mniej niż 5 osób" in text
+    # Comments held back below the comment threshold (10) are named with it, not with 5.
+    assert "Sprzedaż: komentarze: mniej niż 10 osób" in text
 
 
 # --- Alpha: a dimension's alpha pooled over both sides ---------------------------------
