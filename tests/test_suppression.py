@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import random
 import re
 
 import pytest
@@ -297,3 +298,63 @@ def test_d1_skipped_and_dont_know_shares_are_never_shown_for_a_held_back_cell(db
 def test_the_rule_is_stated_in_the_json(db):
     method = analyse(db, d1_round(db))["method"]
     assert "held back" in method["suppression"]
+
+
+# --- The rule against sets counted from the raw answers, on random rounds ---------------
+
+
+def _sets(subs, side, dimension):
+    """From the submissions themselves: per view the people with a score (n), those who
+    gave a number to every statement (complete), and the pairs of own and expected view."""
+    items = [item.id for item in QUESTIONNAIRE.dimension(dimension).items]
+    people = [s.answers for s in subs if s.side == side]
+    numbers = {
+        p: [sum(a.get((dimension, i, p)) is not None for i in items) for a in people]
+        for p in ("self", "other", "meta")
+    }
+    n = {p: sum(1 for k in numbers[p] if k) for p in numbers}
+    complete = {p: sum(1 for k in numbers[p] if k == len(items)) for p in numbers}
+    pairs = sum(1 for own, exp in zip(numbers["self"], numbers["meta"], strict=True) if own and exp)
+    return n, complete, pairs
+
+
+def _singles_out(larger, smaller, threshold=5):
+    return 0 < larger - smaller < threshold
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_d1_no_shown_figure_rests_on_a_few_fewer_people_than_its_cell(db, seed):
+    """Random rounds of 6 to 12 a side where each answer is skipped or "don't know" with
+    a probability drawn per round (up to 30 %): every felt misjudgement, answer bar and
+    reliability the report shows rests on its cell's people or on at least 5 fewer."""
+    rng = random.Random(seed)
+    missing = rng.uniform(0.02, 0.3)
+    subs = []
+    for side in "ab":
+        for _ in range(rng.randint(6, 12)):
+            answers = {}
+            for key in QUESTIONNAIRE.item_keys():
+                roll = rng.random()
+                if roll >= missing:
+                    answers[key] = rng.randint(1, 5)
+                elif roll < missing / 2:
+                    answers[key] = None  # don't know; else skipped
+            subs.append(Submission(side, answers))
+    report = analyse(db, _round(db, subs, name=f"Los {seed}"))
+    for dimension in report["dimensions"]:
+        for side in "ab":
+            n, complete, pairs = _sets(subs, side, dimension["id"])
+            felt = dimension["gaps"][f"{side}.felt_misjudgement"]
+            if not felt["suppressed"]:
+                assert felt["n"] == pairs
+                assert not _singles_out(n["self"], pairs) and not _singles_out(n["meta"], pairs)
+            for perspective in ("self", "other", "meta"):
+                key = f"{side}.{perspective}"
+                cell = dimension["cells"][key]
+                if cell["suppressed"]:
+                    continue
+                assert cell["n"] == n[perspective]
+                if cell["counts"] is not None:
+                    assert not _singles_out(n[perspective], complete[perspective]), key
+                if dimension["reliability"][key]:
+                    assert not _singles_out(n[perspective], complete[perspective]), key
