@@ -50,6 +50,7 @@ def singles_out(larger: int, smaller: int, threshold: int) -> bool:
 
 
 def reason(threshold: int) -> str:
+    """The reason a held-back part carries in the JSON (worded per language in the PDF)."""
     return REASON.format(threshold=threshold)
 
 
