@@ -86,11 +86,13 @@ CELL = Either(
             "median": NUMBER,
             "sd": NUMBER,
             "ci95": ListOf(NUMBER, 2),
-            "counts": ListOf(int, 5),
-            "dont_know": int,
+            # Held back where they would single out a few people (reports.suppression).
+            "counts": Null(ListOf(int, 5)),
+            "dont_know": Null(int),
             "top2": NUMBER,
             "people": int,
             "dont_know_share": NUMBER,
+            "skipped_share": NUMBER,
             "suppressed": exactly(False),
         },
         held(*CELL_FIELDS),
@@ -107,6 +109,7 @@ INDEPENDENT_FIGURES = {
     "clear": bool,
     "n": ListOf(int, 2),
     "test": Either((exactly("welch"), exactly("permutation"))),
+    "skip_warning": bool,
 }
 INDEPENDENT_GAP = Either(
     (
@@ -123,6 +126,7 @@ PAIRED_GAP = Either(
             "ci95": Null(ListOf(NUMBER, 2)),
             "q": Null(NUMBER),
             "clear": bool,
+            "skip_warning": bool,
             "suppressed": exactly(False),
         },
         held(*PAIRED_FIELDS),
@@ -163,6 +167,8 @@ METHOD = {
     "clear": str,
     "power": NUMBER,
     "reliability_flag_below": NUMBER,
+    "suppression": str,
+    "skips": str,
 }
 # A gap's change since an earlier round (reports.changes): tested, or held back with the
 # gaps that are known.
@@ -231,6 +237,7 @@ SCHEMA = {
                 {"side": str, "reason": str},
                 {"side": str, "comments": exactly(True), "reason": str},
                 {"side": str, "dimension": str, "cell": str, "reason": str},
+                {"side": str, "dimension": str, "part": str, "figure": str, "reason": str},
             )
         )
     ),
