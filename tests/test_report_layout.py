@@ -13,7 +13,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from report_fixtures import build_analysis
+from report_fixtures import NULL_MEANS, build_analysis
 from test_follow_up import follow_up  # noqa: F401  (the fixture, reused)
 
 from reports.pdf import pdf_bytes, render_report_html
@@ -75,3 +75,27 @@ def test_no_word_of_the_follow_up_report_runs_past_the_right_margin(
     data = hr.get(f"/console/rounds/{round_id}/report/download?file={file}").get_data()
     assert data.startswith(b"%PDF")
     assert words_past_the_margin(data, tmp_path) == []
+
+
+MIRROR_LEGEND = "mirror pattern: both sides clearly rate themselves higher"
+
+
+def _pdf_text(data: bytes, tmp_path: Path) -> str:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(data)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return " ".join(text.split())
+
+
+def test_the_mirror_legend_is_printed_only_when_a_mirror_is_shown(tmp_path):
+    questionnaire = load("sales-production")
+    with_mirror = build_analysis("en")
+    assert any(d["mirror"] for d in with_mirror["dimensions"])
+    text = _pdf_text(pdf_bytes(render_report_html(with_mirror, questionnaire, "en")), tmp_path)
+    assert MIRROR_LEGEND in text and "⇄" in text
+    without = build_analysis("en", means=NULL_MEANS)
+    assert not any(d["mirror"] for d in without["dimensions"])
+    text = _pdf_text(pdf_bytes(render_report_html(without, questionnaire, "en")), tmp_path)
+    assert MIRROR_LEGEND not in text and "⇄" not in text
