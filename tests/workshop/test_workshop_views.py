@@ -14,21 +14,6 @@ from survey.store.questionnaire import load
 from survey.store.rounds import get_round
 from survey.workshop import store
 
-from .conftest import PASSWORD
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(WTF_CSRF_ENABLED=False)
-
-
-@pytest.fixture
-def presenter(app, facilitator):
-    client = app.test_client()
-    response = client.post("/console/login", data={"email": facilitator, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
 
 @pytest.fixture
 def workshop(db, closed_round_id):
@@ -80,8 +65,9 @@ def test_phones_guess_with_a_plain_form_and_the_projector_sees_only_counts(
             f"/w/{workshop.join_code}/guess", data={"dimension": "information", "value": value}
         )
         assert sent.status_code == 302
-    state = app.test_client().get(f"/w/{workshop.join_code}/state.json").get_json()
+    state = phones[0].get(f"/w/{workshop.join_code}/state.json").get_json()
     assert state["dimension"] == "information" and state["guessed"] == {"a": 3, "b": 0}
+    assert presenter.get(f"/w/{workshop.join_code}/state.json").get_json() == state
     assert set(state) == {"step", "revealed", "dimension", "guessed", "dots"}
     projector = presenter.get(f"/console/workshops/{workshop.id}").get_data(as_text=True)
     assert 'data-count="a">3<' in projector
@@ -148,8 +134,16 @@ def test_a_guess_sent_after_the_reveal_is_refused_in_polish_and_not_counted(
     assert store.guess_counts(db, workshop.id) == {}
 
 
+def _in_room(presenter, workshop, a, b):
+    sent = presenter.post(
+        f"/console/workshops/{workshop.id}/room", data={"in_room-a": a, "in_room-b": b}
+    )
+    assert sent.status_code == 302
+
+
 def test_the_reveal_holds_back_a_side_below_the_threshold(app, presenter, db, workshop):
     _step_to_first_dimension(presenter, workshop)
+    _in_room(presenter, workshop, 6, 6)
     for side, count in (("a", 3), ("b", 5)):
         for _ in range(count):
             phone = _phone(app, workshop.join_code, side)
