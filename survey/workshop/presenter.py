@@ -4,7 +4,7 @@ agreements, download the documents. Console accounts only (HR or facilitator).""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
@@ -94,6 +94,7 @@ def _slide_context(workshop: store.Workshop) -> dict:
         "agreements": store.agreements(db, workshop.id),
         "agreement_form": agreement_form,
         "room_form": _room_form(workshop),
+        "last_day": format_date(workshop.last_day, format="long"),
         "action": ActionForm(),
         "join_url": join_url(workshop),
         "qr": join_qr_svg(workshop),

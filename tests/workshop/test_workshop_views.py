@@ -3,6 +3,7 @@ projector shows counts and never a value before the reveal, the downloads are re
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -304,4 +305,14 @@ def test_markup_in_side_labels_is_shown_as_text_on_every_workshop_page(app, pres
     pdf = presenter.get(f"/console/workshops/{made.id}/download/agreements.pdf")
     assert "<i>plan</i>" in " ".join(
         PdfReader(io.BytesIO(pdf.get_data())).pages[0].extract_text().split()
+    )
+
+
+def test_the_welcome_slide_says_until_when_phones_can_join(presenter, workshop):
+    # The code works on the day the workshop was set up and the next day.
+    assert workshop.last_day == dt.date.fromisoformat(workshop.created_on) + dt.timedelta(days=1)
+    page = presenter.get(f"/console/workshops/{workshop.id}", headers={"Accept-Language": "en"})
+    day = workshop.last_day
+    assert f"Phones can join until the end of {day:%B} {day.day}, {day.year}." in page.get_data(
+        as_text=True
     )
