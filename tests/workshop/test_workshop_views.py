@@ -316,3 +316,36 @@ def test_the_welcome_slide_says_until_when_phones_can_join(presenter, workshop):
     assert f"Phones can join until the end of {day:%B} {day.day}, {day.year}." in page.get_data(
         as_text=True
     )
+
+
+@pytest.mark.parametrize("a,b", [("-1", "4"), ("abc", "4"), ("4", "1000"), ("", "4")])
+def test_a_bad_count_of_people_in_the_room_is_refused_in_polish_and_changes_nothing(
+    presenter, db, workshop, a, b
+):
+    store.set_in_room(db, workshop, {"a": 6, "b": 7})
+    sent = presenter.post(
+        f"/console/workshops/{workshop.id}/room",
+        data={"in_room-a": a, "in_room-b": b},
+        headers={"Accept-Language": "pl"},
+        follow_redirects=True,
+    )
+    assert "Wpisz, ile osób z każdej strony jest na sali: od 0 do 999." in sent.get_data(
+        as_text=True
+    )
+    assert store.get_workshop(db, workshop.id).in_room == {"a": 6, "b": 7}
+
+
+def test_a_full_side_says_so_in_polish_until_the_facilitator_counts_more_people(
+    app, presenter, db, workshop, monkeypatch
+):
+    monkeypatch.setattr(store, "PHONES_PER_SIDE", 2)
+    small = store.create_workshop(db, workshop.round_id, "2h", ["information"])
+    for _ in range(2):
+        _phone(app, small.join_code, "a")
+    refused = app.test_client().post(
+        f"/w/{small.join_code}/side", data={"side": "a"}, headers={"Accept-Language": "pl"}
+    )
+    assert refused.status_code == 400
+    assert "Wszystkie miejsca tej strony są zajęte." in refused.get_data(as_text=True)
+    presenter.post(f"/console/workshops/{small.id}/room", data={"in_room-a": 3, "in_room-b": 0})
+    _phone(app, small.join_code, "a")  # the third person of sales now has a place
