@@ -9,6 +9,8 @@ import datetime as dt
 import io
 import logging
 import re
+import sqlite3
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -93,6 +95,46 @@ def test_w6_the_file_and_a_backup_keep_no_order_of_guesses_or_dots(app, db, work
     assert sum(a.dots for a in store.agreements(counted, workshop.id)) == 21
     counted.conn.close()
     assert in_attack_order == in_sorted_order
+
+
+# The tables a phone writes to, and the index of its places.
+PHONE_WRITES = ("workshop_guesses", "workshop_dots", "workshop_phones", "workshop_phones_side")
+
+
+def _layout(path) -> dict[int, bytes]:
+    """Per page of PHONE_WRITES: its b-tree header and cell pointer array, that is where
+    every cell sits. A cell inserted, or rewritten at another size, changes it."""
+    conn = sqlite3.connect(path)
+    marks = ",".join("?" * len(PHONE_WRITES))
+    pages = conn.execute(f"SELECT pageno FROM dbstat WHERE name IN ({marks})", PHONE_WRITES)
+    numbers = [n for (n,) in pages]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = Path(path).read_bytes()
+    layout = {}
+    for number in numbers:
+        start = (number - 1) * size + (100 if number == 1 else 0)
+        header = 12 if data[start] in (2, 5) else 8  # interior pages have a right child
+        cells = int.from_bytes(data[start + 3 : start + 5], "big")
+        layout[number] = data[start : start + header + 2 * cells]
+    return layout
+
+
+def test_w6_joining_guessing_and_voting_move_no_cell_of_the_file(app, db, db_path, workshop):
+    """W6: each first guess of a value inserted a cell, each later one rewrote it at a
+    new size, so the cells' offsets kept the order. Now every page a phone writes to has
+    its cells where they were before the first phone joined."""
+    agreement = store.add_agreement(db, workshop, "Plan", "both", "2026-12-31", "Mail")
+    before = _layout(db_path)
+    phones = [_phone(app, workshop.join_code, "ab"[i % 2]) for i in range(len(VALUES))]
+    for i in ORDER:
+        assert _guess(phones[i], workshop.join_code, VALUES[i]).status_code == 302
+    vote = [b.kind for b in agenda_of(workshop)].index("vote")
+    store.set_step(db, workshop, vote, len(agenda_of(workshop)))
+    for i in ORDER:
+        phones[i].post(f"/w/{workshop.join_code}/dots", data={f"dots-{agreement}": 1 + i % 3})
+    assert store.agreements(db, workshop.id)[0].dots == sum(1 + i % 3 for i in ORDER)
+    assert _layout(db_path) == before
 
 
 # --- W1/W2: made-up phones and replayed cookies ------------------------------------
