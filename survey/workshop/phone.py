@@ -16,7 +16,6 @@ from __future__ import annotations
 from flask import flash, jsonify, redirect, render_template, session, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
@@ -36,7 +35,6 @@ SESSION_KEY = "workshops"
 # Failed join codes (unknown or expired) per address, in memory only: a room behind one
 # shared address mistypes a few; a guesser at 600 tries a second gets 20 a minute.
 JOIN_LIMIT = "20/minute"
-ENDED = _l("This workshop has ended")
 
 
 def _failed_code(response) -> bool:
@@ -64,7 +62,7 @@ def ended(error: Ended):
         "this one's last day was %(date)s. Ask the facilitator for the code of a new one.",
         date=last,
     )
-    return page(410, str(ENDED), message)
+    return page(410, _("This workshop has ended"), message)
 
 
 def _open(code: str) -> store.Workshop:
