@@ -149,6 +149,9 @@ def test_w1_made_up_phones_beside_one_real_guess_do_not_reveal_it(app, presenter
     assert _guess(real, workshop.join_code, 2).status_code == 302
     for _ in range(4):  # each without cookies: a new phone every time
         assert _guess(_phone(app, workshop.join_code, "a"), workshop.join_code, 5).status_code
+    counting = presenter.get(f"/console/workshops/{workshop.id}", headers=EN)
+    html = counting.get_data(as_text=True)  # the room sees more guesses than people
+    assert 'data-count="a">5<' in html and "of 3 people in the room" in html
     presenter.post(f"/console/workshops/{workshop.id}/reveal")
     page = presenter.get(f"/console/workshops/{workshop.id}", headers=EN).get_data(as_text=True)
     assert "reveal-chart" in page
