@@ -75,8 +75,12 @@ def guessed(counts: dict[str, dict[str, list[int]]], dimension: str) -> dict[str
     return {side: sum(sides.get(side, [0] * 5)) for side in SIDES}
 
 
-# Why a side's guesses are held back at the reveal (the chart's table says it in words).
-HELD_NONE, HELD_FEW, HELD_NOT_COUNTED, HELD_MORE_THAN_ROOM = "none", "few", "not_counted", "crowd"
+# Why a side's guesses are held back at the reveal; templates/workshop/_chart.html says
+# each in words.
+HELD_NONE = "none"  # nobody of the side guessed
+HELD_FEW = "few"  # fewer than the round's threshold
+HELD_NOT_COUNTED = "not_counted"  # the facilitator has not counted the side in the room
+HELD_MORE_THAN_ROOM = "more_than_room"  # more guesses than people of the side in the room
 
 
 def held_back(workshop: Workshop, side: str, guessed: int) -> str | None:
