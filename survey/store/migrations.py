@@ -460,3 +460,36 @@ def m203_carried_agreements(db: Database) -> None:
         ) WITHOUT ROWID
         """
     )
+
+
+@migrations()
+def m301_mail(db: Database) -> None:
+    """Issue 22: mailed invitations, each address sealed with its code (deleted at close),
+    and the sendings in counts (a reminder at most once a day)."""
+    db.execute(
+        """
+        CREATE TABLE mail_recipients (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL,
+            tag TEXT NOT NULL,                   -- keyed hash of the address: no repeats
+            sealed TEXT NOT NULL,                -- address and code, encrypted together
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+            UNIQUE (round_id, tag)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE mail_runs (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            kind TEXT NOT NULL CHECK (kind IN ('invite', 'remind')),
+            day TEXT NOT NULL,                   -- YYYY-MM-DD, never a finer time
+            total INTEGER NOT NULL,
+            sent INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            finished INTEGER NOT NULL
+        )
+        """
+    )

@@ -1,0 +1,87 @@
+"""The invitation and the reminder: plain text and HTML, in the round's language, each
+with the person's own link and code. Needs an app context (the catalogues)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+
+from ..documents.slips import invite_url
+from ..store.mailing import Recipient
+from ..store.rounds import Round
+
+
+def texts(round_: Round, kind: str, base_url: str) -> dict[str, str | None]:
+    """The words every message of a sending shares (the code and link are added per
+    person); also what the console's preview shows."""
+    with force_locale(round_.lang):
+        closes = (
+            format_date(dt.date.fromisoformat(round_.closes_on), format="long")
+            if round_.closes_on
+            else None
+        )
+        remind = kind == "remind"
+        return {
+            "lang": round_.lang,
+            "subject": (
+                _("Reminder: the survey “%(round)s” still waits for you", round=round_.name)
+                if remind
+                else _("Your invitation to the survey “%(round)s”", round=round_.name)
+            ),
+            "opening": (
+                _(
+                    "You have not answered the survey “%(round)s” yet; your code still works.",
+                    round=round_.name,
+                )
+                if remind
+                else _(
+                    "You are invited to answer the survey “%(round)s”, about how the "
+                    "departments work together. It takes about fifteen minutes.",
+                    round=round_.name,
+                )
+            ),
+            "link_intro": _("Open your own link:"),
+            "code_intro": _("or go to %(site)s and type your code:", site=base_url.rstrip("/")),
+            "deadline": _("Answer by %(date)s.", date=closes) if closes else None,
+            "promise": _("The code is not tied to your name: nobody can see who answered what."),
+            "address_rule": _(
+                "Your address is kept only to remind you while you have not answered, and is "
+                "deleted when the survey closes."
+            ),
+        }
+
+
+def compose(
+    words: dict[str, str | None], recipient: Recipient, base_url: str, sender: str
+) -> EmailMessage:
+    """One person's message: plain text with an HTML alternative."""
+    link = invite_url(base_url, recipient.code)
+    message = EmailMessage()
+    message["Subject"] = words["subject"]
+    message["From"] = sender
+    message["To"] = recipient.address
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    lines = [
+        words["opening"],
+        "",
+        words["link_intro"],
+        link,
+        "",
+        words["code_intro"],
+        recipient.code,
+        "",
+        words["deadline"],
+        words["promise"],
+        words["address_rule"],
+    ]
+    message.set_content("\n".join(line for line in lines if line is not None) + "\n")
+    # The template alone, without the page context processors (they read a request).
+    template = current_app.jinja_env.get_template("mail/message.html")
+    html = template.render(words=words, link=link, code=recipient.code)
+    message.add_alternative(html, subtype="html")
+    return message
