@@ -65,3 +65,22 @@ def start(inbox: Inbox) -> Controller:
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller
+
+
+SENDER = "ankieta@firma.example"
+
+
+def serving(monkeypatch):
+    """Start a server for one test and point the app's SURVEY_MAIL_* settings at it;
+    yields its Inbox (use as `yield from serving(monkeypatch)` in a fixture)."""
+    box = Inbox()
+    controller = start(box)
+    monkeypatch.setenv("SURVEY_MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setenv("SURVEY_MAIL_PORT", str(controller.port))
+    monkeypatch.setenv("SURVEY_MAIL_DEFAULT_SENDER", SENDER)
+    monkeypatch.setenv("SURVEY_INVITE_KEY", "test-invite-key")  # the app fixture's too
+    monkeypatch.setattr("survey.mail.sending.RETRY_PAUSE", 0.01)
+    try:
+        yield box
+    finally:
+        controller.stop()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from mail_server import Inbox, code_of, start
+from mail_server import SENDER, code_of, serving
 from respondent_helpers import answer_everything, thanked
 
 from survey.store import invites, mailing
@@ -15,20 +15,11 @@ from survey.store.connection import open_db
 from survey.store.rounds import close_round
 
 CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
-SENDER = "ankieta@firma.example"
 
 
 @pytest.fixture
 def inbox(monkeypatch):
-    box = Inbox()
-    controller = start(box)
-    monkeypatch.setenv("SURVEY_MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setenv("SURVEY_MAIL_PORT", str(controller.port))
-    monkeypatch.setenv("SURVEY_MAIL_DEFAULT_SENDER", SENDER)
-    monkeypatch.setenv("SURVEY_INVITE_KEY", "test-invite-key")  # the app fixture's too
-    monkeypatch.setattr("survey.mail.sending.RETRY_PAUSE", 0.01)
-    yield box
-    controller.stop()
+    yield from serving(monkeypatch)
 
 
 def addresses_file(tmp_path: Path, addresses: list[str], name: str = "people.txt") -> str:

@@ -47,7 +47,7 @@ def settings() -> MailSettings:
 def plan(db: Database, round_: Round, kind: str) -> Plan:
     """Who a sending of `kind` goes to; starts its run (a second reminder a day refused).
     Invitations: those not sent yet, and those that failed before."""
-    mail_invites.not_closed(db, round_.id)
+    mail_invites.open_for_mail(db, round_.id)
     if kind == "remind":
         targets = mail_invites.due_reminder(
             db, round_.id, current_app.config["INVITE_KEY"], sealer()

@@ -56,32 +56,38 @@ def texts(round_: Round, kind: str, base_url: str) -> dict[str, str | None]:
         }
 
 
-def compose(
-    words: dict[str, str | None], recipient: Recipient, base_url: str, sender: str
-) -> EmailMessage:
-    """One person's message: plain text with an HTML alternative."""
-    link = invite_url(base_url, recipient.code)
-    message = EmailMessage()
-    message["Subject"] = words["subject"]
-    message["From"] = sender
-    message["To"] = recipient.address
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+def plain_text(words: dict[str, str | None], code: str, base_url: str) -> str:
+    """The plain-text body (also the console's preview, with a stand-in code)."""
     lines = [
         words["opening"],
         "",
         words["link_intro"],
-        link,
+        invite_url(base_url, code),
         "",
         words["code_intro"],
-        recipient.code,
+        code,
         "",
         words["deadline"],
         words["promise"],
         words["address_rule"],
     ]
-    message.set_content("\n".join(line for line in lines if line is not None) + "\n")
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def compose(
+    words: dict[str, str | None], recipient: Recipient, base_url: str, sender: str
+) -> EmailMessage:
+    """One person's message: plain text with an HTML alternative."""
+    message = EmailMessage()
+    message["Subject"] = words["subject"]
+    message["From"] = sender
+    message["To"] = recipient.address
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(plain_text(words, recipient.code, base_url))
     # The template alone, without the page context processors (they read a request).
     template = current_app.jinja_env.get_template("mail/message.html")
-    html = template.render(words=words, link=link, code=recipient.code)
-    message.add_alternative(html, subtype="html")
+    link = invite_url(base_url, recipient.code)
+    message.add_alternative(
+        template.render(words=words, link=link, code=recipient.code), subtype="html"
+    )
     return message

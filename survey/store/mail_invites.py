@@ -19,7 +19,7 @@ def invite(
     sealed, to be sent; returns (added, already invited). The side's code limit holds."""
     require(side)
     with write_transaction(db):
-        round_ = not_closed(db, round_id)
+        round_ = open_for_mail(db, round_id)
         fresh = mailing.new_addresses(db, round_id, addresses, sealer)
         if fresh:
             codes = invites.generate(db, round_.id, side, len(fresh), key)
@@ -31,7 +31,7 @@ def due_reminder(
     db: Database, round_id: int, key: str, sealer: mailing.Sealer
 ) -> list[mailing.Recipient]:
     """The invitations sent whose code is still unspent, in random order."""
-    not_closed(db, round_id)
+    open_for_mail(db, round_id)
     due = []
     for recipient in mailing.recipients(db, round_id, sealer, mailing.SENT):
         found = invites.find(db, recipient.code, key)
@@ -40,8 +40,13 @@ def due_reminder(
     return due
 
 
-def not_closed(db: Database, round_id: int) -> Round:
+def open_for_mail(db: Database, round_id: int) -> Round:
+    """The round, when it is open: a link mailed for a draft would open nothing yet."""
     round_ = get_round(db, round_id)
     if round_.status == "closed":
         raise WrongState("Round %(id)s is closed; it takes no more responses.", id=round_.id)
+    if round_.status != "open":
+        raise WrongState(
+            "Round %(id)s is not open yet; open it before mailing invitations.", id=round_.id
+        )
     return round_
