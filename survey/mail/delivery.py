@@ -90,8 +90,9 @@ def deliver(
         if (counted["sent"] + counted["failed"]) % PROGRESS_EVERY == 0:
             write_back(False)
 
+    template = messages.html_template()
     each = (
-        (target.id, messages.compose(words, target, base_url, mail.sender))
+        (target.id, messages.compose(words, target, base_url, mail.sender, template))
         for target in job.targets
     )
     try:

@@ -4,12 +4,16 @@ with the person's own link and code. Needs an app context (the catalogues)."""
 from __future__ import annotations
 
 import datetime as dt
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import make_msgid
 
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from jinja2 import Template
 
 from ..documents.slips import invite_url
 from ..store.mailing import Recipient
@@ -74,20 +78,29 @@ def plain_text(words: dict[str, str | None], code: str, base_url: str) -> str:
     return "\n".join(line for line in lines if line is not None) + "\n"
 
 
+def html_template() -> Template:
+    """The HTML body's template, alone: without the page context processors (they read a
+    request), and fetched once, so messages can be made in threads with no app context."""
+    return current_app.jinja_env.get_template("mail/message.html")
+
+
 def compose(
-    words: dict[str, str | None], recipient: Recipient, base_url: str, sender: str
-) -> EmailMessage:
-    """One person's message: plain text with an HTML alternative."""
-    message = EmailMessage()
-    message["Subject"] = words["subject"]
+    words: dict[str, str | None],
+    recipient: Recipient,
+    base_url: str,
+    sender: str,
+    template: Template,
+) -> Message:
+    """One person's message: plain text with an HTML alternative, both UTF-8. Built with
+    the email package's classic MIME classes: five times faster than EmailMessage's
+    default policy, which counts at thousands of messages (bench/mail.py)."""
+    message = MIMEMultipart("alternative")
+    message["Subject"] = Header(words["subject"] or "", "utf-8").encode()
     message["From"] = sender
     message["To"] = recipient.address
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(plain_text(words, recipient.code, base_url))
-    # The template alone, without the page context processors (they read a request).
-    template = current_app.jinja_env.get_template("mail/message.html")
+    message.attach(MIMEText(plain_text(words, recipient.code, base_url), "plain", "utf-8"))
     link = invite_url(base_url, recipient.code)
-    message.add_alternative(
-        template.render(words=words, link=link, code=recipient.code), subtype="html"
-    )
+    html = template.render(words=words, link=link, code=recipient.code)
+    message.attach(MIMEText(html, "html", "utf-8"))
     return message

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
-from email.message import EmailMessage
+from email.message import Message
 
 from .settings import MailSettings
 
 ATTEMPTS = 3
 RETRY_PAUSE = 1.0  # seconds before the second attempt, doubled before the third
+CONNECTIONS = 4  # at once to the mail server: few enough for any server's per-client limit
 
 
 class Connection:
@@ -24,7 +26,7 @@ class Connection:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         if self._smtp is None:
             self._smtp = self._open()
         try:
@@ -66,20 +68,44 @@ def permanent(error: Exception) -> bool:
 
 def send_each(
     settings: MailSettings,
-    messages: Iterable[tuple[int, EmailMessage]],
+    messages: Iterable[tuple[int, Message]],
     done: Callable[[int, bool], None],
     pause: float = RETRY_PAUSE,
+    connections: int = CONNECTIONS,
 ) -> None:
-    """Send each (id, message); call done(id, sent) after each one."""
-    connection = Connection(settings)
-    try:
-        for message_id, message in messages:
-            done(message_id, _send_one(connection, message, pause))
-    finally:
-        connection.close()
+    """Send each (id, message) over a few connections at once (the mail server's answers
+    take longer than making a message); call done(id, sent) after each one, one call at
+    a time. The messages are taken in the order given."""
+    lock = threading.Lock()
+    source = iter(messages)
+    errors: list[BaseException] = []
+
+    def next_message() -> tuple[int, Message] | None:
+        with lock:
+            return next(source, None)
+
+    def work() -> None:
+        connection = Connection(settings)
+        try:
+            while not errors and (item := next_message()) is not None:
+                sent = _send_one(connection, item[1], pause)
+                with lock:
+                    done(item[0], sent)
+        except BaseException as error:  # raised again below, in the caller's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work, name="mail-send") for _ in range(connections)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if errors:
+        raise errors[0]
 
 
-def _send_one(connection: Connection, message: EmailMessage, pause: float) -> bool:
+def _send_one(connection: Connection, message: Message, pause: float) -> bool:
     for attempt in range(ATTEMPTS):
         try:
             connection.send(message)
