@@ -165,3 +165,73 @@ def test_closing_in_the_store_forgets_the_round_s_addresses(db, open_round_id, t
     assert added == len(PEOPLE) and mailing.counts(db, open_round_id)["pending"] == len(PEOPLE)
     close_round(db, open_round_id)
     assert mailing.counts(db, open_round_id) == {"pending": 0, "sent": 0, "failed": 0}
+
+
+def test_the_password_comes_from_the_environment_and_the_server_checks_it(
+    run_cli, tmp_path, monkeypatch, open_round_id
+):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+    from mail_server import Inbox, free_port
+
+    logins = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret-from-env")
+
+    box = Inbox()
+    controller = Controller(
+        box,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        monkeypatch.setenv("SURVEY_MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setenv("SURVEY_MAIL_PORT", str(controller.port))
+        monkeypatch.setenv("SURVEY_MAIL_DEFAULT_SENDER", SENDER)
+        monkeypatch.setenv("SURVEY_MAIL_USERNAME", "ankieta")
+        monkeypatch.setenv("SURVEY_MAIL_PASSWORD", "s3cret-from-env")
+        monkeypatch.setenv("SURVEY_INVITE_KEY", "test-invite-key")
+        result = run_cli(
+            "mail",
+            "invite",
+            str(open_round_id),
+            "--side",
+            "a",
+            addresses_file(tmp_path, PEOPLE[:2]),
+        )
+        assert result.exit_code == 0, result.output
+        assert "s3cret" not in result.output
+        assert logins and all(login == (b"ankieta", b"s3cret-from-env") for login in logins)
+        assert sorted(m["To"] for m in box.messages) == sorted(PEOPLE[:2])
+    finally:
+        controller.stop()
+
+
+def test_a_password_file_others_can_read_is_refused(
+    run_cli, tmp_path, inbox, monkeypatch, open_round_id
+):
+    secret = tmp_path / "mail-password"
+    secret.write_text("s3cret\n")
+    secret.chmod(0o644)
+    monkeypatch.setenv("SURVEY_MAIL_PASSWORD_FILE", str(secret))
+    people = addresses_file(tmp_path, PEOPLE)
+    result = run_cli("mail", "invite", str(open_round_id), "--side", "a", people)
+    assert result.exit_code == 1 and "must be readable by its owner only" in result.output
+    assert inbox.messages == []
+    secret.chmod(0o600)
+    assert run_cli("mail", "invite", str(open_round_id), "--side", "a", people).exit_code == 0
+    assert len(inbox.messages) == len(PEOPLE)
+
+
+def test_a_draft_round_mails_nothing(run_cli, tmp_path, inbox, db):
+    from survey.store.rounds import create_round
+
+    draft = create_round(db, "Draft", "sales-production", "Sprzedaż", "Produkcja")
+    result = run_cli("mail", "invite", str(draft), "--side", "a", addresses_file(tmp_path, PEOPLE))
+    assert result.exit_code == 1 and "is not open yet" in result.output
+    assert inbox.messages == [] and invites.issued_counts(db, draft) == {"a": 0, "b": 0}
