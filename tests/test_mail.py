@@ -235,3 +235,48 @@ def test_a_draft_round_mails_nothing(run_cli, tmp_path, inbox, db):
     result = run_cli("mail", "invite", str(draft), "--side", "a", addresses_file(tmp_path, PEOPLE))
     assert result.exit_code == 1 and "is not open yet" in result.output
     assert inbox.messages == [] and invites.issued_counts(db, draft) == {"a": 0, "b": 0}
+
+
+def test_a_sending_killed_midway_loses_no_invitation_and_a_rerun_sends_the_rest(
+    tmp_path, inbox, open_round_id, db_path, monkeypatch
+):
+    """kill -9 of `survey mail invite` while it sends; the same command again mails every
+    address not yet mailed, with the code made for it the first time."""
+    import asyncio
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    handle = inbox.handle_DATA
+
+    async def slow_data(server, session, envelope):
+        await asyncio.sleep(0.05)
+        return await handle(server, session, envelope)
+
+    monkeypatch.setattr(inbox, "handle_DATA", slow_data)
+    people = [f"osoba{n:02d}@firma.example" for n in range(40)]
+    listing = addresses_file(tmp_path, people)
+    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
+    command = [sys.executable, "-m", "survey", "--db", str(db_path), "mail", "invite"]
+    command += [str(open_round_id), "--side", "a", listing]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(inbox.messages) < 8 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(first.pid, signal.SIGKILL)
+    first.communicate()
+    got_first = len(inbox.messages)
+    assert 8 <= got_first < len(people)
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert not CODE.search(again.stdout + again.stderr)
+    codes: dict[str, set[str]] = {}
+    for message in inbox.messages:
+        codes.setdefault(message["To"], set()).add(code_of(message))
+    assert sorted(codes) == sorted(people)  # everyone mailed
+    assert all(len(found) == 1 for found in codes.values())  # always with the same code
+    db = open_db(db_path)
+    assert invites.issued_counts(db, open_round_id) == {"a": 40, "b": 0}
+    assert mailing.counts(db, open_round_id) == {"pending": 0, "sent": 40, "failed": 0}
