@@ -104,38 +104,49 @@ def send_mail(round_id: int):
     try:
         side = require(required(form.side.data))
         addresses = mailing.parse_addresses(required(form.addresses.data))
-        mail = delivery.settings()
-        added, known = mail_invites.invite(
+        delivery.settings()  # before any code is made: a sending that cannot start makes none
+        added, _known = mail_invites.invite(
             db, round_id, side, addresses, current_app.config["INVITE_KEY"], delivery.sealer()
         )
-        job = delivery.plan(db, round_, "invite")
     except SurveyError as exc:
         _refused(exc)
         return redirect(url_for("console.round_mail", round_id=round_id))
-    record(
-        db, current_user.email, "mail.invite", round_id, f"{added} × {side} ({round_.label(side)})"
-    )
-    delivery.in_background(current_app._get_current_object(), round_id, job, mail)  # type: ignore[attr-defined]
-    return redirect(url_for("console.mail_progress", round_id=round_id, run_id=job.run.id))
+    detail = f"{added} × {side} ({round_.label(side)})"
+    record(db, current_user.email, "mail.invite", round_id, detail)
+    return _start(round_, "invite")
+
+
+@bp.post("/rounds/<int:round_id>/mail/retry")
+@hr_only
+def retry_mail(round_id: int):
+    """Send the invitations that failed or were not sent yet (a server restart), again."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _start(get_round(get_db(), round_id), "invite")
 
 
 @bp.post("/rounds/<int:round_id>/mail/remind")
 @hr_only
 def send_reminder(round_id: int):
     """Remind every mailed person whose code is still unspent (once a day)."""
-    db = get_db()
-    round_ = get_round(db, round_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    return _start(get_round(get_db(), round_id), "remind")
+
+
+def _start(round_: Round, kind: str):
+    """Start a sending in the background and go to its progress page (or back, refused)."""
+    db = get_db()
     try:
         mail = delivery.settings()
-        job = delivery.plan(db, round_, "remind")
+        job = delivery.plan(db, round_, kind)
     except SurveyError as exc:
         _refused(exc)
-        return redirect(url_for("console.round_mail", round_id=round_id))
-    record(db, current_user.email, "mail.remind", round_id, str(job.run.total))
-    delivery.in_background(current_app._get_current_object(), round_id, job, mail)  # type: ignore[attr-defined]
-    return redirect(url_for("console.mail_progress", round_id=round_id, run_id=job.run.id))
+        return redirect(url_for("console.round_mail", round_id=round_.id))
+    if kind == "remind":
+        record(db, current_user.email, "mail.remind", round_.id, str(job.run.total))
+    delivery.in_background(current_app._get_current_object(), round_.id, job, mail)  # type: ignore[attr-defined]
+    return redirect(url_for("console.mail_progress", round_id=round_.id, run_id=job.run.id))
 
 
 @bp.get("/rounds/<int:round_id>/mail/runs/<int:run_id>")

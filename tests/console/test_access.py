@@ -54,6 +54,7 @@ ROUTES = [
     ("POST", "/console/rounds/{open}/mail", True),
     ("POST", "/console/rounds/{open}/mail/send", True),
     ("POST", "/console/rounds/{open}/mail/remind", True),
+    ("POST", "/console/rounds/{open}/mail/retry", True),
     ("GET", "/console/rounds/{open}/mail/runs/{run}", True),
 ]
 PULSE_DIMENSION = "information"

@@ -75,3 +75,19 @@ def test_a_list_with_a_non_address_is_refused_in_polish_and_nothing_is_made(
 
 def test_the_mail_pages_are_hr_only(facilitator, open_round_id):
     assert facilitator.get(f"/console/rounds/{open_round_id}/mail").status_code == 403
+
+
+def test_failed_invitations_are_sent_again_from_the_mail_page(inbox, hr, open_round_id):
+    url = f"/console/rounds/{open_round_id}/mail"
+    inbox.unknown.add(PEOPLE[0])  # refused for good, this time
+    sent = hr.post(f"{url}/send", data={"side": "b", "addresses": "\n".join(PEOPLE[:3])})
+    assert "2 wiadomości" in wait_until_finished(hr, sent.headers["Location"])
+    page = hr.get(url).get_data(as_text=True)
+    assert "1 nieudana" in page and "Wyślij ponownie nieudane i oczekujące zaproszenia" in page
+    inbox.unknown.clear()
+    inbox.clear()
+    again = hr.post(f"{url}/retry")
+    done = wait_until_finished(hr, again.headers["Location"])
+    assert "Gotowe: wysłano 1 wiadomość" in done
+    assert [m["To"] for m in inbox.messages] == [PEOPLE[0]]
+    assert "Wyślij ponownie nieudane" not in hr.get(url).get_data(as_text=True)
