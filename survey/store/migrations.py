@@ -542,3 +542,36 @@ def m204_workshop_counts_in_place(db: Database) -> None:
     db.execute("DROP TABLE workshop_guesses")
     db.execute("ALTER TABLE workshop_guess_counts RENAME TO workshop_guesses")
     db.execute("ALTER TABLE workshop_agreements DROP COLUMN dots")
+
+
+@migrations()
+def m301_mail(db: Database) -> None:
+    """Issue 22: mailed invitations, each address sealed with its code (deleted at close),
+    and the sendings in counts (a reminder at most once a day)."""
+    db.execute(
+        """
+        CREATE TABLE mail_recipients (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL,
+            tag TEXT NOT NULL,                   -- keyed hash of the address: no repeats
+            sealed TEXT NOT NULL,                -- address and code, encrypted together
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+            UNIQUE (round_id, tag)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE mail_runs (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            kind TEXT NOT NULL CHECK (kind IN ('invite', 'remind')),
+            day TEXT NOT NULL,                   -- YYYY-MM-DD, never a finer time
+            total INTEGER NOT NULL,
+            sent INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            finished INTEGER NOT NULL
+        )
+        """
+    )
