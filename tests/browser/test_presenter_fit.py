@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from workshop_helpers import closed_round
 
 from survey.store.accounts import add_user
+from survey.store.sides import SIDES
 from survey.workshop import store as workshops
 from survey.workshop.agenda import agenda_of
 
@@ -75,11 +76,12 @@ def half_day(live_server):
     workshop = workshops.create_workshop(
         db, round_id, "half-day", DIMENSIONS, analyse(db, round_id)
     )
-    for dimension in DIMENSIONS:
-        for value in (2, 3, 3):
-            workshops.add_guess(db, workshop, dimension, "a", value)
-        for value in (3, 4, 4, 4, 5, 5):
-            workshops.add_guess(db, workshop, dimension, "b", value)
+    workshop = workshops.set_in_room(db, workshop, dict.fromkeys(SIDES, 8))
+    for side, values in zip(SIDES, ((2, 3, 3), (3, 4, 4, 4, 5, 5)), strict=True):
+        for value in values:
+            token = workshops.join(db, workshop, side)
+            for dimension in DIMENSIONS:
+                workshops.add_guess(db, workshop, token, dimension, value)
     db.conn.close()
     return workshop
 
