@@ -107,6 +107,12 @@ INDEPENDENT_FIGURES = {
     "clear": bool,
     "n": ListOf(int, 2),
     "test": Either((exactly("welch"), exactly("permutation"))),
+    # Permutation tests: how many random splits, or "exact" (every split); Welch: null.
+    "resamples": Null(Either((int, exactly("exact")))),
+    "se": NUMBER,
+    "df": NUMBER,
+    # Clear gaps only: the interval adjusted for the selection (Benjamini-Yekutieli).
+    "ci_selected": Null(ListOf(NUMBER, 2)),
 }
 INDEPENDENT_GAP = Either(
     (
@@ -123,6 +129,9 @@ PAIRED_GAP = Either(
             "ci95": Null(ListOf(NUMBER, 2)),
             "q": Null(NUMBER),
             "clear": bool,
+            "se": Null(NUMBER),
+            "df": Null(NUMBER),
+            "ci_selected": Null(ListOf(NUMBER, 2)),
             "suppressed": exactly(False),
         },
         held(*PAIRED_FIELDS),
@@ -155,6 +164,10 @@ METHOD = {
     "alpha": NUMBER,
     "clear": str,
     "power": NUMBER,
+    "promise": str,
+    # The allowance for teams (issue 19 item 1): which m and ICC were used.
+    "teams": {"team_size": int, "icc": NUMBER, "design_effect": dict, "effective_n": dict},
+    "selection": {"method": str, "level": Null(NUMBER)},
     "reliability_flag_below": NUMBER,
 }
 # A gap's change since an earlier round (reports.changes): tested, or held back with the
@@ -216,6 +229,16 @@ SCHEMA = {
         {"dimension": str, "gap": str, "diff": NUMBER, "ci95": ListOf(NUMBER, 2), "q": NUMBER}
     ),
     "detectable": Null(NUMBER),
+    # Why `detectable` is null (a held-back side, or no single gap can be clear at this size).
+    "detectable_reason": Null(str),
+    "planning": {
+        "detectable": Null(NUMBER),
+        "test": Null(str),
+        "bar": Null(NUMBER),
+        "p_floor": Null(NUMBER),
+        "felt_p_floor": Null(NUMBER),
+        "felt_can_be_clear": Null(bool),
+    },
     "method": METHOD,
     "comments": {"harder": SIDES_OF, "need": SIDES_OF, "better": SIDES_OF},
     "suppressed": ListOf(
