@@ -19,7 +19,7 @@ from survey.store.rounds import Round, get_round
 from survey.store.sides import SIDES, other
 
 from . import stats
-from .aggregates import RoundData, read_round
+from .aggregates import SCALE, RoundData, read_round
 from .agreements import carried_agreements
 from .changes import decide_changes, gap_changes
 from .gaps import (
@@ -38,6 +38,7 @@ INDEPENDENT_FIELDS: tuple[str, ...] = ("diff", "cliffs_delta", "p", "p_holm", "m
 INDEPENDENT_FIELDS += ("q", "clear", "n", "test", "resamples", "se", "df", "ci_selected")
 PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear", "se", "df", "ci_selected")
 POWER = 0.8  # of the planning figure `detectable`
+LARGEST_GAP = max(SCALE) - min(SCALE)  # points: 5 against 1
 
 
 def held_back(fields: tuple[str, ...], reason: str, **extra: Any) -> dict[str, Any]:
@@ -380,12 +381,14 @@ def _planning(
     permutation test with its attainable levels), with the pooled per-person SD, at the bar a
     lone real gap must pass under Benjamini–Hochberg (ALPHA / family size). Null with a
     `reason` where no single gap can be clear at this size, or nothing can be computed."""
-    plan: dict[str, Any] = {"detectable": None, "reason": None, "test": None, "bar": None}
+    plan: dict[str, Any] = {"detectable": None, "reason": None, "why": None, "test": None}
+    plan["bar"] = None
     plan |= {"p_floor": None, "felt_p_floor": None, "felt_can_be_clear": None}
     if side_reason:
-        return plan | {"reason": "a side is held back (fewer respondents than the threshold)"}
+        reason = "a side is held back (fewer respondents than the threshold)"
+        return plan | {"reason": reason, "why": "held_back"}
     if not family["size"]:
-        return plan | {"reason": "no gap could be tested"}
+        return plan | {"reason": "no gap could be tested", "why": "untested"}
     squares, df = 0.0, 0
     for dimension in dimensions:
         for cell in dimension["cells"].values():
@@ -393,7 +396,7 @@ def _planning(
                 squares += cell["sd"] ** 2 * (cell["n"] - 1)
                 df += cell["n"] - 1
     if not df:
-        return plan | {"reason": "no score varies"}
+        return plan | {"reason": "no score varies", "why": "untested"}
     sd = (squares / df) ** 0.5
     n_a, n_b = (data.respondents[s] for s in SIDES)
     bar = ALPHA / family["size"]
@@ -407,10 +410,18 @@ def _planning(
         "felt_can_be_clear": result.felt_floor < bar,
     }
     if result.detectable is None:
+        plan["why"] = "floor"
         plan["reason"] = (
             f"no single gap can be clear at this size: the smallest p the {result.test} test "
             f"can give with {n_a} and {n_b} people ({result.floor:.4f}) is above the bar a "
             f"lone gap must pass ({ALPHA} / {family['size']} = {bar:.4f})"
+        )
+    elif result.detectable > LARGEST_GAP:
+        plan |= {"detectable": None, "why": "scale"}
+        plan["reason"] = (
+            f"no single gap shows reliably at this size: the test would find only gaps of "
+            f"{result.detectable:.1f} points four times in five, more than the largest gap "
+            f"the scale allows ({LARGEST_GAP} points)"
         )
     return plan
 

@@ -519,6 +519,8 @@ def planning(
             level = 0.0
     if level <= 0 or floor > bar:
         return Planning(None, test, bar, floor, 0.0, felt_floor)
+    if sd <= 0:  # every score alike: any difference at all would show
+        return Planning(0.0, test, bar, floor, level, felt_floor)
     vx, vy = sd * sd / e1, sd * sd / e2
     df = (vx + vy) ** 2 / (vx**2 / max(e1 - 1, 1) + vy**2 / max(e2 - 1, 1))
     if test == "permutation":  # as mean_gap: the smaller side's degrees of freedom

@@ -207,10 +207,13 @@ def _planning(suppress_b: bool, n_a: int, n_b: int, size: int) -> dict[str, Any]
     people working alone)."""
     if suppress_b:
         reason = "a side is held back (fewer respondents than the threshold)"
-        plan = dict.fromkeys(("detectable", "test", "bar", "p_floor", "felt_p_floor"))
+        plan = dict.fromkeys(
+            ("detectable", "test", "bar", "p_floor", "felt_p_floor", "felt_can_be_clear")
+        )
+        plan["why"] = "held_back"
         return {"detectable": None, "detectable_reason": reason, "planning": plan}
     result = stats.planning(0.9, n_a, n_b, 0.05 / size)
-    plan = {"detectable": result.detectable, "test": result.test, "bar": result.bar}
+    plan = {"detectable": result.detectable, "why": None, "test": result.test, "bar": result.bar}
     plan |= {"p_floor": result.floor, "felt_p_floor": result.felt_floor}
     plan["felt_can_be_clear"] = result.felt_floor < result.bar
     return {"detectable": result.detectable, "detectable_reason": None, "planning": plan}

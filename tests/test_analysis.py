@@ -120,18 +120,21 @@ def test_gaps_against_scipy(db):
     less = sum(x < y for x in self_a for y in other_b)
     assert gap["cliffs_delta"] == pytest.approx((greater - less) / 25, abs=1e-12)
     # Five a side: a permutation test of Welch's |t|, exact here (252 splits), so scipy's
-    # exact permutation test of the same statistic agrees.
+    # exact permutation test of the same statistic agrees; the p used is never below
+    # Student's t with the smaller side's degrees of freedom (4), nor is the interval.
     exact = sps.permutation_test(
         (self_a, other_b),
         lambda x, y: abs(sps.ttest_ind(x, y, equal_var=False).statistic),
         permutation_type="independent",
         alternative="greater",
     )
+    welch = sps.ttest_ind(self_a, other_b, equal_var=False)
+    student = 2 * sps.t.sf(abs(welch.statistic), df=4)
     assert gap["test"] == "permutation" and gap["n"] == [5, 5]
     assert gap["resamples"] == "exact"
-    assert gap["p"] == pytest.approx(exact.pvalue, abs=1e-12)
-    welch = sps.ttest_ind(self_a, other_b, equal_var=False).confidence_interval()
-    assert gap["ci95"] == pytest.approx([welch.low, welch.high], abs=1e-9)
+    assert gap["p"] == pytest.approx(max(exact.pvalue, student), abs=1e-12)
+    half = sps.t.ppf(0.975, df=4) * (gap["diff"] / welch.statistic)  # t(4) × Welch's SE
+    assert gap["ci95"] == pytest.approx([gap["diff"] - half, gap["diff"] + half], abs=1e-9)
     assert gap["magnitude"] == stats.magnitude(gap["cliffs_delta"])
     felt = info["gaps"]["a.felt_misjudgement"]
     differences = np.array(self_a) - 3
@@ -509,3 +512,13 @@ def test_clear_findings_carry_intervals_adjusted_for_the_selection(db):
     assert all(f["ci_selected"] for f in report["findings"])
     unclear = [g for d in report["dimensions"] for g in d["gaps"].values() if not g["clear"]]
     assert all(g.get("ci_selected") is None for g in unclear)
+
+
+def test_the_planning_figure_is_null_where_it_would_exceed_the_scale(db):
+    """Seven a side in teams of about 8: 2.6 independent people a side, so even a 4-point
+    gap (5 against 1) would not show four times in five; no size in points is promised."""
+    alone = random_round(db, 7, seed=6, name="Alone", team_size=1)
+    teams = random_round(db, 7, seed=6, name="Teams", team_size=8)
+    assert alone["detectable"] is not None and alone["planning"]["why"] is None
+    assert teams["detectable"] is None and teams["planning"]["why"] == "scale"
+    assert "largest gap the scale allows" in teams["detectable_reason"]

@@ -233,6 +233,9 @@ SCHEMA = {
     "detectable_reason": Null(str),
     "planning": {
         "detectable": Null(NUMBER),
+        # Why detectable is null: held_back, untested, floor (the test's smallest p is
+        # above the bar) or scale (it would exceed the largest gap the scale allows).
+        "why": Null(Either(tuple(exactly(w) for w in ("held_back", "untested", "floor", "scale")))),
         "test": Null(str),
         "bar": Null(NUMBER),
         "p_floor": Null(NUMBER),
