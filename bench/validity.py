@@ -69,7 +69,7 @@ class Scenario:
     name: str
     n_a: int
     n_b: int
-    team_size: int = 1  # the round's setting ("people work in teams of about m")
+    team_size: int = 1  # the round's setting ("people work in teams of about m"); 0: the real m
     teams: tuple[int, ...] = (1,)  # the data's team size, drawn per round from these
     iccs: tuple[float, float] = (0.0, 0.0)  # the data's ICC, drawn per round (uniform between)
     spread: float = 1.0  # side a's latent SD relative to side b's
@@ -86,6 +86,7 @@ SCENARIOS = [
     Scenario("teams 8 icc .2, 20, default m", 20, 20, DEFAULT_M, (8,), (0.2, 0.2)),
     Scenario("teams 8 icc .2, 40, default m", 40, 40, DEFAULT_M, (8,), (0.2, 0.2)),
     Scenario("teams 4 icc .1, 40, m=4 set", 40, 40, 4, (4,), (0.1, 0.1)),
+    Scenario("teams 4-8 icc .1-.2, 40, real m set", 40, 40, 0, (4, 5, 6, 7, 8), (0.1, 0.2)),
     Scenario("teams 4-8 icc .1-.2, 20, m=1 set", 20, 20, 1, (4, 5, 6, 7, 8), (0.1, 0.2)),
     Scenario("8 vs 40, small side sd x1.6 (m=1)", 8, 40, 1, spread=1.6),
     Scenario("5 a side (m=1 set)", 5, 5),
@@ -148,8 +149,8 @@ Person = dict[tuple[str, str, str], str]  # (dimension, item, perspective) -> "1
 
 def simulate(
     questionnaire: Any, scenario: Scenario, planted: float, rng: random.Random, variance: float
-) -> dict[str, list[Person]]:
-    """One round's answers per side."""
+) -> tuple[dict[str, list[Person]], int]:
+    """One round's answers per side, and the team size HR states for it."""
     m = rng.choice(scenario.teams)
     low, high = scenario.iccs
     icc = rng.uniform(low, high)
@@ -183,7 +184,7 @@ def simulate(
                 person[(dimension, item, perspective)] = value
             rows.append(person)
         people[side] = rows
-    return people
+    return people, scenario.team_size or m
 
 
 def round_data(questionnaire: Any, people: dict[str, list[Person]]) -> Any:
@@ -271,7 +272,7 @@ def _gaps(report: dict[str, Any]) -> list[tuple[tuple[str, str], dict[str, Any]]
     return [((d["id"], k), g) for d in report["dimensions"] for k, g in d["gaps"].items()]
 
 
-def _round(questionnaire: Any, scenario: Scenario, round_id: int) -> Any:
+def _round(questionnaire: Any, scenario: Scenario, round_id: int, team_size: int) -> Any:
     """A closed round as the analysis reads it (no database)."""
     from survey.store.rounds import Round
 
@@ -281,7 +282,7 @@ def _round(questionnaire: Any, scenario: Scenario, round_id: int) -> Any:
         side_a="Sala", side_b="Kuchnia", lang="pl", languages="pl,en", headcount_a=None,
         headcount_b=None, threshold=5, comment_threshold=10, status="closed",
         timezone="Europe/Warsaw", closes_on=None, created_on="2026-12-01",
-        opened_on="2026-12-01", closed_on="2026-12-02", team_size=scenario.team_size,
+        opened_on="2026-12-01", closed_on="2026-12-02", team_size=team_size,
     )  # fmt: skip
 
 
@@ -304,10 +305,12 @@ class Cli:
             raise RuntimeError(f"survey {' '.join(args)}: {result.output}")
         return result.stdout
 
-    def report(self, questionnaire: Any, scenario: Scenario, people: dict) -> dict[str, Any]:
+    def report(
+        self, questionnaire: Any, scenario: Scenario, people: dict, team_size: int
+    ) -> dict[str, Any]:
         created = self(
             "round", "create", scenario.name, "--questionnaire", QUESTIONNAIRE, "--side-a",
-            "Sala", "--side-b", "Kuchnia", "--team-size", str(scenario.team_size),
+            "Sala", "--side-b", "Kuchnia", "--team-size", str(team_size),
         )  # fmt: skip
         round_id = created.strip()
         self("round", "open", round_id)
@@ -331,14 +334,13 @@ def run_rounds(job: tuple[Scenario, float, int, int, str]) -> list[Outcome]:
     with tempfile.TemporaryDirectory() as folder:
         cli = Cli(folder) if mode in ("cli", "check") else None
         for index in range(count):
-            people = simulate(questionnaire, scenario, planted, rng, variance)
+            people, team_size = simulate(questionnaire, scenario, planted, rng, variance)
             if cli is not None:
-                report = cli.report(questionnaire, scenario, people)
+                report = cli.report(questionnaire, scenario, people, team_size)
             if mode != "cli":
                 data = round_data(questionnaire, people)
-                fast = analyse_data(
-                    _round(questionnaire, scenario, index), data, DEFAULT_SEED, False
-                )
+                round_ = _round(questionnaire, scenario, index, team_size)
+                fast = analyse_data(round_, data, DEFAULT_SEED, False)
                 if mode == "check":
                     _same(report, fast)
                 report = fast
