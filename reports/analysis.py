@@ -20,7 +20,7 @@ from survey.store.rounds import Round, get_round
 from survey.store.sides import SIDES, other
 
 from . import stats, suppression
-from .aggregates import RoundData, read_round
+from .aggregates import SCALE, RoundData, read_round
 from .agreements import carried_agreements
 from .changes import decide_changes, gap_changes
 from .gaps import (
@@ -37,9 +37,11 @@ DEFAULT_SEED = 20261125
 CELL_FIELDS: tuple[str, ...] = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know")
 CELL_FIELDS += ("top2", "people", "dont_know_share", "skipped_share")
 INDEPENDENT_FIELDS: tuple[str, ...] = ("diff", "cliffs_delta", "p", "p_holm", "magnitude", "ci95")
-INDEPENDENT_FIELDS += ("q", "clear", "n", "test", "skip_warning")
-PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear", "skip_warning")
+INDEPENDENT_FIELDS += ("q", "clear", "n", "test", "skip_warning", "resamples", "se", "df")
+INDEPENDENT_FIELDS += ("ci_selected",)
+PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear", "skip_warning", "se", "df", "ci_selected")
 POWER = 0.8  # of the planning figure `detectable`
+LARGEST_GAP = max(SCALE) - min(SCALE)  # points: 5 against 1
 
 
 def held_back(fields: tuple[str, ...], reason: str, **extra: Any) -> dict[str, Any]:
@@ -102,12 +104,24 @@ def _analyse_round(
     """One round's figures; `intervals=False` leaves the cells' ci95 out (None)."""
     questionnaire = round_.questionnaire
     data = read_round(db, round_.id, questionnaire)
+    return analyse_data(round_, data, seed, intervals) | {
+        "comments": _comments(db, round_, questionnaire, data),
+    }
+
+
+def analyse_data(
+    round_: Round, data: RoundData, seed: int, intervals: bool = True
+) -> dict[str, Any]:
+    """Every figure of one round from its aggregates (everything but the comments): what
+    `survey report` computes, callable without a database (bench/validity.py's fast path)."""
+    questionnaire = round_.questionnaire
     threshold = round_.threshold
+    teams = stats.Teams(round_.team_size)
     side_reason = {
         s: f"fewer than {threshold} respondents" for s in SIDES if data.respondents[s] < threshold
     }
     dimensions = [
-        _dimension(round_, questionnaire, data, d.id, side_reason, seed, intervals)
+        _dimension(round_, questionnaire, data, d.id, side_reason, seed, intervals, teams)
         for d in questionnaire.dimensions
     ]
     # Complementary suppression before the decision rule: a held-back gap is in no family.
@@ -117,6 +131,8 @@ def _analyse_round(
         mark_skip_warnings(dimension)
     _adjust_holm(dimensions)
     family = decide(dimensions)
+    selection_level = select_intervals(dimensions, family)
+    plan = _planning(data, dimensions, side_reason, family, teams)
     for dimension in dimensions:
         gaps = dimension["gaps"]
         dimension["mirror"] = all(
@@ -138,9 +154,15 @@ def _analyse_round(
         "dimensions": dimensions,
         "top_gaps": top_gaps(dimensions),
         "findings": findings(dimensions),
-        "detectable": _detectable(data, dimensions, side_reason, family),
-        "method": method(family),
-        "comments": _comments(db, round_, questionnaire, data),
+        "detectable": plan["detectable"],
+        "detectable_reason": plan.pop("reason"),
+        "planning": plan,
+        "method": method(
+            family,
+            teams,
+            {s: data.respondents[s] for s in SIDES if s not in side_reason},
+            selection_level,
+        ),
         "suppressed": _suppressed(round_, data, dimensions, side_reason) + held,
     }
 
@@ -166,6 +188,7 @@ def _dimension(
     side_reason: dict[str, str],
     seed: int,
     intervals: bool,
+    teams: stats.Teams,
 ) -> dict[str, Any]:
     dimension = questionnaire.dimension(dimension_id)
     threshold = round_.threshold
@@ -187,7 +210,7 @@ def _dimension(
     for side in SIDES:
         for kind in INDEPENDENT_KINDS.values():
             x_key, y_key = kind.cells(side, other(side))
-            gaps[f"{side}.{kind.key}"] = _independent_gap(samples, cells, x_key, y_key, seed)
+            gaps[f"{side}.{kind.key}"] = _independent_gap(samples, cells, x_key, y_key, seed, teams)
     for side in SIDES:
         differences = stats.Sample.from_counts(data.differences.get((side, dimension_id), {}))
         if side in side_reason:
@@ -195,15 +218,19 @@ def _dimension(
         elif differences.n < threshold:
             paired = held_back(PAIRED_FIELDS, f"fewer than {threshold} pairs")
         else:
-            interval = stats.paired_interval(differences)
+            interval = stats.paired_interval(differences, teams)
+            deff = teams.deff(differences.n)
             paired = {
                 "diff": stats.describe(differences).mean,
                 "n": differences.n,
-                "p": stats.wilcoxon_p(differences),
-                "ci95": list(interval) if interval else None,
+                "p": stats.design_adjusted(stats.wilcoxon_p(differences), deff),
+                "ci95": list(interval[:2]) if interval else None,
                 "q": None,
                 "clear": False,
                 "skip_warning": None,
+                "se": interval[2] if interval else None,
+                "df": interval[3] if interval else None,
+                "ci_selected": None,
                 "suppressed": False,
             }
         gaps[f"{side}.{FELT_MISJUDGEMENT.key}"] = paired
@@ -256,14 +283,19 @@ def _cell(
 
 
 def _independent_gap(
-    samples: dict[str, stats.Sample], cells: dict[str, dict], x_key: str, y_key: str, seed: int
+    samples: dict[str, stats.Sample],
+    cells: dict[str, dict],
+    x_key: str,
+    y_key: str,
+    seed: int,
+    teams: stats.Teams,
 ) -> dict[str, Any]:
     for key in (x_key, y_key):
         if cells[key]["suppressed"]:
             return held_back(INDEPENDENT_FIELDS, cells[key]["reason"])
     x, y = samples[x_key], samples[y_key]
     delta = stats.cliffs_delta(x, y)
-    test = stats.mean_gap(x, y, seed)
+    test = stats.mean_gap(x, y, seed, teams, decisive_below=ALPHA)
     return {
         "diff": test.diff,
         "cliffs_delta": delta,
@@ -276,6 +308,10 @@ def _independent_gap(
         "n": [x.n, y.n],
         "test": test.method,
         "skip_warning": None,
+        "resamples": test.resamples,
+        "se": test.se,
+        "df": test.df,
+        "ci_selected": None,
         "suppressed": False,
     }
 
@@ -330,21 +366,49 @@ def top_gaps(dimensions: list[dict]) -> list[dict[str, Any]]:
 def findings(dimensions: list[dict]) -> list[dict[str, Any]]:
     """The clear gaps, most certain first (reports.gaps): the same order as `top_gaps`."""
     clear = [
-        {"dimension": d, "gap": key, **{f: gap[f] for f in ("diff", "ci95", "q")}}
+        {"dimension": d, "gap": key, **{f: gap[f] for f in ("diff", "ci95", "ci_selected", "q")}}
         for d, key, gap in _independent(dimensions)
         if gap["clear"]
     ]
     return sorted(clear, key=most_certain_first)
 
 
-def _detectable(
-    data: RoundData, dimensions: list[dict], side_reason: dict[str, str], family: dict[str, int]
-) -> float | None:
-    """The planning figure: the smallest blind spot this round's n detects with 80 %
-    power, with the pooled per-person SD and the threshold a lone real gap must pass
-    under Benjamini–Hochberg (ALPHA / family size). Normal approximation."""
-    if side_reason or not family["size"]:
+def select_intervals(dimensions: list[dict], family: dict[str, int]) -> float | None:
+    """Benjamini & Yekutieli's false-coverage-adjusted intervals of the selected findings:
+    with R of the m gaps of the family clear, each clear gap gets its interval at level
+    1 − R·ALPHA/m (`ci_selected`), so that on average at most ALPHA of the printed
+    intervals of findings miss the real gap. Returns that level (None when nothing is clear)."""
+    gaps = [gap for _, _, gap in _independent(dimensions)] + [g for _, _, g in _paired(dimensions)]
+    clear = [gap for gap in gaps if gap.get("clear")]
+    if not clear or not family["size"]:
         return None
+    level = 1 - len(clear) * ALPHA / family["size"]
+    for gap in clear:
+        low, high = stats.selected_interval(gap["diff"], gap["se"], gap["df"], level)
+        gap["ci_selected"] = [low, high]
+    return level
+
+
+def _planning(
+    data: RoundData,
+    dimensions: list[dict],
+    side_reason: dict[str, str],
+    family: dict[str, int],
+    teams: stats.Teams,
+) -> dict[str, Any]:
+    """The planning figure `detectable`: the smallest blind spot this round finds with 80 %
+    power by the test its gaps actually get (Welch's t with the team allowance, or the
+    permutation test with its attainable levels), with the pooled per-person SD, at the bar a
+    lone real gap must pass under Benjamini–Hochberg (ALPHA / family size). Null with a
+    `reason` where no single gap can be clear at this size, or nothing can be computed."""
+    plan: dict[str, Any] = {"detectable": None, "reason": None, "why": None, "test": None}
+    plan["bar"] = None
+    plan |= {"p_floor": None, "felt_p_floor": None, "felt_can_be_clear": None}
+    if side_reason:
+        reason = "a side is held back (fewer respondents than the threshold)"
+        return plan | {"reason": reason, "why": "held_back"}
+    if not family["size"]:
+        return plan | {"reason": "no gap could be tested", "why": "untested"}
     squares, df = 0.0, 0
     for dimension in dimensions:
         for cell in dimension["cells"].values():
@@ -352,21 +416,61 @@ def _detectable(
                 squares += cell["sd"] ** 2 * (cell["n"] - 1)
                 df += cell["n"] - 1
     if not df:
-        return None
+        return plan | {"reason": "no score varies", "why": "untested"}
     sd = (squares / df) ** 0.5
-    n_a, n_b = data.respondents["a"], data.respondents["b"]
-    return stats.detectable_gap(sd, n_a, n_b, ALPHA / family["size"], POWER)
+    n_a, n_b = (data.respondents[s] for s in SIDES)
+    bar = ALPHA / family["size"]
+    result = stats.planning(sd, n_a, n_b, bar, teams, POWER)
+    plan |= {
+        "detectable": result.detectable,
+        "test": result.test,
+        "bar": bar,
+        "p_floor": result.floor,
+        "felt_p_floor": result.felt_floor,
+        "felt_can_be_clear": result.felt_floor < bar,
+    }
+    if result.detectable is None:
+        plan["why"] = "floor"
+        plan["reason"] = (
+            f"no single gap can be clear at this size: the smallest p the {result.test} test "
+            f"can give with {n_a} and {n_b} people ({result.floor:.4f}) is above the bar a "
+            f"lone gap must pass ({ALPHA} / {family['size']} = {bar:.4f})"
+        )
+    elif result.detectable > LARGEST_GAP:
+        plan |= {"detectable": None, "why": "scale"}
+        plan["reason"] = (
+            f"no single gap shows reliably at this size: the test would find only gaps of "
+            f"{result.detectable:.1f} points four times in five, more than the largest gap "
+            f"the scale allows ({LARGEST_GAP} points)"
+        )
+    return plan
 
 
-def method(family: dict[str, int]) -> dict[str, Any]:
-    """The `method` dict of the JSON: what decided every claim."""
+def method(
+    family: dict[str, int],
+    teams: stats.Teams,
+    shown: dict[str, int],
+    selection_level: float | None = None,
+) -> dict[str, Any]:
+    """The `method` dict of the JSON: what decided every claim (`shown`: the respondents
+    of each side shown)."""
     return {
         "unit": "points: per-person dimension means on the 1-5 scale",
-        "test": f"Welch t; permutation test of the mean difference below "
-        f"{stats.PERMUTATION_BELOW} people a side ({stats.PERMUTATION_RESAMPLES} resamples, seeded)",
-        "paired_test": "Wilcoxon signed-rank",
-        "interval": "95% Welch t interval of the difference (Student t for paired)",
+        "test": "Welch t with the team allowance; below "
+        f"{stats.PERMUTATION_BELOW} people a side, a permutation test of Welch's t (every "
+        f"split when there are at most {stats.PERMUTATION_EXACT_UP_TO}, else seeded random "
+        f"splits, {stats.PERMUTATION_FIRST_RESAMPLES} then {stats.PERMUTATION_RESAMPLES} "
+        f"unless p is surely above {ALPHA}, p being the upper "
+        f"{stats.P_BOUND_CONFIDENCE:.1%} bound of the estimate), p never below Student t's "
+        "with the smaller side's effective n - 1 degrees of freedom (also the interval's); "
+        "each gap's `resamples` says how many splits were used, or exact",
+        "paired_test": "Wilcoxon signed-rank, its z shrunk by the square root of the design effect",
+        "interval": "95% Welch t interval of the difference (Student t for paired), from the "
+        "effective sample sizes",
         "adjustment": "Benjamini-Hochberg",
+        "promise": f"among the clear findings, on average at most {ALPHA:.0%} are chance "
+        "(false discovery rate); when no gap is real, the chance of any clear claim is "
+        f"about {ALPHA:.0%}",
         "family": "all blind spots, perception gaps and felt misjudgements of the shown "
         "sides, all dimensions: one family",
         "family_size": family["size"],
@@ -374,6 +478,17 @@ def method(family: dict[str, int]) -> dict[str, Any]:
         "alpha": ALPHA,
         "clear": CLEAR_RULE,
         "power": POWER,
+        "teams": {
+            "team_size": teams.size,
+            "icc": teams.icc,
+            "design_effect": {s: teams.deff(n) for s, n in shown.items()},
+            "effective_n": {s: teams.effective(n) for s, n in shown.items()},
+        },
+        "selection": {
+            "method": "Benjamini-Yekutieli false coverage rate: ci_selected of each clear "
+            "gap at level 1 - R*alpha/m",
+            "level": selection_level,
+        },
         "reliability_flag_below": stats.RELIABLE_ALPHA,
         "suppression": suppression.RULE,
         "skips": SKIP_RULE,

@@ -48,8 +48,10 @@ def _in_language(analysis: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def _sized(gap: dict[str, Any]) -> dict[str, Any]:
     """A gap's size without its sign, with the interval turned the same way, for sentences
-    that carry the direction in words ("higher", "lower")."""
-    low, high = gap.get("ci95") or (gap["diff"], gap["diff"])
+    that carry the direction in words ("higher", "lower"). A clear gap's interval is the one
+    adjusted for the selection (`ci_selected`), as every finding's is."""
+    chosen = gap.get("ci_selected") if gap.get("clear") else None
+    low, high = chosen or gap.get("ci95") or (gap["diff"], gap["diff"])
     if gap["diff"] < 0:
         low, high = -high, -low
     return {"size": abs(gap["diff"]), "size_low": low, "size_high": high}
@@ -275,6 +277,14 @@ def view_model(
         "guide_meta": [f for f in guide if f["kind"] == META_ERROR.key],
         "guide_blind": [f for f in guide if f["kind"] == BLIND_SPOT.key],
         "detectable": analysis.get("detectable"),
+        "planning": analysis.get("planning") or {},
+        # How many gaps of the family are clear: the R of the selection-adjusted intervals.
+        "selected": sum(
+            1
+            for dimension in analysis["dimensions"]
+            for gap in dimension["gaps"].values()
+            if gap.get("clear")
+        ),
         "method": analysis.get("method") or {},
         "reliability": _reliability_rows(analysis),
         "skip_warnings": {d["id"]: _skip_warnings(d) for d in analysis["dimensions"]},

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.special import fdtri, ndtr, ndtri, stdtr, stdtrit
+from scipy.special import betaincinv, fdtri, ndtr, ndtri, stdtr, stdtrit
 
 BOOTSTRAP_RESAMPLES = 9_999
 CONFIDENCE = 0.95
@@ -29,7 +29,11 @@ MAGNITUDES = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"))
 WILCOXON_EXACT_UP_TO = 50  # scipy's cut-offs for its exact and permutation tests
 WILCOXON_PERMUTATION_UP_TO = 13
 PERMUTATION_BELOW = 10  # a side with fewer people gets a permutation test, not Welch's t
-PERMUTATION_RESAMPLES = 9_999
+PERMUTATION_EXACT_UP_TO = 100_000  # splits of the people into the two groups: all of them
+PERMUTATION_FIRST_RESAMPLES = 10_000  # enough to see that p is far above any line
+PERMUTATION_RESAMPLES = 200_000  # where p may be near a line
+P_BOUND_CONFIDENCE = 0.999  # a Monte Carlo p is its upper bound at this confidence
+ASSUMED_ICC = 0.2  # intraclass correlation of a team's answers (LeBreton & Senter 2008)
 RELIABLE_ALPHA = 0.6  # below this a scale is flagged as too unreliable to lean on
 
 
@@ -265,6 +269,27 @@ def cronbach_alpha(rows: Sequence[Sequence[float]], weights: Sequence[int]) -> f
 
 
 @dataclass(frozen=True)
+class Teams:
+    """The allowance for people who work in teams of about `size` and answer alike: the
+    variance of a side's mean grows by the design effect 1 + (m − 1)·ICC (m no more than
+    the side's people), so a side of n carries the information of n / deff independent
+    people. No team is ever recorded: the allowance is a stated assumption, the same for
+    every response. size 1: people work alone (deff 1, the textbook tests)."""
+
+    size: int = 1
+    icc: float = ASSUMED_ICC
+
+    def deff(self, n: int) -> float:
+        return 1 + (min(self.size, max(n, 1)) - 1) * self.icc
+
+    def effective(self, n: int) -> float:
+        return n / self.deff(n)
+
+
+ALONE = Teams(1)
+
+
+@dataclass(frozen=True)
 class GapTest:
     """A difference of two groups' mean scores, in points, with its 95 % interval."""
 
@@ -272,54 +297,163 @@ class GapTest:
     ci95: tuple[float, float]
     p: float | None  # None when every score on both sides is the same
     method: str  # "welch", "permutation" or, for two shares, "fisher"
+    se: float = 0.0  # standard error of diff (with the team allowance)
+    df: float = math.inf  # degrees of freedom of its t distribution
+    resamples: int | str | None = None  # permutation: how many, or "exact"
 
 
-def _welch(x: Summary, y: Summary) -> tuple[float, float]:
-    """Standard error and Welch–Satterthwaite degrees of freedom of mean(x) − mean(y)."""
-    vx, vy = (x.sd or 0.0) ** 2 / x.n, (y.sd or 0.0) ** 2 / y.n
+def _welch(
+    x: Summary, y: Summary, nx: float | None = None, ny: float | None = None
+) -> tuple[float, float]:
+    """Standard error and Welch–Satterthwaite degrees of freedom of mean(x) − mean(y),
+    with the groups' effective sizes `nx`, `ny` (their n when not given)."""
+    nx = x.n if nx is None else nx
+    ny = y.n if ny is None else ny
+    vx, vy = (x.sd or 0.0) ** 2 / nx, (y.sd or 0.0) ** 2 / ny
     se = math.sqrt(vx + vy)
     if se == 0:
-        return 0.0, float(x.n + y.n - 2)
-    df = (vx + vy) ** 2 / (vx**2 / max(x.n - 1, 1) + vy**2 / max(y.n - 1, 1))
+        return 0.0, float(nx + ny - 2)
+    df = (vx + vy) ** 2 / (vx**2 / max(nx - 1, 1) + vy**2 / max(ny - 1, 1))
     return se, df
 
 
-def mean_gap(x: Sample, y: Sample, seed: int) -> GapTest:
-    """Compare two independent groups' per-person scores. Welch's t from the summaries
-    when both groups have at least PERMUTATION_BELOW people; otherwise a permutation
-    test of the difference of means (exact when there are few arrangements, else
-    Monte Carlo with a fixed seed, so the report is reproducible). The interval is
-    Welch's either way; a gap counts as clear only when the test and the interval agree."""
+def mean_gap(
+    x: Sample, y: Sample, seed: int, teams: Teams = ALONE, decisive_below: float = 0.05
+) -> GapTest:
+    """Compare two independent groups' per-person scores. Welch's t with the standard
+    error and degrees of freedom of the effective sizes (`teams`) when both groups have at
+    least PERMUTATION_BELOW people. Otherwise the larger of two p values, each valid on its
+    own ground: a permutation test of Welch's t (studentized, unlike the raw difference of
+    means; exact for equal spreads whatever their shape), the observed t shrunk by the team
+    allowance, and Student's t with the smaller side's degrees of freedom (valid for any
+    two spreads); the interval then uses those degrees of freedom too. A gap counts as
+    clear only when the test and the interval agree. `decisive_below`: a p above it decides
+    nothing under the rule, so its Monte Carlo estimate may stop early."""
     sx, sy = describe(x), describe(y)
     diff = sx.mean - sy.mean
-    se, df = _welch(sx, sy)
+    raw_se, _ = _welch(sx, sy)
+    se, df = _welch(sx, sy, teams.effective(x.n), teams.effective(y.n))
     if se == 0:
-        return GapTest(diff, (diff, diff), None if diff == 0 else 0.0, "welch")
+        return GapTest(diff, (diff, diff), None if diff == 0 else 0.0, "welch", 0.0, df)
     half = float(stdtrit(df, 0.5 + CONFIDENCE / 2)) * se  # Student t quantile
     ci = (diff - half, diff + half)
     if min(x.n, y.n) >= PERMUTATION_BELOW:
         p = float(2 * stdtr(df, -abs(diff) / se))  # both tails of Student t
-        return GapTest(diff, ci, min(1.0, p), "welch")
-    from scipy.stats import permutation_test
+        return GapTest(diff, ci, min(1.0, p), "welch", se, df)
+    # Few people: Student's t with the cautious degrees of freedom of the smaller side
+    # (its effective people − 1; Hsu, Scheffé), which holds its level for any two spreads,
+    # where Welch–Satterthwaite's and the permutation's run about twice too often into the
+    # far tail a family of 30 needs (4 vs 12 or 8 vs 40 people, one side spreading more).
+    df = max(min(teams.effective(x.n), teams.effective(y.n)) - 1, 1.0)
+    half = float(stdtrit(df, 0.5 + CONFIDENCE / 2)) * se
+    ci = (diff - half, diff + half)
+    permuted, resamples = permutation_welch_p(x, y, abs(diff) / se, seed, decisive_below)
+    # Valid when either is: the permutation p is exact for equal spreads of any shape.
+    p = max(permuted, float(2 * stdtr(df, -abs(diff) / se)))
+    return GapTest(diff, ci, min(1.0, p), "permutation", se, df, resamples)
 
-    result = permutation_test(
-        (x.expand(), y.expand()),
-        lambda a, b, axis: np.mean(a, axis=axis) - np.mean(b, axis=axis),
-        permutation_type="independent",
-        vectorized=True,
-        n_resamples=PERMUTATION_RESAMPLES,
-        rng=np.random.default_rng(seed),
-    )
-    return GapTest(diff, ci, float(result.pvalue), "permutation")
+
+def _welch_t(
+    s1: np.ndarray, q1: np.ndarray, n1: int, total: float, squares: float, n: int
+) -> np.ndarray:
+    """|Welch's t| of every split given by the first group's sums and sums of squares."""
+    n2 = n - n1
+    s2, q2 = total - s1, squares - q1
+    v1 = np.maximum(q1 - s1 * s1 / n1, 0.0) / (n1 - 1) / n1
+    v2 = np.maximum(q2 - s2 * s2 / n2, 0.0) / (n2 - 1) / n2
+    diff = np.abs(s1 / n1 - s2 / n2)
+    se = np.sqrt(v1 + v2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(se > 0, diff / np.where(se > 0, se, 1.0), np.where(diff > 0, np.inf, 0.0))
+    return t
 
 
-def paired_interval(differences: Sample) -> tuple[float, float] | None:
-    """Student's t 95 % interval of the mean paired difference."""
+def permutation_welch_p(
+    x: Sample, y: Sample, observed: float, seed: int, decisive_below: float = 0.05
+) -> tuple[float, int | str]:
+    """Two-sided permutation p of Welch's t: the share of splits of everyone into groups of
+    x.n and y.n whose |t| reaches `observed`. Every split when there are at most
+    PERMUTATION_EXACT_UP_TO ("exact"); else seeded random splits, first
+    PERMUTATION_FIRST_RESAMPLES and, unless p is then surely above `decisive_below`,
+    PERMUTATION_RESAMPLES, and p is the upper P_BOUND_CONFIDENCE bound of the Monte Carlo
+    estimate (Clopper–Pearson), so a verdict near the line does not hang on the seed.
+    Returns (p, resamples used or "exact")."""
+    values = np.concatenate([x.expand(), y.expand()])
+    n, k = len(values), min(x.n, y.n)
+    total, squares = float(values.sum()), float(values @ values)
+    limit = observed * (1 - 1e-9)  # equal t values count as reaching it
+    splits = math.comb(n, k)
+    if splits <= PERMUTATION_EXACT_UP_TO:
+        from itertools import chain, combinations
+
+        chosen = np.fromiter(chain.from_iterable(combinations(range(n), k)), np.int64)
+        picked = values[chosen.reshape(splits, k)]
+        t = _welch_t(picked.sum(axis=1), (picked * picked).sum(axis=1), k, total, squares, n)
+        return float(np.count_nonzero(t >= limit) / splits), "exact"
+    distinct, weights = np.unique(values, return_counts=True)
+    rng = np.random.default_rng(seed)
+    hits, drawn = 0, 0
+    for target in (PERMUTATION_FIRST_RESAMPLES, PERMUTATION_RESAMPLES):
+        counts = rng.multivariate_hypergeometric(weights, k, size=target - drawn, method="count")
+        t = _welch_t(counts @ distinct, counts @ (distinct * distinct), k, total, squares, n)
+        hits += int(np.count_nonzero(t >= limit))
+        drawn = target
+        lower = float(betaincinv(hits, drawn - hits + 1, 1 - P_BOUND_CONFIDENCE)) if hits else 0.0
+        if lower > decisive_below:
+            break
+    upper = float(betaincinv(hits + 1, drawn - hits, P_BOUND_CONFIDENCE)) if hits < drawn else 1.0
+    return min(1.0, max(upper, (hits + 1) / (drawn + 1))), drawn
+
+
+def permutation_floor(n1: int, n2: int) -> float:
+    """The smallest p the permutation test can give with groups of n1 and n2: one split
+    (two with equal groups, mirror images) of all; for Monte Carlo the bound of no hit."""
+    splits = math.comb(n1 + n2, min(n1, n2))
+    if splits <= PERMUTATION_EXACT_UP_TO:
+        return (2 if n1 == n2 else 1) / splits
+    return float(betaincinv(1, PERMUTATION_RESAMPLES, P_BOUND_CONFIDENCE))
+
+
+def wilcoxon_floor(n: int) -> float:
+    """The smallest two-sided p of the signed-rank test with n pairs: every sign alike,
+    2 / 2^n where it is exact or enumerated (up to 50 pairs), else the normal approximation's."""
+    if n <= WILCOXON_EXACT_UP_TO:
+        return min(1.0, 2 / 2**n)
+    z = math.sqrt(3 * n * (n + 1) / (2 * n + 1))
+    return float(2 * ndtr(-z))
+
+
+def design_adjusted(p: float | None, deff: float) -> float | None:
+    """A p value with its z shrunk by √deff (the first-order design-effect correction of a
+    test that assumed independent people): p itself when deff is 1."""
+    if p is None or deff <= 1:
+        return p
+    z = float(ndtri(1 - p / 2)) if p > 0 else math.inf
+    return float(2 * ndtr(-z / math.sqrt(deff)))
+
+
+def paired_interval(
+    differences: Sample, teams: Teams = ALONE
+) -> tuple[float, float, float, float] | None:
+    """Student's t 95 % interval of the mean paired difference, from the effective number
+    of pairs; returns (low, high, standard error, degrees of freedom)."""
     summary = describe(differences)
     if summary.sd is None:
         return None
-    half = float(stdtrit(summary.n - 1, 0.5 + CONFIDENCE / 2)) * summary.sd / math.sqrt(summary.n)
-    return (summary.mean - half, summary.mean + half)
+    effective = teams.effective(summary.n)
+    se = summary.sd / math.sqrt(effective)
+    df = max(effective - 1, 1.0)
+    half = float(stdtrit(df, 0.5 + CONFIDENCE / 2)) * se
+    return (summary.mean - half, summary.mean + half, se, df)
+
+
+def selected_interval(diff: float, se: float, df: float, level: float) -> tuple[float, float]:
+    """The interval of a selected finding at confidence `level` (Benjamini & Yekutieli's
+    false-coverage-adjusted level 1 − R·q/m for R selected of m)."""
+    if se == 0:
+        return (diff, diff)
+    half = float(stdtrit(df, 0.5 + level / 2)) * se
+    return (diff - half, diff + half)
 
 
 def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
@@ -339,11 +473,61 @@ def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
     return adjusted
 
 
-def detectable_gap(sd: float, n1: int, n2: int, alpha: float, power: float = 0.8) -> float:
+def detectable_gap(
+    sd: float, n1: float, n2: float, alpha: float, power: float = 0.8, df: float = math.inf
+) -> float:
     """Smallest difference of means that a two-sided test at `alpha` detects with
-    `power` (normal approximation): (z(1 − alpha/2) + z(power)) · sd · √(1/n1 + 1/n2)."""
-    z = float(ndtri(1 - alpha / 2) + ndtri(power))
+    `power`: (t(1 − alpha/2) + t(power)) · sd · √(1/n1 + 1/n2), t with `df` degrees of
+    freedom (normal when infinite); n1, n2 the effective sizes."""
+    if math.isinf(df):
+        z = float(ndtri(1 - alpha / 2) + ndtri(power))
+    else:
+        z = float(stdtrit(df, 1 - alpha / 2) + stdtrit(df, power))
     return z * sd * math.sqrt(1 / n1 + 1 / n2)
+
+
+@dataclass(frozen=True)
+class Planning:
+    """What a round of n1 and n2 people can detect, for the test the gaps actually get."""
+
+    detectable: float | None  # points; None when no single gap can be clear
+    test: str  # "welch" or "permutation"
+    bar: float  # the p a lone real gap must reach (alpha / family size)
+    floor: float  # the smallest p the test can give at this size (0 for Welch)
+    level: float  # the attainable test level at or below the bar
+    felt_floor: float  # the signed-rank test's smallest p, with the team allowance
+
+
+def planning(
+    sd: float, n1: int, n2: int, bar: float, teams: Teams = ALONE, power: float = 0.8
+) -> Planning:
+    """The planning figure: the smallest blind spot found with `power`, by the test the
+    round's gaps get (Welch with effective sizes, or the permutation test's attainable
+    levels, which are multiples of one split), at the bar a lone gap must pass. None when
+    even the most extreme data could not pass it."""
+    e1, e2 = teams.effective(n1), teams.effective(n2)
+    felt_floor = design_adjusted(wilcoxon_floor(min(n1, n2)), teams.deff(min(n1, n2)))
+    assert felt_floor is not None
+    test, floor, level = "welch", 0.0, bar
+    if min(n1, n2) < PERMUTATION_BELOW:
+        test, floor = "permutation", permutation_floor(n1, n2)
+        splits = math.comb(n1 + n2, min(n1, n2))
+        if splits <= PERMUTATION_EXACT_UP_TO:
+            step = (2 if n1 == n2 else 1) / splits
+            level = math.floor(bar / step + 1e-9) * step
+        elif floor > bar:
+            level = 0.0
+    if level <= 0 or floor > bar:
+        return Planning(None, test, bar, floor, 0.0, felt_floor)
+    if sd <= 0:  # every score alike: any difference at all would show
+        return Planning(0.0, test, bar, floor, level, felt_floor)
+    vx, vy = sd * sd / e1, sd * sd / e2
+    df = (vx + vy) ** 2 / (vx**2 / max(e1 - 1, 1) + vy**2 / max(e2 - 1, 1))
+    if test == "permutation":  # as mean_gap: the smaller side's degrees of freedom
+        df = max(min(e1, e2) - 1, 1.0)
+    return Planning(
+        detectable_gap(sd, e1, e2, level, power, df), test, bar, floor, level, felt_floor
+    )
 
 
 def alpha_interval(alpha: float, n: int, k: int) -> tuple[float, float]:

@@ -242,6 +242,7 @@ def create_demo(db: Database, respondents: int = 26, seed: int = 2026) -> list[i
             lang="pl",
             headcount_a=respondents + 6,
             headcount_b=respondents + 9,
+            team_size=1,  # the simulated people answer independently of one another
         )
         round_ = get_round(db, round_id)
         if round_.status == "draft":  # new, or left half-made by an interrupted run

@@ -70,6 +70,7 @@ def _gap(first: dict, second: dict, paired: bool = False) -> dict[str, Any]:
     p = round(float(2 * stats.ndtr(-abs(diff) / se)), 6)
     figures = {"diff": diff, "n": n, "p": p, "ci95": [diff - 1.96 * se, diff + 1.96 * se]}
     figures["skip_warning"] = False
+    figures |= {"se": se, "df": 10_000.0, "ci_selected": None}  # about normal
     if paired:
         return figures | {"q": None, "clear": False, "suppressed": False}
     delta = round(max(-0.95, min(0.95, diff * 0.55)), 2)
@@ -80,6 +81,7 @@ def _gap(first: dict, second: dict, paired: bool = False) -> dict[str, Any]:
         "q": None,
         "clear": False,
         "test": "welch",
+        "resamples": None,
         "suppressed": False,
     }
 
@@ -155,6 +157,7 @@ def build_analysis(
             }
         )
     family = an.decide(dimensions)
+    level = an.select_intervals(dimensions, family)
     for d in dimensions:
         d["mirror"] = all(
             d["gaps"][f"{s}.blind_spot"]["clear"] and d["gaps"][f"{s}.blind_spot"]["diff"] > 0
@@ -171,7 +174,9 @@ def build_analysis(
             "reason": "fewer than 5 respondents",
         }
     compared, compare_method = _compare(dimensions) if compare else (None, None)
-    method = an.method(family) | ({"compare": compare_method} if compare else {})
+    shown = {"a": n_a} if suppress_b else {"a": n_a, "b": n_b}
+    method = an.method(family, stats.Teams(1), shown, level)
+    method |= {"compare": compare_method} if compare else {}
     return {
         "round": {
             "id": 2,
@@ -191,14 +196,29 @@ def build_analysis(
         "dimensions": dimensions,
         "top_gaps": an.top_gaps(dimensions),
         "findings": an.findings(dimensions),
-        "detectable": None
-        if suppress_b
-        else stats.detectable_gap(0.9, n_a, n_b, 0.05 / family["size"]),
+        **_planning(suppress_b, n_a, n_b, family["size"]),
         "method": method,
         "comments": _comments(questionnaire, comments, suppress_b),
         "suppressed": [{"side": "b", "reason": "fewer than 5 respondents"}] if suppress_b else [],
         "compare": compared,
     }
+
+
+def _planning(suppress_b: bool, n_a: int, n_b: int, size: int) -> dict[str, Any]:
+    """`detectable`, `detectable_reason` and `planning` as the analysis gives them (SD 0.9,
+    people working alone)."""
+    if suppress_b:
+        reason = "a side is held back (fewer respondents than the threshold)"
+        plan = dict.fromkeys(
+            ("detectable", "test", "bar", "p_floor", "felt_p_floor", "felt_can_be_clear")
+        )
+        plan["why"] = "held_back"
+        return {"detectable": None, "detectable_reason": reason, "planning": plan}
+    result = stats.planning(0.9, n_a, n_b, 0.05 / size)
+    plan = {"detectable": result.detectable, "why": None, "test": result.test, "bar": result.bar}
+    plan |= {"p_floor": result.floor, "felt_p_floor": result.felt_floor}
+    plan["felt_can_be_clear"] = result.felt_floor < result.bar
+    return {"detectable": result.detectable, "detectable_reason": None, "planning": plan}
 
 
 def _reliability(cells: dict[str, Any], items: int, index: int) -> dict[str, Any]:

@@ -22,6 +22,7 @@ INDEPENDENT = ["a.blind_spot", "a.meta_error", "b.blind_spot", "b.meta_error"]
 
 
 def make_round(db, submissions, *, close=True, threshold=5, comment_threshold=10, **options):
+    options.setdefault("team_size", 1)  # independent people, unless a test says otherwise
     round_id = create_round(
         db,
         options.pop("name", "Runda"),
@@ -118,14 +119,22 @@ def test_gaps_against_scipy(db):
     greater = sum(x > y for x in self_a for y in other_b)
     less = sum(x < y for x in self_a for y in other_b)
     assert gap["cliffs_delta"] == pytest.approx((greater - less) / 25, abs=1e-12)
-    # Five a side: a permutation test, exact here (252 arrangements), so scipy agrees.
+    # Five a side: a permutation test of Welch's |t|, exact here (252 splits), so scipy's
+    # exact permutation test of the same statistic agrees; the p used is never below
+    # Student's t with the smaller side's degrees of freedom (4), nor is the interval.
     exact = sps.permutation_test(
-        (self_a, other_b), lambda x, y: np.mean(x) - np.mean(y), permutation_type="independent"
+        (self_a, other_b),
+        lambda x, y: abs(sps.ttest_ind(x, y, equal_var=False).statistic),
+        permutation_type="independent",
+        alternative="greater",
     )
+    welch = sps.ttest_ind(self_a, other_b, equal_var=False)
+    student = 2 * sps.t.sf(abs(welch.statistic), df=4)
     assert gap["test"] == "permutation" and gap["n"] == [5, 5]
-    assert gap["p"] == pytest.approx(exact.pvalue, abs=1e-12)
-    welch = sps.ttest_ind(self_a, other_b, equal_var=False).confidence_interval()
-    assert gap["ci95"] == pytest.approx([welch.low, welch.high], abs=1e-9)
+    assert gap["resamples"] == "exact"
+    assert gap["p"] == pytest.approx(max(exact.pvalue, student), abs=1e-12)
+    half = sps.t.ppf(0.975, df=4) * (gap["diff"] / welch.statistic)  # t(4) × Welch's SE
+    assert gap["ci95"] == pytest.approx([gap["diff"] - half, gap["diff"] + half], abs=1e-9)
     assert gap["magnitude"] == stats.magnitude(gap["cliffs_delta"])
     felt = info["gaps"]["a.felt_misjudgement"]
     differences = np.array(self_a) - 3
@@ -134,7 +143,7 @@ def test_gaps_against_scipy(db):
     assert felt["p"] == pytest.approx(sps.wilcoxon(differences).pvalue, abs=1e-9)
 
 
-def random_round(db, per_side, seed, name="Runda"):
+def random_round(db, per_side, seed, name="Runda", **options):
     rng = random.Random(seed)
     questionnaire = get_round_questionnaire(db)
     subs = [
@@ -142,7 +151,7 @@ def random_round(db, per_side, seed, name="Runda"):
         for side in "ab"
         for _ in range(per_side)
     ]
-    return analyse(db, make_round(db, subs, name=name))
+    return analyse(db, make_round(db, subs, name=name, **options))
 
 
 def test_ten_or_more_a_side_get_welchs_t(db):
@@ -417,3 +426,104 @@ def test_a_cell_below_the_threshold_is_held_back(db, skipping, shown):
             "would single out fewer than 5 people" if shown else "fewer than 5 pairs"
         )
         assert not d["cells"]["a.self"]["suppressed"]
+
+
+# --- issue 19: teams, uneven groups, the honest planning figure --------------------------
+
+
+def test_the_team_allowance_widens_the_standard_error_by_the_root_of_the_design_effect(db):
+    alone = random_round(db, 20, seed=5, name="Alone", team_size=1)
+    teams = random_round(db, 20, seed=5, name="Teams", team_size=6)
+    deff = 1 + (6 - 1) * stats.ASSUMED_ICC  # 2.0: 20 people count as 10
+    for key in ("a.blind_spot", "b.meta_error"):
+        one, six = (
+            dimension(alone, "information")["gaps"][key],
+            dimension(teams, "information")["gaps"][key],
+        )
+        assert one["diff"] == pytest.approx(six["diff"], abs=1e-12)
+        assert six["se"] == pytest.approx(one["se"] * math.sqrt(deff), rel=1e-12)
+        half = (six["ci95"][1] - six["ci95"][0]) / 2
+        assert half == pytest.approx(float(sps.t.ppf(0.975, six["df"])) * six["se"], rel=1e-9)
+        assert six["df"] < one["df"]  # degrees of freedom of 10 a side, not 20
+        assert six["p"] > one["p"]
+    felt_one = dimension(alone, "information")["gaps"]["a.felt_misjudgement"]
+    felt_six = dimension(teams, "information")["gaps"]["a.felt_misjudgement"]
+    assert felt_six["p"] == pytest.approx(stats.design_adjusted(felt_one["p"], deff), rel=1e-9)
+    assert teams["method"]["teams"]["team_size"] == 6
+    assert teams["method"]["teams"]["icc"] == stats.ASSUMED_ICC
+    assert teams["method"]["teams"]["effective_n"] == {
+        "a": pytest.approx(10),
+        "b": pytest.approx(10),
+    }
+    assert alone["method"]["teams"]["design_effect"] == {"a": 1, "b": 1}
+    assert teams["detectable"] > alone["detectable"] * 1.3
+
+
+def test_a_round_made_without_a_team_size_assumes_teams_of_eight(db):
+    round_id = create_round(db, "Runda", "sales-production", "Sprzedaż", "Produkcja")
+    assert get_round(db, round_id).team_size == 8
+    with pytest.raises(InvalidInput, match="team size"):
+        create_round(db, "Runda", "sales-production", "A", "B", team_size=0)
+
+
+def test_the_planning_figure_at_five_a_side_is_null_with_a_reason(db):
+    report = random_round(db, 5, seed=2)
+    assert report["detectable"] is None
+    assert "no single gap can be clear" in report["detectable_reason"]
+    plan = report["planning"]
+    assert plan["test"] == "permutation" and plan["p_floor"] == pytest.approx(2 / 252)
+    assert plan["bar"] == pytest.approx(0.05 / report["method"]["family_size"])
+    assert plan["felt_can_be_clear"] is False
+    gap = dimension(report, "information")["gaps"]["a.blind_spot"]
+    assert gap["resamples"] == "exact"  # 252 splits, every one counted
+
+
+def test_the_json_says_how_many_resamples_were_used(db):
+    welch = dimension(random_round(db, 12, seed=3, name="Welch"), "information")["gaps"][
+        "a.blind_spot"
+    ]
+    assert welch["test"] == "welch" and welch["resamples"] is None
+    rng = random.Random(8)
+    questionnaire = get_round_questionnaire(db)
+    subs = [
+        Submission(side, {k: rng.randint(1, 5) for k in questionnaire.item_keys()})
+        for side, n in (("a", 8), ("b", 40))
+        for _ in range(n)
+    ]
+    report = analyse(db, make_round(db, subs, name="8 vs 40"))
+    gap = dimension(report, "information")["gaps"]["a.blind_spot"]
+    assert gap["test"] == "permutation"
+    assert gap["resamples"] in (stats.PERMUTATION_FIRST_RESAMPLES, stats.PERMUTATION_RESAMPLES)
+    assert report["planning"]["detectable"] == report["detectable"]
+
+
+def test_clear_findings_carry_intervals_adjusted_for_the_selection(db):
+    questionnaire = get_round_questionnaire(db)
+    shifts = {("a", "understanding", "self"): 1.5}
+    rng = random.Random(1)
+    subs = [planted(questionnaire, s, rng, shifts) for s in "ab" for _ in range(40)]
+    report = analyse(db, make_round(db, subs, name="Planted"))
+    clear = [g for d in report["dimensions"] for g in d["gaps"].values() if g["clear"]]
+    assert clear
+    level = report["method"]["selection"]["level"]
+    assert level == pytest.approx(1 - len(clear) * 0.05 / report["method"]["family_size"])
+    for gap in clear:
+        low, high = gap["ci_selected"]
+        assert low < gap["ci95"][0] and gap["ci95"][1] < high  # wider than the plain 95 %
+        half = (high - low) / 2
+        assert half == pytest.approx(
+            float(sps.t.ppf(0.5 + level / 2, gap["df"])) * gap["se"], rel=1e-9
+        )
+    assert all(f["ci_selected"] for f in report["findings"])
+    unclear = [g for d in report["dimensions"] for g in d["gaps"].values() if not g["clear"]]
+    assert all(g.get("ci_selected") is None for g in unclear)
+
+
+def test_the_planning_figure_is_null_where_it_would_exceed_the_scale(db):
+    """Seven a side in teams of about 8: 2.6 independent people a side, so even a 4-point
+    gap (5 against 1) would not show four times in five; no size in points is promised."""
+    alone = random_round(db, 7, seed=6, name="Alone", team_size=1)
+    teams = random_round(db, 7, seed=6, name="Teams", team_size=8)
+    assert alone["detectable"] is not None and alone["planning"]["why"] is None
+    assert teams["detectable"] is None and teams["planning"]["why"] == "scale"
+    assert "largest gap the scale allows" in teams["detectable_reason"]

@@ -212,3 +212,52 @@ def test_demo_data_never_goes_into_the_served_database_and_prod_refuses_demo_acc
     served.conn.close()
     refused = run_cli("--db", str(db_path.with_name("demo.db")), "serve", "--prod")
     assert refused.exit_code != 0 and "demo accounts" in refused.output
+
+
+def test_round_create_takes_a_team_size_and_round_edit_changes_it_until_close(tmp_path):
+    """Issue 19 item 1: "people here work in teams of about m" (default 8; 1 = alone)."""
+    from click.testing import CliRunner
+
+    from survey.cli import cli
+
+    runner = CliRunner()
+    db = str(tmp_path / "t.db")
+    base = ["--db", db]
+    assert runner.invoke(cli, [*base, "init"]).exit_code == 0
+    made = runner.invoke(
+        cli,
+        [
+            *base,
+            "round",
+            "create",
+            "R",
+            "--questionnaire",
+            "sales-production",
+            "--side-a",
+            "A",
+            "--side-b",
+            "B",
+        ],
+    )
+    alone = runner.invoke(
+        cli,
+        [*base, "round", "create", "S", "--questionnaire", "sales-production", "--side-a", "A", "--side-b", "B", "--team-size", "1"],
+    )  # fmt: skip
+    assert made.exit_code == 0 and alone.exit_code == 0
+    from survey.store.connection import open_db
+    from survey.store.rounds import get_round
+
+    database = open_db(db)
+    assert get_round(database, made.output.strip()).team_size == 8
+    assert get_round(database, alone.output.strip()).team_size == 1
+    round_id = made.output.strip()
+    assert runner.invoke(cli, [*base, "round", "open", round_id]).exit_code == 0
+    edited = runner.invoke(cli, [*base, "round", "edit", round_id, "--team-size", "4"])
+    assert edited.exit_code == 0 and "teams of about 4" in edited.output
+    assert get_round(database, round_id).team_size == 4
+    wrong = runner.invoke(cli, [*base, "round", "edit", round_id, "--team-size", "0"])
+    assert wrong.exit_code != 0 and get_round(database, round_id).team_size == 4
+    assert runner.invoke(cli, [*base, "round", "close", round_id]).exit_code == 0
+    closed = runner.invoke(cli, [*base, "round", "edit", round_id, "--team-size", "2"])
+    assert closed.exit_code == 1 and "closing is final" in closed.output
+    assert get_round(database, round_id).team_size == 4

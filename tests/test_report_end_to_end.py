@@ -110,7 +110,9 @@ def test_reporting_an_open_round_is_refused(db, run_cli, open_round_id):
 def test_a_null_round_with_eight_a_side_reports_nothing_clear(db, run_cli, tmp_path):
     """Everyone answers at random: the permutation test (fewer than 10 a side) finds
     nothing, and the printed report says so in words instead of inventing a gap."""
-    round_id = create_round(db, "Sala i kuchnia", "sales-production", "Sala", "Kuchnia")
+    round_id = create_round(
+        db, "Sala i kuchnia", "sales-production", "Sala", "Kuchnia", team_size=1
+    )  # people who work alone: the permutation test itself, no allowance for teams
     round_ = open_round(db, round_id)
     rng = random.Random(5)
     keys = round_.questionnaire.item_keys()

@@ -110,6 +110,12 @@ INDEPENDENT_FIGURES = {
     "n": ListOf(int, 2),
     "test": Either((exactly("welch"), exactly("permutation"))),
     "skip_warning": bool,
+    # Permutation tests: how many random splits, or "exact" (every split); Welch: null.
+    "resamples": Null(Either((int, exactly("exact")))),
+    "se": NUMBER,
+    "df": NUMBER,
+    # Clear gaps only: the interval adjusted for the selection (Benjamini-Yekutieli).
+    "ci_selected": Null(ListOf(NUMBER, 2)),
 }
 INDEPENDENT_GAP = Either(
     (
@@ -127,6 +133,9 @@ PAIRED_GAP = Either(
             "q": Null(NUMBER),
             "clear": bool,
             "skip_warning": bool,
+            "se": Null(NUMBER),
+            "df": Null(NUMBER),
+            "ci_selected": Null(ListOf(NUMBER, 2)),
             "suppressed": exactly(False),
         },
         held(*PAIRED_FIELDS),
@@ -166,6 +175,10 @@ METHOD = {
     "alpha": NUMBER,
     "clear": str,
     "power": NUMBER,
+    "promise": str,
+    # The allowance for teams (issue 19 item 1): which m and ICC were used.
+    "teams": {"team_size": int, "icc": NUMBER, "design_effect": dict, "effective_n": dict},
+    "selection": {"method": str, "level": Null(NUMBER)},
     "reliability_flag_below": NUMBER,
     "suppression": str,
     "skips": str,
@@ -229,6 +242,19 @@ SCHEMA = {
         {"dimension": str, "gap": str, "diff": NUMBER, "ci95": ListOf(NUMBER, 2), "q": NUMBER}
     ),
     "detectable": Null(NUMBER),
+    # Why `detectable` is null (a held-back side, or no single gap can be clear at this size).
+    "detectable_reason": Null(str),
+    "planning": {
+        "detectable": Null(NUMBER),
+        # Why detectable is null: held_back, untested, floor (the test's smallest p is
+        # above the bar) or scale (it would exceed the largest gap the scale allows).
+        "why": Null(Either(tuple(exactly(w) for w in ("held_back", "untested", "floor", "scale")))),
+        "test": Null(str),
+        "bar": Null(NUMBER),
+        "p_floor": Null(NUMBER),
+        "felt_p_floor": Null(NUMBER),
+        "felt_can_be_clear": Null(bool),
+    },
     "method": METHOD,
     "comments": {"harder": SIDES_OF, "need": SIDES_OF, "better": SIDES_OF},
     "suppressed": ListOf(

@@ -356,3 +356,80 @@ def test_a_round_with_too_few_answers_gets_a_short_report_that_says_so(db, lang,
         "Metoda",
     ):
         assert claim not in text
+
+
+# --- issue 19: words the method backs ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "promise"),
+    [
+        (
+            "en",
+            "no single gap can pass the report's rule, however large it is",
+            "only gaps of about",
+        ),
+        (
+            "pl",
+            "żadna pojedyncza różnica nie może spełnić zasady raportu",
+            "widać dopiero różnice rzędu",
+        ),
+    ],
+)
+def test_the_first_page_at_five_a_side_promises_nothing_the_test_cannot_find(
+    db, lang, words, promise
+):
+    """Five a side: the smallest permutation p (2 / 252) is above 0.05 / family size, so no
+    gap can be clear; the planning figure says so in words instead of a size in points."""
+    import random as random_module
+
+    from reports.analysis import analyse
+    from survey.store.responses import Submission, add_responses
+    from survey.store.rounds import create_round, open_round
+
+    round_id = create_round(db, "Pięć", "sales-production", "Sprzedaż", "Produkcja", lang=lang)
+    open_round(db, round_id)
+    rng = random_module.Random(4)
+    keys = QUESTIONNAIRE.item_keys()
+    add_responses(
+        db,
+        round_id,
+        [Submission(s, {k: rng.randint(1, 5) for k in keys}) for s in "ab" for _ in range(5)],
+    )
+    close_round(db, round_id)
+    analysis = analyse(db, round_id)
+    assert analysis["detectable"] is None
+    html = render_report_html(analysis, QUESTIONNAIRE, lang)
+    text = _text(pdf_bytes(html))
+    assert words in text
+    summary = html.split('id="summary"')[1].split("</section>")[0]
+    assert words in re.sub(r"\s+", " ", summary).replace("&#39;", "'")  # on the first page
+    assert promise not in text  # no size in points is promised anywhere
+
+
+@pytest.mark.parametrize(
+    ("lang", "promise", "adjusted"),
+    [
+        (
+            "en",
+            "about 1 in 20 of such findings: any one of them may still be chance",
+            "interval adjusted for the selection",
+        ),
+        (
+            "pl",
+            "około 1 na 20 takich ustaleń: każde z nich z osobna nadal może być przypadkiem",
+            "przedział skorygowany o wybór",
+        ),
+    ],
+)
+def test_every_chapter_that_words_a_claim_says_what_the_rule_promises(lang, promise, adjusted):
+    analysis = build_analysis(lang)
+    assert analysis["findings"]
+    html = render_report_html(analysis, QUESTIONNAIRE, lang)
+    text = _text(pdf_bytes(html))
+    # The first page, the clearest gaps, how you expect to be seen, the heat map, the guide.
+    assert text.count(promise) >= 5, text.count(promise)
+    assert adjusted in text  # the clearest gaps print a clear gap's adjusted interval
+    # The first page's finding states the adjusted range, not the plain 95 % one.
+    first = analysis["findings"][0]
+    assert first["ci_selected"] and first["ci_selected"] != first["ci95"]

@@ -170,3 +170,88 @@ def test_share_difference_gives_newcombes_published_interval():
     assert test.ci95 == pytest.approx((0.0524, 0.3339), abs=5e-5)
     assert test.p == pytest.approx(sps.fisher_exact([[56, 14], [48, 32]]).pvalue)
     assert test.method == "fisher"
+
+
+# --- issue 19: the small-sample path permutes Welch's t ---------------------------------
+
+
+def _quarters(rng: np.random.Generator, centre: float, sd: float, n: int) -> list[Fraction]:
+    """n scores on a grid of quarter points, as dimension means of four statements are."""
+    return [Fraction(round(v * 4), 4) for v in rng.normal(centre, sd, n)]
+
+
+def test_the_permutation_p_is_welchs_t_over_every_split():
+    x = [Fraction(v) for v in (1, 5, 2, 5, 4)]
+    y = [Fraction(v, 4) for v in (12, 13, 12, 14)]
+    sx, sy = stats.Sample.of(x), stats.Sample.of(y)
+    pooled = np.array([float(v) for v in x + y])
+    observed = abs(sps.ttest_ind(pooled[:5], pooled[5:], equal_var=False).statistic)
+    reached = total = 0
+    for chosen in itertools.combinations(range(9), 5):
+        rest = [i for i in range(9) if i not in chosen]
+        t = abs(sps.ttest_ind(pooled[list(chosen)], pooled[rest], equal_var=False).statistic)
+        reached += t >= observed * (1 - 1e-9)
+        total += 1
+    p, resamples = stats.permutation_welch_p(sx, sy, observed, seed=1)
+    assert resamples == "exact" and p == pytest.approx(reached / total, abs=1e-12)
+    raw = sps.permutation_test(
+        (pooled[:5], pooled[5:]),
+        lambda a, b: np.mean(a) - np.mean(b),
+        permutation_type="independent",
+    )
+    assert abs(p - raw.pvalue) > 0.01  # not the raw difference of means
+    gap = stats.mean_gap(sx, sy, seed=1)
+    assert gap.method == "permutation" and gap.resamples == "exact" and gap.p >= p
+
+
+def test_permuting_welchs_t_holds_the_size_when_spreads_differ():
+    """No gap, 4 people spreading widely against 12 who agree (seeded, so deterministic).
+    The permutation test of the raw difference of means rejects 18 % of such rounds at
+    the 5 % level, and one of Welch's t alone 12 % (6 % at the 1 % level); bounded by
+    Student's t with the smaller side's degrees of freedom, the test keeps its level."""
+    rng = np.random.default_rng(19)
+    draws = 600
+    p = []
+    for seed in range(draws):
+        x = stats.Sample.of(_quarters(rng, 3.0, 1.6, 4))
+        y = stats.Sample.of(_quarters(rng, 3.0, 0.4, 12))
+        p.append(stats.mean_gap(x, y, seed=seed).p)
+    at_5 = sum(value < 0.05 for value in p) / draws
+    at_1 = sum(value < 0.01 for value in p) / draws
+    assert at_5 <= 0.07 and at_1 <= 0.015, (at_5, at_1)
+
+
+def test_a_monte_carlo_p_near_the_line_does_not_hang_on_the_seed():
+    """8 against 40 (C(48, 8) splits, too many to count): a permutation p near 0.05 / 30,
+    the bar of a lone gap. With 9,999 resamples one seed's p was a quarter off another's."""
+    rng = np.random.default_rng(2)
+    x = stats.Sample.of(_quarters(rng, 4.2, 0.6, 8))
+    y = stats.Sample.of(_quarters(rng, 3.0, 0.8, 40))
+    observed = abs(stats.describe(x).mean - stats.describe(y).mean) / stats.mean_gap(x, y, 0).se
+    runs = [stats.permutation_welch_p(x, y, observed, seed) for seed in range(4)]
+    assert {resamples for _, resamples in runs} == {stats.PERMUTATION_RESAMPLES}
+    p = [value for value, _ in runs]
+    assert 0.001 < min(p) and max(p) < 0.003
+    assert max(p) / min(p) < 1.2
+
+
+def test_the_team_allowance_shrinks_n_by_the_design_effect():
+    teams = stats.Teams(6, 0.2)
+    assert teams.deff(40) == pytest.approx(2.0) and teams.effective(40) == pytest.approx(20)
+    assert stats.Teams(8).deff(5) == pytest.approx(1 + 4 * stats.ASSUMED_ICC)  # teams ≤ side
+    assert stats.ALONE.deff(40) == 1
+
+
+def test_the_planning_figure_knows_the_tests_floor():
+    bar = 0.05 / 30
+    at_five = stats.planning(0.8, 5, 5, bar)
+    assert at_five.detectable is None and at_five.floor == pytest.approx(2 / 252)
+    assert stats.planning(0.8, 6, 6, bar).detectable is None  # 2 / 924 > 0.05 / 30
+    at_seven = stats.planning(0.8, 7, 7, bar)
+    assert at_seven.detectable is not None and at_seven.level == pytest.approx(4 / 3432)
+    # The signed-rank test's floor: below 11 pairs no felt misjudgement can pass the bar.
+    assert (
+        stats.planning(0.8, 10, 10, bar).felt_floor
+        > bar
+        > stats.planning(0.8, 11, 11, bar).felt_floor
+    )

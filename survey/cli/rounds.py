@@ -14,7 +14,16 @@ from ..store.audit import record
 from ..store.errors import SurveyError
 from ..store.languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..store.responses import count_by_side
-from ..store.rounds import close_round, create_round, get_round, list_rounds, open_round
+from ..store.rounds import (
+    DEFAULT_TEAM_SIZE,
+    MAX_TEAM_SIZE,
+    close_round,
+    create_round,
+    get_round,
+    list_rounds,
+    open_round,
+    update_round,
+)
 from ..store.sides import SIDES
 from ..store.transfer import export_text, hidden_sides, import_csv
 from .base import SurveyCommand, SurveyGroup, current_db
@@ -102,6 +111,14 @@ def round_group() -> None:
     help="Smallest side whose comments are shown (not below --threshold).",
 )
 @click.option("--closes-on", help="Planned closing date, YYYY-MM-DD.")
+@click.option(
+    "--team-size",
+    type=click.IntRange(min=1, max=MAX_TEAM_SIZE),
+    default=DEFAULT_TEAM_SIZE,
+    show_default=True,
+    help="People here work in teams of about this many (1: alone). The report widens its "
+    "standard errors for teams that answer alike; no team is ever recorded.",
+)
 @with_appcontext
 def round_create(
     name,
@@ -114,6 +131,7 @@ def round_create(
     threshold,
     comment_threshold,
     closes_on,
+    team_size,
 ) -> None:
     """Create a draft round NAME; print its id alone."""
     round_id = create_round(
@@ -128,8 +146,28 @@ def round_create(
         threshold=threshold,
         comment_threshold=comment_threshold,
         closes_on=closes_on,
+        team_size=team_size,
     )
     click.echo(round_id)
+
+
+@round_group.command("edit")
+@click.argument("round_id", metavar="ROUND")
+@click.option(
+    "--team-size",
+    type=click.IntRange(min=1, max=MAX_TEAM_SIZE),
+    required=True,
+    help="People here work in teams of about this many (1: alone); until the round closes.",
+)
+@with_appcontext
+def round_edit(round_id: str, team_size: int) -> None:
+    """Change a draft or open ROUND's team size (the report's allowance for teams)."""
+    before = get_round(current_db(), round_id)
+    round_ = update_round(current_db(), before.id, team_size=team_size)
+    if before.team_size != team_size:
+        detail = f"team_size: {before.team_size} → {team_size}"
+        record(current_db(), None, "round.edit", round_.id, detail)
+    click.echo(f"Round {round_.id}: people work in teams of about {round_.team_size}.")
 
 
 @round_group.command("list")

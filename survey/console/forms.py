@@ -33,7 +33,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..store.invites import MAX_CODES_PER_CALL
 from ..store.languages import LANGUAGE_NAMES
 from ..store.moderation import MAX_REASON_LENGTH
-from ..store.rounds import MAX_LABEL_LENGTH, MAX_NAME_LENGTH, MIN_THRESHOLD
+from ..store.rounds import (
+    DEFAULT_TEAM_SIZE,
+    MAX_LABEL_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_TEAM_SIZE,
+    MIN_THRESHOLD,
+)
 
 RANGE = _l("Enter a whole number from %(min)s to %(max)s.")
 
@@ -105,6 +111,16 @@ class SettingsForm(FlaskForm):
         description=_l("Wording can identify a person, so this is at least the score threshold."),
     )
     closes_on = DateField(_l("Planned closing date"), validators=[Optional()])
+    team_size = WholeNumberField(
+        _l("People here work in teams of about"),
+        default=DEFAULT_TEAM_SIZE,
+        validators=[Optional(), NumberRange(min=1, max=MAX_TEAM_SIZE, message=RANGE)],
+        description=_l(
+            "People of one team tend to answer alike; the report allows for it so that a "
+            "team's mood is not taken for a gap between the sides. Enter 1 where people work "
+            "alone (more power). Nobody's team is ever recorded."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
     # Set by the view for an open round: thresholds may only go up.

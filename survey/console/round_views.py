@@ -95,11 +95,15 @@ def _offers(offers: list[carried.Offer]) -> list[SelectChoice]:
 
 
 def _settings(form: SettingsForm) -> dict:
-    return {
+    """The settings as sent; a team size left out keeps the round's (or the default)."""
+    settings = {
         "threshold": form.threshold.data,
         "comment_threshold": form.comment_threshold.data,
         "closes_on": form.closes_on.data.isoformat() if form.closes_on.data else None,
     }
+    if form.team_size.data is not None:
+        settings["team_size"] = form.team_size.data
+    return settings
 
 
 @bp.get("/rounds/<int:round_id>")

@@ -575,3 +575,11 @@ def m301_mail(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m302_team_size(db: Database) -> None:
+    """Issue 19 item 1: "people here work in teams of about m", a round setting the
+    analysis widens its standard errors by (never a team label on a response). Rounds
+    made before it get the default of that time, 8."""
+    db.execute("ALTER TABLE rounds ADD COLUMN team_size INTEGER NOT NULL DEFAULT 8")

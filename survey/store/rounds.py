@@ -19,6 +19,10 @@ from .text_rules import unsafe_characters
 DEFAULT_THRESHOLD = 5
 DEFAULT_COMMENT_THRESHOLD = 10
 MIN_THRESHOLD = 3
+# "People here work in teams of about m": 8 unless HR says otherwise, so that the report's
+# promise holds for teams of 4-8 that answer alike (reports.stats.ASSUMED_ICC); 1 = alone.
+DEFAULT_TEAM_SIZE = 8
+MAX_TEAM_SIZE = 100
 DEFAULT_TIMEZONE = "Europe/Warsaw"
 MAX_LABEL_LENGTH = 60
 MAX_NAME_LENGTH = 120
@@ -45,6 +49,7 @@ class Round:
     created_on: str
     opened_on: str | None
     closed_on: str | None
+    team_size: int = DEFAULT_TEAM_SIZE
 
     @property
     def questionnaire(self) -> qn.Questionnaire:
@@ -133,8 +138,13 @@ def check_settings(
     comment_threshold: int,
     headcount_a: int | None,
     headcount_b: int | None,
+    team_size: int = DEFAULT_TEAM_SIZE,
 ) -> None:
     """The reporting rules every round must keep (shared by create and edit)."""
+    if not 1 <= team_size <= MAX_TEAM_SIZE:
+        raise InvalidInput(
+            "The team size must be between 1 (people work alone) and %(max)s.", max=MAX_TEAM_SIZE
+        )
     if threshold < MIN_THRESHOLD:
         raise InvalidInput("The threshold must be at least %(min)s.", min=MIN_THRESHOLD)
     if comment_threshold < threshold:
@@ -158,6 +168,7 @@ def create_round(
     comment_threshold: int = DEFAULT_COMMENT_THRESHOLD,
     closes_on: str | None = None,
     timezone: str = DEFAULT_TIMEZONE,
+    team_size: int = DEFAULT_TEAM_SIZE,
 ) -> int:
     """Create a draft round and return its id."""
     name = _clean_name(name)
@@ -169,6 +180,7 @@ def create_round(
         comment_threshold=comment_threshold,
         headcount_a=headcount_a,
         headcount_b=headcount_b,
+        team_size=team_size,
     )
     closes_on = _clean_date(closes_on)
     try:
@@ -190,6 +202,7 @@ def create_round(
                 "headcount_b": headcount_b,
                 "threshold": threshold,
                 "comment_threshold": comment_threshold,
+                "team_size": team_size,
                 "timezone": timezone,
                 "closes_on": closes_on,
                 "created_on": _today(timezone),
@@ -278,10 +291,13 @@ DRAFT_FIELDS = frozenset(
         "threshold",
         "comment_threshold",
         "closes_on",
+        "team_size",
     }
 )
-# Once responses may exist, only what protects respondents more (and the planned date).
-OPEN_FIELDS = frozenset({"threshold", "comment_threshold", "closes_on"})
+# Once responses may exist, only what protects respondents more (and the planned date),
+# and the team size, an assumption about the workplace that only widens or narrows the
+# report's allowance for teams (it reveals nothing); it is fixed once the round closes.
+OPEN_FIELDS = frozenset({"threshold", "comment_threshold", "closes_on", "team_size"})
 
 
 def update_round(db: Database, round_id: int, **changes: Any) -> Round:
@@ -321,6 +337,7 @@ def update_round(db: Database, round_id: int, **changes: Any) -> Round:
             comment_threshold=merged["comment_threshold"],
             headcount_a=merged["headcount_a"],
             headcount_b=merged["headcount_b"],
+            team_size=merged["team_size"],
         )
         merged["closes_on"] = _clean_date(merged["closes_on"])
         db.table("rounds").update(current.id, merged)

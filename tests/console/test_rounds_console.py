@@ -229,3 +229,26 @@ def test_spent_codes_are_counted_only_once_the_round_is_closed(hr, db, open_roun
     assert "Codes used" in page and re.search(r"<td[^>]*>6</td>", page)
     assert "fewer than 5" in page
     assert len(codes) == 6
+
+
+def test_the_round_form_asks_how_big_the_teams_are_and_keeps_it(hr, db):
+    """Issue 19 item 1: a round setting, 8 unless HR says otherwise; changeable until close."""
+    form = hr.get("/console/rounds/new", headers={"Accept-Language": "pl"}).get_data(as_text=True)
+    assert "Ludzie pracują tu w zespołach liczących około" in form
+    assert re.search(r'name="team_size"[^>]*value="8"', form)
+    hr.post("/console/rounds/new", data={**NEW_ROUND, "team_size": "1"})
+    (round_,) = list_rounds(db)
+    assert round_.team_size == 1
+    open_round(db, round_.id)
+    response = hr.post(
+        f"/console/rounds/{round_.id}/edit",
+        data={"threshold": "5", "comment_threshold": "10", "closes_on": SOON, "team_size": "6"},
+    )
+    assert response.status_code == 302 and get_round(db, round_.id).team_size == 6
+    refused = hr.post(
+        f"/console/rounds/{round_.id}/edit",
+        data={"threshold": "5", "comment_threshold": "10", "team_size": "0"},
+        headers={"Accept-Language": "pl"},
+    )
+    assert "Podaj liczbę całkowitą od 1 do 100." in refused.get_data(as_text=True)
+    assert get_round(db, round_.id).team_size == 6
