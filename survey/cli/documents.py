@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..public_address import EXAMPLE
 from ..store.audit import record
 from ..store.languages import LANGUAGES
 from ..store.rounds import get_round
@@ -118,9 +119,16 @@ def invites_command(round_id: str, side: str, count: int, output: str | None) ->
     round_ = get_round(current_db(), round_id)
     if round_.status == "closed":
         raise click.ClickException(f"Round {round_.id} is closed; it takes no more responses.")
+    base_url = current_app.config["PUBLIC_URL"]
+    if output and not base_url:
+        # A command is served at no address: without PUBLIC_URL the links would be a guess.
+        raise click.ClickException(
+            "PUBLIC_URL is not set, so the links on slips and in the CSV would lead nowhere: "
+            f'add PUBLIC_URL = "{EXAMPLE}" (the address people open Lustro at) to '
+            "instance/config.toml, or set SURVEY_PUBLIC_URL. No codes were made."
+        )
     codes = invites.generate(current_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
     record(current_db(), None, "invites.generate", round_.id, f"{count} × {side} (command line)")
-    base_url = current_app.config["PUBLIC_URL"]
     if not output:
         click.echo("\n".join(codes))
     elif output.lower().endswith(".pdf"):
