@@ -14,6 +14,7 @@ from .error_pages import area
 from .extensions import babel, csrf, limiter
 from .i18n import TRANSLATION_DOMAINS, current_language, select_language
 from .instance_config import read_config
+from .public_address import EXAMPLE, only_this_computer, public_url, public_url_configured
 from .store.languages import LANGUAGE_NAMES, long_date
 from .store.resources import data_dir
 from .store.sides import SIDES, other
@@ -48,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         DATABASE=str(instance_path / "survey.db"),
         SECRET_KEY=None,
         INVITE_KEY=None,
-        PUBLIC_URL="http://127.0.0.1:5000",
+        PUBLIC_URL=None,  # unset: links use the address pages are opened at (public_address.py)
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # token lives as long as the session
@@ -88,6 +89,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.filters["day"] = lambda value: long_date(value, current_language())
     app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, sides=SIDES, other_side=other)
+    app.jinja_env.globals.update(
+        public_url=public_url,
+        public_url_configured=public_url_configured,
+        only_this_computer=only_this_computer,
+        public_url_example=EXAMPLE,
+    )
     app.after_request(set_security_headers)
 
     login.init_app(app)

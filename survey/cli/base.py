@@ -12,6 +12,7 @@ from flask import current_app
 from sqlite_utils import Database
 
 from .. import db as storage
+from ..public_address import EXAMPLE
 from ..store.errors import SurveyError
 
 
@@ -45,3 +46,17 @@ def current_db() -> Database:
     """The database of the app the command runs in (`--db` or SURVEY_DB)."""
     require_database()
     return storage.get_db()
+
+
+def public_url_for_links(what: str = "the links") -> str:
+    """PUBLIC_URL for links a command hands out (slips, the codes CSV, mails). A command is
+    served at no address, so without PUBLIC_URL any link would be a guess: refuse, before
+    any code is made."""
+    base_url = current_app.config["PUBLIC_URL"]
+    if not base_url:
+        raise click.ClickException(
+            f"PUBLIC_URL is not set, so {what} would lead nowhere: "
+            f'add PUBLIC_URL = "{EXAMPLE}" (the address people open Lustro at) to '
+            "instance/config.toml, or set SURVEY_PUBLIC_URL. No codes were made."
+        )
+    return str(base_url).rstrip("/")

@@ -14,7 +14,7 @@ from ..store.audit import record
 from ..store.languages import LANGUAGES
 from ..store.rounds import get_round
 from ..store.sides import SIDES
-from .base import SurveyCommand, current_db, require_database
+from .base import SurveyCommand, current_db, public_url_for_links, require_database
 
 
 def render_json_report(round_id: int, compare_with: int | None, lang: str) -> bytes:
@@ -118,9 +118,9 @@ def invites_command(round_id: str, side: str, count: int, output: str | None) ->
     round_ = get_round(current_db(), round_id)
     if round_.status == "closed":
         raise click.ClickException(f"Round {round_.id} is closed; it takes no more responses.")
+    base_url = public_url_for_links("the links on slips and in the CSV") if output else ""
     codes = invites.generate(current_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
     record(current_db(), None, "invites.generate", round_.id, f"{count} × {side} (command line)")
-    base_url = current_app.config["PUBLIC_URL"]
     if not output:
         click.echo("\n".join(codes))
     elif output.lower().endswith(".pdf"):

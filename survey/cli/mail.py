@@ -12,7 +12,7 @@ from ..store import mail_invites, mailing
 from ..store.audit import record
 from ..store.rounds import get_round
 from ..store.sides import SIDES
-from .base import SurveyGroup, current_db
+from .base import SurveyGroup, current_db, public_url_for_links
 
 
 @click.group("mail", cls=SurveyGroup)
@@ -37,13 +37,16 @@ def invite_command(round_id: str, side: str, file) -> None:
     round_ = get_round(db, round_id)
     addresses = mailing.parse_addresses(file.read())
     mail = delivery.settings()  # before any code is made: a sending that cannot start makes none
+    base_url = public_url_for_links("the links in the mails")
     added, known = mail_invites.invite(
         db, round_.id, side, addresses, current_app.config["INVITE_KEY"], delivery.sealer()
     )
     record(db, None, "mail.invite", round_.id, f"{added} × {side} (command line)")
     if known:
         click.echo(f"{known} addresses were invited to this round before: not again.")
-    run = delivery.deliver(db, round_, delivery.plan(db, round_, "invite"), mail, _progress)
+    run = delivery.deliver(
+        db, round_, delivery.plan(db, round_, "invite"), mail, base_url, _progress
+    )
     click.echo(f"Invitations: {run.sent} sent, {run.failed} failed.")
     if run.failed:
         raise click.ClickException(
@@ -60,6 +63,9 @@ def remind_command(round_id: str) -> None:
     db = current_db()
     round_ = get_round(db, round_id)
     mail = delivery.settings()
-    run = delivery.deliver(db, round_, delivery.plan(db, round_, "remind"), mail, _progress)
+    base_url = public_url_for_links("the links in the mails")
+    run = delivery.deliver(
+        db, round_, delivery.plan(db, round_, "remind"), mail, base_url, _progress
+    )
     record(db, None, "mail.remind", round_.id, f"{run.sent} (command line)")
     click.echo(f"Reminded {run.sent}, failed {run.failed}.")

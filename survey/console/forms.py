@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -245,6 +246,7 @@ class InvitesForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=1, max=MAX_CODES_PER_CALL, message=RANGE)],
         description=_l("One per person, plus a few spare."),
     )
+    once = HiddenField()  # a one-time token: a second sending finds the first batch
     submit = SubmitField(_l("Generate codes"))
 
 

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from ..db import get_db
 from ..form_values import required
 from ..mail import delivery, messages
+from ..public_address import public_url
 from ..store import mail_invites, mailing
 from ..store.audit import record
 from ..store.errors import SurveyError
@@ -44,7 +45,7 @@ def _page(round_: Round, form: MailListForm, status: int = 200):
 
 def _preview(round_: Round, kind: str) -> dict[str, str | None]:
     """The message as a person will get it, with a stand-in for their code."""
-    base_url = current_app.config["PUBLIC_URL"]
+    base_url = public_url()
     words = messages.texts(round_, kind, base_url)
     return {"subject": words["subject"], "text": messages.plain_text(words, EXAMPLE_CODE, base_url)}
 
@@ -145,14 +146,15 @@ def _start(round_: Round, kind: str):
         return redirect(url_for("console.round_mail", round_id=round_.id))
     if kind == "remind":
         record(db, current_user.email, "mail.remind", round_.id, str(job.run.total))
-    delivery.in_background(current_app._get_current_object(), round_.id, job, mail)  # type: ignore[attr-defined]
+    delivery.in_background(current_app._get_current_object(), round_.id, job, mail, public_url())  # type: ignore[attr-defined]
     return redirect(url_for("console.mail_progress", round_id=round_.id, run_id=job.run.id))
 
 
 @bp.get("/rounds/<int:round_id>/mail/runs/<int:run_id>")
 @hr_only
 def mail_progress(round_id: int, run_id: int):
-    """Refreshes itself every two seconds until the sending is done: counts only."""
+    """How far the sending is (mail-progress.js asks this page again every two seconds):
+    counts only."""
     db = get_db()
     round_ = get_round(db, round_id)
     run = next((run for run in mailing.runs(db, round_id) if run.id == run_id), None)

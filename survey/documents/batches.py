@@ -8,11 +8,13 @@ are swept at every batch action and, while the app is served, by a Sweeper threa
 each serving process, so codes left without *Done* go even when no one comes back. Slips are drawn
 by a worker thread into a second file, whose progress any worker process can read, so a
 5,000-slip PDF never holds a request open past a proxy's timeout; the PDF is handed over
-once and deleted.
+once and deleted. Each sending of the form that makes a batch is claimed by its one-time
+token (claim), so a double click or a replayed POST finds the first batch, never a new one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -31,6 +33,7 @@ BATCH_TTL = 3600  # seconds a batch (and its slips) stays reachable
 STALLED_AFTER = 120  # seconds without progress after which drawing counts as failed
 SWEEP_EVERY = 60  # seconds between a serving process's sweeps: a batch outlives its hour by this
 TOKEN = re.compile(r"[A-Za-z0-9_-]{24}")
+CLAIM_WAIT = 30.0  # seconds a second sending of a form waits for the first one's batch
 
 log = logging.getLogger("lustro.batches")
 
@@ -69,7 +72,7 @@ def folder_for(instance_path: str) -> Path:
 
 
 def sweep(folder: Path, now: float | None = None) -> None:
-    """Delete every batch file, slips PDF and progress note older than BATCH_TTL."""
+    """Delete every batch file, slips PDF, progress note and form claim older than BATCH_TTL."""
     limit = (time.time() if now is None else now) - BATCH_TTL
     for path in folder.iterdir():
         try:
@@ -125,12 +128,59 @@ class Sweeper(threading.Thread):
                 log.exception("Sweeping expired code batches failed")
 
 
-def create(folder: Path, owner: str, round_id: int, side: str, codes: list[str]) -> str:
-    """Keep a new batch for its owner; its token names it in URLs."""
+def _claim_path(folder: Path, once: str, owner: str, round_id: int) -> Path:
+    """Where the batch made by one sending of a form is noted: named by a hash of the form's
+    one-time token with its owner and round, so a token never serves another account."""
+    name = hashlib.sha256(f"{owner}\0{round_id}\0{once}".encode()).hexdigest()[:32]
+    return folder / f"{name}.claim"
+
+
+def claim(
+    folder: Path, once: str, owner: str, round_id: int, wait: float = CLAIM_WAIT
+) -> str | None:
+    """None for the first sending of the form `once`: make the batch, then `create` it
+    with `once`. A second sending (a double click, a replayed POST) gets the token of the
+    batch the first one made, waiting while it is still being made; "" when it is not
+    there after `wait` seconds. Exclusive creation of a file decides, across threads and
+    worker processes alike."""
+    path = _claim_path(folder, once, owner, round_id)
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return None
+        except FileExistsError:
+            pass
+        try:
+            made = path.read_text()
+        except FileNotFoundError:
+            continue  # the first sending was refused and let go: this one tries itself
+        if made or time.monotonic() > deadline:
+            return made
+        time.sleep(0.05)
+
+
+def release(folder: Path, once: str, owner: str, round_id: int) -> None:
+    """The sending of `once` made nothing (refused): the same form may be sent again."""
+    _claim_path(folder, once, owner, round_id).unlink(missing_ok=True)
+
+
+def create(
+    folder: Path,
+    owner: str,
+    round_id: int,
+    side: str,
+    codes: list[str],
+    once: str | None = None,
+) -> str:
+    """Keep a new batch for its owner; its token names it in URLs. With the `once` token
+    of the form that made it, a second sending of that form finds this batch."""
     sweep(folder)
     token = secrets.token_urlsafe(18)
     record = {"owner": owner, "round_id": round_id, "side": side, "codes": codes, "shown": False}
     _write_private(folder / f"{token}.json", json.dumps(record).encode())
+    if once is not None:
+        _write_private(_claim_path(folder, once, owner, round_id), token.encode())
     return token
 
 

@@ -66,10 +66,11 @@ def deliver(
     round_: Round,
     job: Plan,
     mail: MailSettings,
+    base_url: str,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> mailing.Run:
-    """Send the plan's messages; returns the finished run (sent, failed)."""
-    base_url = current_app.config["PUBLIC_URL"]
+    """Send the plan's messages, each link under `base_url`; returns the finished run
+    (sent, failed)."""
     words = messages.texts(round_, job.run.kind, base_url)
     counted = {"sent": 0, "failed": 0}
     went: dict[bool, list[int]] = {True: [], False: []}
@@ -102,7 +103,7 @@ def deliver(
     return mailing.get_run(db, job.run.id)
 
 
-def in_background(app: Flask, round_id: int, job: Plan, mail: MailSettings) -> None:
+def in_background(app: Flask, round_id: int, job: Plan, mail: MailSettings, base_url: str) -> None:
     """Deliver in a thread of its own, with its own connection; the console's progress
     page reads the run."""
 
@@ -110,7 +111,7 @@ def in_background(app: Flask, round_id: int, job: Plan, mail: MailSettings) -> N
         with app.app_context():
             db = open_db(app.config["DATABASE"])
             try:
-                deliver(db, get_round(db, round_id), job, mail)
+                deliver(db, get_round(db, round_id), job, mail, base_url)
             finally:
                 db.conn.close()
 

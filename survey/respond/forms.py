@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import validate_csrf
 from wtforms import HiddenField, StringField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from ..store.questionnaire import Questionnaire, fill
-from ..store.responses import MAX_COMMENT_LENGTH
-from ..store.slots import COMMENT_BYTES
+from ..store.slots import COMMENT_BYTES, characters_over
 from ..store.text_rules import unsafe_characters
 from .answer_page import DONT_KNOW_CHOICE
 
@@ -51,17 +50,19 @@ class RestartForm(FlaskForm):
 
 
 def _fits_a_slot(_form, field) -> None:
-    """A comment is stored in a slot of a fixed number of bytes, and must be plain text."""
-    text = (field.data or "").strip()
-    if len(text.encode("utf-8")) > COMMENT_BYTES:
+    """A comment is stored in a slot of a fixed number of bytes, and must be plain text.
+    The message counts characters, the unit people see (and the page's counter shows)."""
+    text = field.data or ""
+    over = characters_over(text)
+    if over:
         raise ValidationError(
-            lazy_ngettext(
-                "Please shorten this answer: it may take %(num)s byte (about %(num)s letter, fewer with Polish letters or emoji).",
-                "Please shorten this answer: it may take %(num)s bytes (about %(num)s letters, fewer with Polish letters or emoji).",
-                COMMENT_BYTES,
+            ngettext(
+                "Please shorten this answer by %(num)s character: Polish letters take the room of two plain letters, emoji of four.",
+                "Please shorten this answer by %(num)s characters: Polish letters take the room of two plain letters, emoji of four.",
+                over,
             )
         )
-    if unsafe_characters(text):
+    if unsafe_characters(text.strip()):
         raise ValidationError(
             _l("This answer holds invisible control characters; please type it again plainly.")
         )
@@ -70,19 +71,18 @@ def _fits_a_slot(_form, field) -> None:
 def comments_form(
     questionnaire: Questionnaire, lang: str, own: str, other: str, data: dict | None = None
 ) -> FlaskForm:
+    """One text area per open question. Its maxlength is the most characters that could
+    ever fit (all plain letters), where respond.js's counter starts; the counter then
+    counts the room in bytes, as _fits_a_slot checks it."""
+
     class CommentsForm(FlaskForm):
         pass
 
-    too_long = lazy_ngettext(
-        "Please shorten this answer to %(num)s character.",
-        "Please shorten this answer to %(num)s characters.",
-        MAX_COMMENT_LENGTH,
-    )
     for question in questionnaire.open_questions:
         field = TextAreaField(
             fill(question.text[lang], own, other),
-            validators=[Optional(), Length(max=MAX_COMMENT_LENGTH, message=too_long), _fits_a_slot],
-            render_kw={"maxlength": MAX_COMMENT_LENGTH, "rows": 4},
+            validators=[Optional(), _fits_a_slot],
+            render_kw={"maxlength": COMMENT_BYTES, "rows": 4, "data-room": COMMENT_BYTES},
         )
         setattr(CommentsForm, question.id, field)
     return CommentsForm(data=data)

@@ -33,6 +33,12 @@ class SideParticipation:
         return self.responses / self.headcount
 
     @property
+    def above_headcount(self) -> bool:
+        """More responses than the headcount HR gave (spare codes, imports, a headcount
+        out of date): the share passes 100% and must not pass without a word."""
+        return self.share is not None and self.share > 1
+
+    @property
     def low(self) -> bool:
         """Below 60% of the headcount, only where the count is known: a withheld count
         ("fewer than N") may hide a team that has mostly answered today, so it is not flagged."""

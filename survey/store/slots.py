@@ -44,6 +44,27 @@ def encode_answers(questionnaire: Questionnaire, answers: Mapping[AnswerKey, int
     )
 
 
+def comment_size(text: str) -> int:
+    """The bytes an open answer takes in its slot: UTF-8, stripped, as the browser sends
+    it (a line break is CR LF, two bytes)."""
+    return len(text.strip().replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8"))
+
+
+def characters_over(text: str) -> int:
+    """How many characters must go from the end of an open answer for it to fit its slot
+    (0 when it fits). People count characters, the slot bytes: a Polish letter takes two,
+    an emoji four; a line break counts as one character. static/respond.js's counter
+    counts the same way."""
+    chars = list(text.strip().replace("\r\n", "\n"))
+    excess = comment_size(text) - COMMENT_BYTES
+    removed = 0
+    while excess > 0 and chars:
+        last = chars.pop()
+        excess -= 2 if last == "\n" else len(last.encode("utf-8"))
+        removed += 1
+    return removed
+
+
 def pad_comment(text: str) -> str:
     """The text padded with spaces to exactly COMMENT_BYTES bytes (comments are stored
     stripped, so trailing spaces are padding only)."""

@@ -4,14 +4,14 @@ exception, sharp at any size)."""
 from __future__ import annotations
 
 import segno
-from flask import current_app
 from markupsafe import Markup
 
+from ..public_address import public_url
 from .store import Workshop
 
 
 def join_url(workshop: Workshop) -> str:
-    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/w/{workshop.join_code}"
+    return f"{public_url()}/w/{workshop.join_code}"
 
 
 def join_qr_svg(workshop: Workshop) -> Markup:

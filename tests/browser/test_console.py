@@ -120,7 +120,7 @@ def test_hr_runs_a_round_and_a_facilitator_moderates(browser, page, live_server,
     production_codes = _generate(page, "Production", 5, axe)
     screenshot("console-codes-laptop")
     page.get_by_role("button", name="Download slips to print (PDF)").click()
-    # The slips are drawn in the background; the page refreshes itself until they are ready.
+    # The slips are drawn in the background; the page follows them in place until ready.
     ready = page.get_by_role("button", name="Download the slips (PDF)")
     expect(ready).to_be_visible(timeout=20_000)
     axe("slips ready")

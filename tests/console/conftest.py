@@ -3,6 +3,8 @@ test turns it on: its own tests check the refusal)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from survey.store.accounts import add_user
@@ -74,3 +76,12 @@ def closed_round_id(db):
 @pytest.fixture
 def draft_round_id(db):
     return create_round(db, "Draft", "pulse", "Sala", "Kuchnia", headcount_a=10, headcount_b=8)
+
+
+def generate_codes(client, round_id, side: str, count: int | str, **kwargs):
+    """Send the Generate codes form as a browser does: with the one-time token of the page
+    it was shown on. Returns the response."""
+    page = client.get(f"/console/rounds/{round_id}/invites").get_data(as_text=True)
+    (once,) = re.findall(r'name="once" type="hidden" value="([^"]*)"', page)
+    data = {"side": side, "count": str(count), "once": once}
+    return client.post(f"/console/rounds/{round_id}/invites", data=data, **kwargs)

@@ -31,6 +31,7 @@ ROUTES = [
     ("POST", "/console/rounds/{draft}/invites/{token}/csv", True),
     ("POST", "/console/rounds/{draft}/invites/{token}/slips", True),
     ("GET", "/console/rounds/{draft}/invites/{token}/slips", True),
+    ("GET", "/console/rounds/{draft}/invites/{token}/slips.json", True),
     ("POST", "/console/rounds/{draft}/invites/{token}/slips.pdf", True),
     ("POST", "/console/rounds/{draft}/invites/{token}/forget", True),
     ("GET", "/console/rounds/{closed}/comments", False),

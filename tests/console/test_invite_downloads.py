@@ -20,13 +20,13 @@ from survey.store.accounts import add_user
 from survey.store.audit import entries
 from survey.store.invites import issued_counts
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, generate_codes
 
 
 @pytest.fixture
 def batch(hr, open_round_id):
     """Generate three codes for side B; the batch's URL and the codes listed there."""
-    response = hr.post(f"/console/rounds/{open_round_id}/invites", data={"side": "b", "count": "3"})
+    response = generate_codes(hr, open_round_id, "b", 3)
     assert response.status_code == 302
     url = response.headers["Location"]
     html = hr.get(url).get_data(as_text=True)
@@ -39,9 +39,9 @@ def _slips(hr, url: str) -> bytes:
     assert started.status_code == 302 and started.headers["Location"].endswith("/slips")
     for _ in range(100):
         page = hr.get(f"{url}/slips").get_data(as_text=True)
-        if "Pobierz kartki (PDF)" in page:
+        if 'data-state="ready"' in page:
             break
-        assert 'http-equiv="refresh"' in page
+        assert 'data-state="drawing"' in page and 'http-equiv="refresh"' not in page
         time.sleep(0.1)
     response = hr.post(f"{url}/slips.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -81,14 +81,19 @@ def test_codes_csv_lists_code_link_side_and_round(hr, batch):
     response = hr.post(f"{url}/csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [row["code"] for row in rows] == codes
-    assert rows[0]["url"] == f"http://127.0.0.1:5000/r/{codes[0]}"
+    # PUBLIC_URL unset: the address the console was opened at (the test client's).
+    assert rows[0]["url"] == f"http://localhost/r/{codes[0]}"
     assert rows[0]["side"] == "Produkcja" and rows[0]["round"] == "Test round"
 
 
 def test_done_deletes_the_codes_from_the_server(hr, app, batch):
-    url, _codes = batch
+    url, codes = batch
     hr.post(f"{url}/forget")
-    assert not list(batches.folder_for(app.instance_path).iterdir())
+    # Only the note that the form was used is left (so sending it again finds this batch
+    # gone rather than making another): it holds the batch's name, no code.
+    left = list(batches.folder_for(app.instance_path).iterdir())
+    assert [path.suffix for path in left] == [".claim"]
+    assert not any(code in left[0].read_text() for code in codes)
     gone = hr.get(url)
     assert gone.status_code == 410 and "Te kody są już niedostępne" in gone.get_data(as_text=True)
 

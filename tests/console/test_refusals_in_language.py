@@ -8,6 +8,8 @@ import pytest
 from survey.store.audit import entries
 from survey.store.rounds import get_round
 
+from .conftest import generate_codes
+
 
 @pytest.mark.parametrize(
     "lang,shown,not_shown",
@@ -54,17 +56,8 @@ def test_an_unknown_round_is_a_polish_404_page(hr):
 
 def test_codes_beyond_the_headcount_are_refused_in_polish_and_none_is_made(hr, db, draft_round_id):
     # Side A (Sala) has 10 people: 10 codes plus 2 spare at most.
-    assert (
-        hr.post(
-            f"/console/rounds/{draft_round_id}/invites", data={"side": "a", "count": "12"}
-        ).status_code
-        == 302
-    )
-    refused = hr.post(
-        f"/console/rounds/{draft_round_id}/invites",
-        data={"side": "a", "count": "1"},
-        headers={"Accept-Language": "pl"},
-    )
+    assert generate_codes(hr, draft_round_id, "a", 12).status_code == 302
+    refused = generate_codes(hr, draft_round_id, "a", 1, headers={"Accept-Language": "pl"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400
     assert (

@@ -11,6 +11,8 @@ from survey.store.audit import entries
 from survey.store.errors import InvalidInput, WrongState
 from survey.store.rounds import close_round, get_round, list_rounds, open_round, update_round
 
+from .conftest import generate_codes
+
 SOON = (dt.date.today() + dt.timedelta(days=20)).isoformat()
 LATER = (dt.date.today() + dt.timedelta(days=40)).isoformat()
 NEW_ROUND = {
@@ -202,7 +204,7 @@ def test_unknown_round_is_a_404(hr):
 
 
 def test_codes_are_shown_once_and_only_their_count_afterwards(hr, db, open_round_id):
-    response = hr.post(f"/console/rounds/{open_round_id}/invites", data={"side": "b", "count": "4"})
+    response = generate_codes(hr, open_round_id, "b", 4)
     html = hr.get(response.headers["Location"]).get_data(as_text=True)
     codes = re.findall(r"<code>([A-Z0-9-]{14})</code>", html)
     assert len(codes) == 4
