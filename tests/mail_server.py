@@ -70,6 +70,9 @@ def start(inbox: Inbox) -> Controller:
 SENDER = "ankieta@firma.example"
 
 
+PUBLIC_URL = "https://ankieta.example.pl"
+
+
 def serving(monkeypatch):
     """Start a server for one test and point the app's SURVEY_MAIL_* settings at it;
     yields its Inbox (use as `yield from serving(monkeypatch)` in a fixture)."""
@@ -79,6 +82,7 @@ def serving(monkeypatch):
     monkeypatch.setenv("SURVEY_MAIL_PORT", str(controller.port))
     monkeypatch.setenv("SURVEY_MAIL_DEFAULT_SENDER", SENDER)
     monkeypatch.setenv("SURVEY_INVITE_KEY", "test-invite-key")  # the app fixture's too
+    monkeypatch.setenv("SURVEY_PUBLIC_URL", PUBLIC_URL)  # a command's links need it
     monkeypatch.setattr("survey.mail.sending.RETRY_PAUSE", 0.01)
     try:
         yield box

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from mail_server import SENDER, code_of, serving
+from mail_server import PUBLIC_URL, SENDER, code_of, serving
 from respondent_helpers import answer_everything, thanked
 
 from survey.store import invites, mailing
@@ -47,6 +47,7 @@ def test_each_address_gets_one_message_with_its_own_working_link(
     assert message["From"] == SENDER
     assert "Twoje zaproszenie" in message["Subject"]  # the round's language: Polish
     assert message.get_body(("html",)).get_content().startswith("<!doctype html>")
+    assert f"{PUBLIC_URL}/r/{codes[PEOPLE[0]]}" in message.get_body(("plain",)).get_content()
     # Each link works: the person answers with it, once.
     for address in PEOPLE[:2]:
         client = app.test_client()
@@ -280,3 +281,18 @@ def test_a_sending_killed_midway_loses_no_invitation_and_a_rerun_sends_the_rest(
     db = open_db(db_path)
     assert invites.issued_counts(db, open_round_id) == {"a": 40, "b": 0}
     assert mailing.counts(db, open_round_id) == {"pending": 0, "sent": 40, "failed": 0}
+
+
+def test_without_public_url_the_command_mails_nothing_and_makes_no_code(
+    run_cli, app, tmp_path, inbox, open_round_id, monkeypatch
+):
+    """Issue 21 item 1 for mail: a command is served at no address, so a mailed link
+    without PUBLIC_URL would be a guess; it is refused before any code is made."""
+    monkeypatch.delenv("SURVEY_PUBLIC_URL")
+    result = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, PEOPLE)
+    )
+    assert result.exit_code == 1 and "PUBLIC_URL is not set" in result.output
+    assert inbox.messages == []
+    db = open_db(app.config["DATABASE"])
+    assert invites.issued_counts(db, open_round_id) == {"a": 0, "b": 0}
