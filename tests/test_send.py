@@ -1,0 +1,97 @@
+"""Send: everything is checked before a code is spent (issue 20, O1), and Sends at scale
+share their commit and never wait into the lock timeout (issue 23)."""
+
+from __future__ import annotations
+
+import re
+
+from respondent_helpers import answer_everything, csrf_token, new_code, post_page, thanked
+
+from survey.respond import state as respondent_state
+from survey.respond.state import NOTE_PREFIX
+from survey.store import invites
+from survey.store.connection import open_db
+
+TOKENS = re.compile(r'value="[^"]{40,}"')  # CSRF tokens differ from page to page
+
+
+def _started(client, code: str) -> None:
+    """Open the code's link and answer the open questions (the question pages may stay
+    empty: every item may be skipped)."""
+    assert client.get(f"/r/{code}").status_code == 302
+
+
+def _send(client):
+    token = csrf_token(client.get("/review").get_data(as_text=True))
+    return client.post("/submit", data={"csrf_token": token})
+
+
+def _spent(app, code: str) -> bool:
+    db = open_db(app.config["DATABASE"])
+    try:
+        return invites.find(db, code, app.config["INVITE_KEY"]).spent
+    finally:
+        db.conn.close()
+
+
+def _responses(app) -> int:
+    db = open_db(app.config["DATABASE"])
+    try:
+        return db.execute("SELECT count(*) FROM responses").fetchone()[0]
+    finally:
+        db.conn.close()
+
+
+def _forge_state(app, client, code: str, round_id: int, answers: dict) -> None:
+    """Put a started survey into the browser that the pages never write (as broken or
+    forged browser state would be): sealed with the server's own key."""
+    from flask import Response, request
+
+    with app.test_request_context():
+        response = Response()
+        respondent_state.save(response, respondent_state.State(code, round_id, answers), request)
+    for header in response.headers.getlist("Set-Cookie"):
+        name, value = header.split(";", 1)[0].split("=", 1)
+        client.set_cookie(name, value)
+
+
+def test_o1_a_bad_submission_answers_the_same_for_a_used_and_an_unused_code(app, open_round_id):
+    """A colleague's slip cannot be tested by sending something invalid with it: the
+    page and status are the same whether the slip was used, and nothing is spent."""
+    used, unused = new_code(app, open_round_id), new_code(app, open_round_id)
+    assert thanked(answer_everything(app.test_client(), app, open_round_id, used))
+    answers = []
+    for code in (used, unused):
+        client = app.test_client()
+        _started(client, code)
+        _forge_state(app, client, code, open_round_id, {"information.timely.self": 9})
+        response = _send(client)
+        answers.append((response.status_code, TOKENS.sub("", response.get_data(as_text=True))))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 400
+    assert "Niektóre odpowiedzi były nieprawidłowe" in answers[0][1]  # a Polish round
+    assert not _spent(app, unused)
+    assert _responses(app) == 1
+    assert thanked(answer_everything(app.test_client(), app, open_round_id, unused))
+
+
+def test_o1_a_note_cookie_renamed_to_an_unknown_question_is_dropped(app, open_round_id):
+    """The renamed cookie is dropped from the browser at the next page, and Send stores
+    the rest (an unused code is thanked, as it would be without the cookie)."""
+    code = new_code(app, open_round_id)
+    client = app.test_client()
+    _started(client, code)
+    assert post_page(client, "/comments", {"need": "more time"}).status_code == 302
+    note = client.get_cookie(NOTE_PREFIX + "need")
+    client.set_cookie(NOTE_PREFIX + "no-such-question", note.value)
+    client.delete_cookie(NOTE_PREFIX + "need")
+    page = client.get("/review")
+    assert any(
+        header.startswith(NOTE_PREFIX + "no-such-question=;")
+        for header in page.headers.getlist("Set-Cookie")
+    )
+    client.set_cookie(NOTE_PREFIX + "no-such-question", note.value)  # sent again anyway
+    response = _send(client)
+    assert thanked(response)
+    assert _spent(app, code)
+    assert _responses(app) == 1
