@@ -4,12 +4,17 @@ share their commit and never wait into the lock timeout (issue 23)."""
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
+import time
 
+import respondent_helpers
 from respondent_helpers import answer_everything, csrf_token, new_code, post_page, thanked
 
+import survey.db
 from survey.respond import state as respondent_state
 from survey.respond.state import NOTE_PREFIX
-from survey.store import invites
+from survey.store import committer, connection, invites
 from survey.store.connection import open_db
 
 TOKENS = re.compile(r'value="[^"]{40,}"')  # CSRF tokens differ from page to page
@@ -95,3 +100,95 @@ def test_o1_a_note_cookie_renamed_to_an_unknown_question_is_dropped(app, open_ro
     assert thanked(response)
     assert _spent(app, code)
     assert _responses(app) == 1
+
+
+# --- Issue 23: group commit, a bound on waiting ------------------------------------------
+
+
+def _at_review(app, round_id: int, count: int) -> list:
+    """`count` people with a code each, every one at the review page of a started survey."""
+    clients = []
+    for _ in range(count):
+        client = app.test_client()
+        _started(client, new_code(app, round_id))
+        clients.append(client)
+    return clients
+
+
+def _hold_write_lock(app):
+    """Another process's writer, as it were: a connection holding SQLite's write lock."""
+    other = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_sends_waiting_together_are_stored_in_one_commit(app, open_round_id):
+    """Twelve Sends arrive while another writer holds the lock: when it lets go, one
+    transaction stores them all, and each is thanked only after it."""
+    clients = _at_review(app, open_round_id, 12)
+    tokens = [csrf_token(client.get("/review").get_data(as_text=True)) for client in clients]
+    other = _hold_write_lock(app)
+    answers: list = [None] * len(clients)
+
+    def send(number: int) -> None:
+        answers[number] = clients[number].post("/submit", data={"csrf_token": tokens[number]})
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    assert _responses(app) == 0  # nobody thanked yet: nothing is committed
+    assert not any(answers)
+    other.rollback()
+    other.close()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert all(thanked(answer) for answer in answers)
+    assert _responses(app) == 12
+    stats = committer.for_database(app.config["DATABASE"]).stats
+    assert stats.commits < 12 and stats.largest_group >= 6, stats
+
+
+def test_a_send_that_cannot_be_stored_in_time_is_asked_to_try_again(
+    app, open_round_id, monkeypatch
+):
+    """The lock stays taken past the bound: a 503 page in the person's language with
+    Retry-After, instead of waiting into SQLite's busy timeout; nothing is spent, the
+    answers stay in the browser, and Send works once the lock is free."""
+    monkeypatch.setattr(committer, "BOUND_SECONDS", 0.5)
+    (client,) = _at_review(app, open_round_id, 1)
+    code = respondent_helpers.browser_state(client, app).code
+    other = _hold_write_lock(app)
+    try:
+        started = time.monotonic()
+        response = _send(client)
+        waited = time.monotonic() - started
+    finally:
+        other.rollback()
+        other.close()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    page = response.get_data(as_text=True)
+    assert "Spróbuj ponownie za minutę" in page and "kod jest nadal ważny" in page
+    assert waited < 3
+    assert not _spent(app, code)
+    assert thanked(_send(client))
+    assert _spent(app, code)
+
+
+def test_a_locked_database_is_a_503_page_never_database_is_locked(app, open_round_id, monkeypatch):
+    """A page that only reads, while another writer holds the file locked longer than the
+    busy timeout: the page asks to try again (503) instead of a bare 500."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 100)
+    (client,) = _at_review(app, open_round_id, 1)
+    monkeypatch.setattr(survey.db, "_thread", threading.local())  # a fresh connection
+    other = sqlite3.connect(app.config["DATABASE"], isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # readers are locked out too
+    try:
+        response = client.get("/review")
+    finally:
+        other.rollback()
+        other.close()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    assert "Spróbuj ponownie za minutę" in response.get_data(as_text=True)

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from ..store import invites
-from ..store.connection import write_transaction
+from ..store import committer, invites
 from ..store.errors import InvalidInput, NotFound, SurveyError, WrongState
 from ..store.responses import Submission, insert_response, require_open, validate
 from ..store.rounds import Round, get_round
@@ -70,20 +69,28 @@ def submit(db: Database, entry: Entry, submission: Submission, key: str) -> None
     The answers are checked first, outside the write transaction (against the round's
     questionnaire, frozen since the round opened): a bad submission is refused before
     anything is spent, so its answer never says whether the code was used (issue 20, O1).
-    Inside the transaction happens only what must be atomic."""
+    Inside the transaction happens only what must be atomic: spend, check the round is
+    still open, fill the slots."""
     validate(entry.round.questionnaire, submission)
     if submission.side != entry.invite.side:
         raise InvalidInput("The answers belong to another side.")
-    with write_transaction(db):
-        # Spent first, in one statement: a refusal below raises, and the rollback
-        # gives the code back.
-        invite = invites.spend_code(db, entry.code, key) or invites.find(db, entry.code, key)
+
+    def store(writer: Database) -> None:
+        # Spent first, in one statement: a refusal below raises, and the rollback of its
+        # savepoint gives the code back.
+        invite = invites.spend_code(writer, entry.code, key) or invites.find(
+            writer, entry.code, key
+        )
         if invite is None:
             raise UnknownCode("Unknown code.")
         try:
-            round_ = require_open(db, invite.round_id)
+            round_ = require_open(writer, invite.round_id)
         except WrongState as exc:
             raise RoundClosed(str(exc)) from exc
         if invite.spent:
             raise SpentCode("This code has already been used.")
-        insert_response(db, round_, submission)
+        insert_response(writer, round_, submission)
+
+    # Stored by this process's writer with every other Send waiting at this moment, in one
+    # fsynced commit (store/committer.py); refused with Busy when that takes too long.
+    committer.write(db, store)

@@ -115,7 +115,7 @@ def private_file(path: str | Path) -> None:
 
 # Writers in one process queue here and are woken the moment the previous one commits;
 # left to SQLite's busy handler alone they would sleep in growing steps (up to 100 ms).
-_process_writer = threading.RLock()
+process_writer = threading.RLock()
 
 
 @contextmanager
@@ -125,13 +125,13 @@ def write_transaction(db: Database) -> Iterator[Database]:
     Inside another write transaction it joins that one. The journal is zeroed at BEGIN
     (what an earlier writer left) and after COMMIT (this one's pre-images). A rollback's
     pre-images are the file's own pages again; the next BEGIN zeroes them."""
-    with _process_writer:
+    with process_writer:
         if db.conn.in_transaction:
             yield db
             return
         db.conn.execute("BEGIN IMMEDIATE")
         try:
-            _overwrite_journal(db)
+            overwrite_journal(db)
             yield db
         except BaseException:
             db.conn.rollback()
@@ -144,7 +144,7 @@ def zero_journal(db: Database, wait: bool = True) -> bool:
     """Overwrite the rollback journal with zeros in place, under SQLite's write lock (a
     transaction that writes nothing). With wait=False, give way when another writer holds
     the lock: it zeroes the journal after its own commit. True when zeroed here."""
-    with _process_writer:
+    with process_writer:
         if not wait:
             db.execute("PRAGMA busy_timeout = 0")
         try:
@@ -157,7 +157,7 @@ def zero_journal(db: Database, wait: bool = True) -> bool:
             if not wait:
                 db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
-            _overwrite_journal(db)
+            overwrite_journal(db)
         finally:
             db.conn.execute("COMMIT")  # nothing was written: this only releases the lock
         return True
@@ -184,7 +184,7 @@ def _used_length(data: bytes) -> int:
     return 0
 
 
-def _overwrite_journal(db: Database) -> None:
+def overwrite_journal(db: Database) -> None:
     """Zero the journal up to its last byte that is not zero (the rest is zeros already)
     and fsync; then cut it back to JOURNAL_KEEP_BYTES. The caller holds the write lock."""
     name = db.execute("PRAGMA database_list").fetchone()[2]
