@@ -115,7 +115,7 @@ def prepare(folder: Path, args) -> dict:
         needed = args.sets * (args.burst + args.crowd) // 2 + 10
         rounds["main"] = new_round("Burst", needed)
         for size in (5000, 20000):
-            if size == 20000 and args.no_big:
+            if args.skip_cost or (size == 20000 and args.no_big):
                 continue
             rounds[f"fresh {size}"] = new_round(f"Fresh {size}", size)
             round_id, codes = new_round(f"Full {size}", size)
@@ -275,6 +275,8 @@ def writer_stats(base: str, reset: bool = False, tries: int = 40) -> dict[int, d
     for _ in range(tries):
         with httpx.Client(base_url=base, timeout=10) as client:
             answer = client.get("/_bench/committer", params={"reset": "1"} if reset else None)
+            if answer.status_code != 200:
+                return {}  # a server without the group-commit writer (main before issue 23)
             stats = answer.json()
             found[stats["pid"]] = stats
     return found
@@ -311,6 +313,105 @@ def take(codes: dict[str, list[str]], count: int) -> list[str]:
     return found
 
 
+class Bench:
+    """The server, its rounds and the figures of every set."""
+
+    def __init__(self, args, folder: Path, rounds: dict, server, base: str) -> None:
+        self.args, self.database, self.server, self.base = args, folder / "survey.db", server, base
+        self.app = rounds.pop("app")
+        self.main_round, self.main_codes = rounds.pop("main")
+        self.rounds = rounds
+        self.rng = random.Random(23)
+        self.results: dict[str, list[float]] = {}
+
+    def keep(self, name: str, value: float) -> None:
+        self.results.setdefault(name, []).append(value)
+
+    def burst(self) -> None:
+        args = self.args
+        people = sealed_browsers(
+            self.app, self.main_round, take(self.main_codes, args.burst), self.rng
+        )
+        before = stored(self.database, self.main_round)
+        pids, client_cpu = family(self.server.pid), time.process_time()
+        server_cpu, wall = cpu_seconds(pids), time.perf_counter()
+        outcome = asyncio.run(burst(self.base, people, args.burst_seconds))
+        server_cpu, wall = cpu_seconds(pids) - server_cpu, time.perf_counter() - wall
+        client_cpu = time.process_time() - client_cpu
+        after = stored(self.database, self.main_round)
+        responses = after[0] - before[0]
+        print(
+            f"  burst: {args.burst} Sends within {args.burst_seconds:g} s: acknowledged "
+            f"{outcome['acknowledged']}, busy (503) {outcome['busy']}, errors "
+            f"{outcome['errors']}, stored {responses}, spent {after[1] - before[1]}; "
+            f"Send p50 {outcome['p50']:.0f} ms, p99 {outcome['p99']:.0f} ms, max {outcome['max']:.0f} ms"
+        )
+        print(
+            f"         in {wall:.0f} s with the start pages: server CPU {server_cpu:.1f} s "
+            f"({1000 * server_cpu / args.burst:.1f} ms a Send with its start page, "
+            f"{server_cpu / wall:.2f} cores busy), load client CPU {client_cpu:.1f} s"
+        )
+        if responses != outcome["acknowledged"] or after[0] != after[1]:
+            raise SystemExit("MISMATCH: acknowledged and stored differ")
+        for name in ("acknowledged", "busy", "errors", "p50", "p99", "max"):
+            self.keep(f"burst {name}", outcome[name])
+        self.keep("burst server CPU ms a Send", 1000 * server_cpu / args.burst)
+        self.keep("burst server cores busy", server_cpu / wall)
+
+    def crowd(self) -> None:
+        args = self.args
+        writer_stats(self.base, reset=True)
+        hogs = [hog(300) for _ in range(args.hogs)]
+        try:
+            before = stored(self.database, self.main_round)
+            codes = take(self.main_codes, args.crowd)
+            timings, elapsed = asyncio.run(crowd(self.base, codes, args))
+        finally:
+            for process in hogs:
+                process.kill()
+                process.wait()
+        after = stored(self.database, self.main_round)
+        stats = writer_stats(self.base)
+        wait = max((s["longest_lock_wait"] for s in stats.values()), default=float("nan"))
+        busy = sum(s["refused_busy"] for s in stats.values())
+        largest = max((s["largest_group"] for s in stats.values()), default=0)
+        p99 = percentile([1000 * x for x in timings.submits], 0.99)
+        print(
+            f"  crowd: {args.crowd} at once beside {args.hogs} CPU hogs: acknowledged "
+            f"{timings.acknowledged}, errors {len(timings.errors)} (busy {busy}), stored "
+            f"{after[0] - before[0]}, in {elapsed:.0f} s; Send p99 {p99:.0f} ms; longest lock "
+            f"wait {1000 * wait:.0f} ms (workers answering {len(stats)}); largest group {largest}"
+        )
+        for error in sorted(set(timings.errors))[:3]:
+            print(f"      error: {error}")
+        if after[0] - before[0] != timings.acknowledged:
+            raise SystemExit("MISMATCH: acknowledged and stored differ")
+        self.keep("crowd errors", len(timings.errors))
+        self.keep("crowd Send p99", p99)
+        self.keep("crowd lock wait", 1000 * wait)
+
+    def cost(self) -> None:
+        """CPU per survey on each round, fresh and full interleaved."""
+        args = self.args
+        cpu: dict[str, float] = {}
+        for name, (_round, codes) in self.rounds.items():
+            pids = family(self.server.pid)
+            before = cpu_seconds(pids)
+            timings = asyncio.run(
+                surveys(self.base, take(codes, args.surveys), args.cost_users, args)
+            )
+            cpu[name] = 1000 * (cpu_seconds(pids) - before) / max(1, timings.acknowledged)
+            if timings.errors:
+                print(f"      {name}: {len(timings.errors)} errors, e.g. {timings.errors[0]}")
+            self.keep(f"CPU ms/survey {name}", cpu[name])
+        print(f"  CPU ms per survey: {', '.join(f'{n} {v:.1f}' for n, v in cpu.items())}")
+        for size in (5000, 20000):
+            if f"full {size}" in cpu:
+                ratio = cpu[f"full {size}"] / cpu[f"fresh {size}"]
+                self.keep(f"CPU ratio full/fresh {size}", ratio)
+                print(f"  {size:,} codes a side, 90 % full / fresh: {ratio:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=3, help="sets of every part (medians of them)")
@@ -318,114 +419,51 @@ def main() -> None:
     parser.add_argument("--burst-seconds", type=float, default=5, help="the burst's length")
     parser.add_argument("--crowd", type=int, default=200, help="respondents at once beside the hog")
     parser.add_argument(
-        "--hogs", type=int, default=2, help="CPU-spinning processes in the crowd part"
+        "--hogs", type=int, default=2, help="CPU-spinning processes beside the crowd"
     )
     parser.add_argument(
         "--surveys", type=int, default=40, help="surveys per round in the cost part"
     )
-    parser.add_argument(
-        "--cost-users", type=int, default=8, help="surveys at a time in the cost part"
-    )
+    parser.add_argument("--cost-users", type=int, default=8, help="surveys at a time (cost part)")
     parser.add_argument("--no-big", action="store_true", help="leave out the 20,000-code rounds")
+    parser.add_argument("--parts", default="burst,crowd,cost", help="the parts to run, in order")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
     add_walk_arguments(parser)
     args = parser.parse_args()
+    parts = args.parts.split(",")
+    args.skip_cost = "cost" not in parts  # its four big rounds are not made
     workers = args.workers or (os.cpu_count() or 1) * 2 + 1
 
     folder = Path(tempfile.mkdtemp(prefix="lustro-burst-"))
-    database = folder / "survey.db"
     print(f"preparing (load average {os.getloadavg()[0]:.1f}) ...")
     rounds = prepare(folder, args)
-    app = rounds.pop("app")
-    main_round, main_codes = rounds.pop("main")
     port = free_port()
     server = start_server(folder, port, workers)
     base = f"http://127.0.0.1:{port}"
-    rng = random.Random(23)
-    results: dict[str, list[float]] = {}
+    bench = Bench(args, folder, rounds, server, base)
     loads: list[float] = []
-
-    def keep(name: str, value: float) -> None:
-        results.setdefault(name, []).append(value)
-
     try:
         print(f"server: gunicorn, {workers} workers x 4 threads, {os.cpu_count()} cores shared")
-        asyncio.run(surveys(base, take(main_codes, 10), 5, args))  # warm-up
+        asyncio.run(surveys(base, take(bench.main_codes, 10), 5, args))  # warm-up
         for number in range(1, args.sets + 1):
             loads.append(os.getloadavg()[0])
             print(f"\nset {number} (load average {loads[-1]:.1f})")
-            # Burst.
-            people = sealed_browsers(app, main_round, take(main_codes, args.burst), rng)
-            before = stored(database, main_round)
-            outcome = asyncio.run(burst(base, people, args.burst_seconds))
-            after = stored(database, main_round)
-            responses = after[0] - before[0]
-            print(
-                f"  burst: {args.burst} Sends within {args.burst_seconds:g} s: acknowledged "
-                f"{outcome['acknowledged']}, busy (503) {outcome['busy']}, errors "
-                f"{outcome['errors']}, stored {responses}, spent {after[1] - before[1]}; "
-                f"Send p50 {outcome['p50']:.0f} ms, p99 {outcome['p99']:.0f} ms, max {outcome['max']:.0f} ms"
-            )
-            if responses != outcome["acknowledged"] or after[0] != after[1]:
-                raise SystemExit("MISMATCH: acknowledged and stored differ")
-            for name in ("acknowledged", "busy", "errors", "p50", "p99", "max"):
-                keep(f"burst {name}", outcome[name])
-            # Crowd beside a CPU hog.
-            writer_stats(base, reset=True)
-            hogs = [hog(120) for _ in range(args.hogs)]
-            try:
-                before = stored(database, main_round)
-                timings, elapsed = asyncio.run(crowd(base, take(main_codes, args.crowd), args))
-            finally:
-                for process in hogs:
-                    process.kill()
-                    process.wait()
-            after = stored(database, main_round)
-            stats = writer_stats(base)
-            wait = max(s["longest_lock_wait"] for s in stats.values())
-            busy = sum(s["refused_busy"] for s in stats.values())
-            largest = max(s["largest_group"] for s in stats.values())
-            p99 = percentile([1000 * x for x in timings.submits], 0.99)
-            print(
-                f"  crowd: {args.crowd} at once beside {args.hogs} CPU hogs: acknowledged "
-                f"{timings.acknowledged}, errors {len(timings.errors)} (busy {busy}), stored "
-                f"{after[0] - before[0]}, in {elapsed:.0f} s; Send p99 {p99:.0f} ms; longest lock "
-                f"wait {1000 * wait:.0f} ms (workers answering {len(stats)}); largest group {largest}"
-            )
-            for error in sorted(set(timings.errors))[:3]:
-                print(f"      error: {error}")
-            if after[0] - before[0] != timings.acknowledged:
-                raise SystemExit("MISMATCH: acknowledged and stored differ")
-            keep("crowd errors", len(timings.errors))
-            keep("crowd Send p99", p99)
-            keep("crowd lock wait", 1000 * wait)
-            # Cost per survey, fresh and full rounds interleaved.
-            cpu: dict[str, float] = {}
-            for name, (_round, codes) in rounds.items():
-                pids = family(server.pid)
-                before_cpu = cpu_seconds(pids)
-                timings = asyncio.run(
-                    surveys(base, take(codes, args.surveys), args.cost_users, args)
-                )
-                cpu[name] = 1000 * (cpu_seconds(pids) - before_cpu) / max(1, timings.acknowledged)
-                if timings.errors:
-                    print(f"      {name}: {len(timings.errors)} errors, e.g. {timings.errors[0]}")
-                keep(f"CPU ms/survey {name}", cpu[name])
-            ratios = [f"{name} {value:.1f}" for name, value in cpu.items()]
-            print(f"  CPU ms per survey: {', '.join(ratios)}")
-            for size in (5000, 20000):
-                if f"full {size}" in cpu:
-                    ratio = cpu[f"full {size}"] / cpu[f"fresh {size}"]
-                    keep(f"CPU ratio full/fresh {size}", ratio)
-                    print(f"  {size:,} codes a side, 90 % full / fresh: {ratio:.2f}")
+            for part in parts:
+                getattr(bench, part)()
     finally:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
 
     print(f"\nmedians of {args.sets} sets [min–max], load average {spread(loads, '{:.1f}')}:")
-    for name, values in results.items():
-        fmt = "{:.2f}" if "ratio" in name else "{:.1f}" if "CPU" in name else "{:.0f}"
+    for name, values in bench.results.items():
+        fmt = (
+            "{:.2f}"
+            if "ratio" in name or "cores" in name
+            else "{:.1f}"
+            if "CPU" in name
+            else "{:.0f}"
+        )
         print(f"  {name:<32} {spread(values, fmt)}")
 
 
