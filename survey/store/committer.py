@@ -15,8 +15,9 @@ writer has already taken is waited for to its end (the commit is under way). The
 never waits into SQLite's busy timeout: it asks for the lock in short tries and gives up
 when nobody is waiting any more, so no request sees "database is locked".
 
-Several processes (gunicorn workers) each have their own writer; they share SQLite's lock
-as before. The writer thread starts on first use in each process (never before a fork)
+Several processes (gunicorn workers) each have their own writer; they take turns on a
+file lock the kernel hands on at once (connection.writer_turn), then SQLite's lock as
+before. The writer thread starts on first use in each process (never before a fork)
 and ends after a while without work, closing its connection.
 """
 
@@ -138,7 +139,7 @@ class Committer:
             return True
 
     def _one_group(self, db: Database) -> None:
-        with connection.process_writer:
+        with connection.process_writer, connection.writer_turn(db):
             started = time.monotonic()
             if not self._begin(db):
                 return  # everyone waiting gave up: nothing was taken
@@ -236,7 +237,7 @@ def write(db: Database, work: Callable[[Database], Any]) -> Any:
     """Run `work` in a group transaction of this process's writer for `db`'s file (see
     Committer.run). A connection already inside a transaction (or to a database in memory)
     runs it itself, in a write transaction of its own."""
-    name = db.execute("PRAGMA database_list").fetchone()[2]
+    name = connection.database_file(db)
     if not name or db.conn.in_transaction:
         with connection.write_transaction(db):
             return work(db)

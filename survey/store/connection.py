@@ -33,9 +33,11 @@ pre-images; the instance folder belongs on an encrypted volume.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,6 +120,57 @@ def private_file(path: str | Path) -> None:
 process_writer = threading.RLock()
 
 
+# Writers of every process queue on an flock of this file beside the database (it stays
+# empty): the kernel wakes the next writer the moment the previous one lets go.
+WRITERS_SUFFIX = "-writers"
+_writer_files: dict[tuple[int, str], int] = {}
+
+
+def database_file(db: Database) -> str:
+    """The connection's database file ('' for one in memory)."""
+    return db.execute("PRAGMA database_list").fetchone()[2] or ""
+
+
+@contextmanager
+def writer_turn(db: Database, timeout: float | None = None) -> Iterator[None]:
+    """This writer's turn among the writers of every process (gunicorn's workers, the
+    command line): SQLite's busy handler alone polls in growing sleeps (up to 100 ms), so
+    writers of several processes each waited out the others' sleeps and a burst of Sends
+    went at a few dozen a second. Waits at most `timeout` seconds (None: until its turn),
+    then goes on without it, and SQLite's own lock decides as before. Call it holding
+    process_writer (threads of one process share the file's lock)."""
+    name = database_file(db)
+    if not name:
+        yield
+        return
+    key = (os.getpid(), name)  # never a descriptor opened before a fork: it would be shared
+    if key not in _writer_files:
+        private_file(name + WRITERS_SUFFIX)
+        _writer_files[key] = os.open(name + WRITERS_SUFFIX, os.O_RDWR)
+    handle = _writer_files[key]
+    turn = _take_turn(handle, timeout)
+    try:
+        yield
+    finally:
+        if turn:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _take_turn(handle: int, timeout: float | None) -> bool:
+    if timeout is None:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return True
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """BEGIN IMMEDIATE … COMMIT: take the write lock up front so concurrent writers
@@ -129,15 +182,16 @@ def write_transaction(db: Database) -> Iterator[Database]:
         if db.conn.in_transaction:
             yield db
             return
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            overwrite_journal(db)
-            yield db
-        except BaseException:
-            db.conn.rollback()
-            raise
-        db.conn.execute("COMMIT")
-        zero_journal(db, wait=False)
+        with writer_turn(db, BUSY_TIMEOUT_MS / 1000):
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                overwrite_journal(db)
+                yield db
+            except BaseException:
+                db.conn.rollback()
+                raise
+            db.conn.execute("COMMIT")
+            zero_journal(db, wait=False)
 
 
 def zero_journal(db: Database, wait: bool = True) -> bool:
