@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import stat
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import respondent_helpers
 from respondent_helpers import answer_everything, csrf_token, new_code, post_page, thanked
@@ -192,3 +196,31 @@ def test_a_locked_database_is_a_503_page_never_database_is_locked(app, open_roun
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "60"
     assert "Spróbuj ponownie za minutę" in response.get_data(as_text=True)
+
+
+def test_writers_of_every_process_take_turns_on_one_private_empty_file(db, db_path):
+    """Another process holding the writers' turn makes a write here wait for it (the
+    kernel hands the turn on the moment it is let go); the file stays empty and private."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            f"handle = os.open({str(db_path) + connection.WRITERS_SUFFIX!r}, os.O_RDWR | os.O_CREAT, 0o600)\n"
+            "fcntl.flock(handle, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\n"
+            "time.sleep(0.6)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    started = time.monotonic()
+    with connection.write_transaction(db):
+        db.execute("CREATE TABLE turn_test (x)")
+    waited = time.monotonic() - started
+    holder.communicate(timeout=10)  # waits, and closes its pipe
+    assert 0.3 < waited < 5
+    writers = Path(str(db_path) + connection.WRITERS_SUFFIX)
+    assert writers.stat().st_size == 0
+    assert stat.S_IMODE(writers.stat().st_mode) == 0o600
