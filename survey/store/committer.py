@@ -139,8 +139,8 @@ class Committer:
             return True
 
     def _one_group(self, db: Database) -> None:
+        started = time.monotonic()  # the lock wait: this process's, every process's, SQLite's
         with connection.process_writer, connection.writer_turn(db):
-            started = time.monotonic()
             if not self._begin(db):
                 return  # everyone waiting gave up: nothing was taken
             self.stats.longest_lock_wait = max(
