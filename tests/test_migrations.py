@@ -242,7 +242,7 @@ def test_migrations_import_nothing_of_lustro():
     assert {name for name in imported if name.startswith((".", "survey", "reports"))} == set()
 
 
-def test_m204_slot_maps_lists_every_slot_once_and_marks_the_full_ones(tmp_path):
+def test_m205_slot_maps_lists_every_slot_once_and_marks_the_full_ones(tmp_path):
     """Issue 23: every slot of a migrated database gets one position in its list, and the
     map says empty exactly for the empty slots; a Send then fills one of them."""
     from survey.store import slots

@@ -462,13 +462,13 @@ def m203_carried_agreements(db: Database) -> None:
     )
 
 
-# The slot map's format as m204_slot_maps wrote it, frozen here.
-M204_CHUNK = 1024  # positions a map row covers
-M204_FREE, M204_TAKEN, M204_UNUSED = "1", "0", "."
+# The slot map's format as m205_slot_maps wrote it, frozen here.
+M205_CHUNK = 1024  # positions a map row covers
+M205_FREE, M205_TAKEN, M205_UNUSED = "1", "0", "."
 
 
 @migrations()
-def m204_slot_maps(db: Database) -> None:
+def m205_slot_maps(db: Database) -> None:
     """Issue 23: a Send picks its random empty slot in a time that does not grow as the
     round fills. Each slot gets a fixed position in a shuffled list (slot_positions,
     written once, never changed), and per side (and open question) fixed-width map rows
@@ -515,9 +515,9 @@ def m204_slot_maps(db: Database) -> None:
             "VALUES (?, ?, ?, ?, ?)",
             [(round_id, side, question, i, slot_id) for i, (slot_id, _) in enumerate(members)],
         )
-        marks = "".join(M204_TAKEN if filled else M204_FREE for _, filled in members)
-        for chunk in range(0, len(marks), M204_CHUNK):
-            text = marks[chunk : chunk + M204_CHUNK]
+        marks = "".join(M205_TAKEN if filled else M205_FREE for _, filled in members)
+        for chunk in range(0, len(marks), M205_CHUNK):
+            text = marks[chunk : chunk + M205_CHUNK]
             db.execute(
                 "INSERT INTO slot_maps (round_id, side, question, chunk, free) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -525,7 +525,7 @@ def m204_slot_maps(db: Database) -> None:
                     round_id,
                     side,
                     question,
-                    chunk // M204_CHUNK,
-                    text.ljust(M204_CHUNK, M204_UNUSED),
+                    chunk // M205_CHUNK,
+                    text.ljust(M205_CHUNK, M205_UNUSED),
                 ],
             )
