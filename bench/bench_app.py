@@ -2,6 +2,7 @@
 
 `/_bench/insert` inserts one row with sqlite-utils in the same kind of write transaction
 as a real submit, on the same database and server settings, and does nothing else.
+`/_bench/committer` tells what this worker's group-commit writer did (bench/burst.py).
 """
 
 from flask import Flask
@@ -22,5 +23,21 @@ def create_bench_app() -> Flask:
         with write_transaction(db):
             db["bench_rows"].insert({"value": 1})
         return "ok"
+
+    @app.get("/_bench/committer")
+    def committer_stats():
+        """This worker's group-commit writer: what it did (reset with ?reset=1)."""
+        import dataclasses
+        import os
+
+        from flask import request
+
+        from survey.store import committer
+
+        writer = committer.for_database(app.config["DATABASE"])
+        found = {"pid": os.getpid(), **dataclasses.asdict(writer.stats)}
+        if request.args.get("reset"):
+            writer.stats = committer.Stats()
+        return found
 
     return app

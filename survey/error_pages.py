@@ -11,6 +11,7 @@ which leaves out respondent paths.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from jinja2 import Template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .i18n import translated
-from .respond.refusals import REFUSALS
+from .respond.refusals import REFUSALS, RETRY_AFTER_SECONDS
 from .store.errors import NotFound, SurveyError
 
 # What each status means to a person: the title and message of its page.
@@ -49,6 +50,13 @@ TEXTS = {
     429: (
         _l("Too many attempts"),
         _l("Too many requests came from here in a short time. Wait a minute, then try again."),
+    ),
+    503: (
+        _l("Please try again in a minute"),
+        _l(
+            "The site is very busy at this moment. Nothing you sent was stored, so nothing "
+            "was lost: wait a minute, then send it again."
+        ),
     ),
     500: (
         _l("Something went wrong on our side"),
@@ -173,6 +181,21 @@ def refused(error: SurveyError):
     return page(status, TEXTS[status][0], message)
 
 
+# SQLite's answers when the lock could not be had in time ("database is locked").
+BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def database_busy(error: sqlite3.OperationalError):
+    """The database stayed locked past the busy timeout: nothing of the request was
+    written (its transaction is rolled back), so a 503 asks to try again, never a bare
+    "database is locked". Any other OperationalError is a 500 as before."""
+    if error.sqlite_errorcode not in BUSY_CODES:
+        raise error
+    title, message = TEXTS[503]
+    html, status = page(503, title, message)
+    return html, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def register(app: Flask) -> None:
     """Every error handler of the app. Flask picks the most specific one: a respondent
     refusal before SurveyError, CSRFError and 500 before any other HTTP status."""
@@ -180,5 +203,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(InternalServerError, server_error)
     app.register_error_handler(CSRFError, stale_form)
     app.register_error_handler(SurveyError, refused)
+    app.register_error_handler(sqlite3.OperationalError, database_busy)
     for error, view in REFUSALS.items():
         app.register_error_handler(error, view)

@@ -15,9 +15,11 @@ from survey.store.responses import Submission
 KEY = "race-key"
 
 
-def answers(value: int = 4):
-    """The browser's answers, as submit builds them."""
-    return lambda _round, side: Submission(side, {("information", "timely", "self"): value})
+def send(db, code: str, value: int = 4) -> None:
+    """Submit the code with one answer, as the submit view does."""
+    entry = answering.check_code(db, code, KEY)
+    submission = Submission(entry.invite.side, {("information", "timely", "self"): value})
+    answering.submit(db, entry, submission, KEY)
 
 
 def race(db_path, code: str) -> list[str]:
@@ -25,18 +27,18 @@ def race(db_path, code: str) -> list[str]:
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def send():
+    def one():
         own = open_db(db_path)
         try:
             barrier.wait()
-            answering.submit(own, code, answers(), KEY)
+            send(own, code)
             outcomes.append("stored")
         except answering.SpentCode:
             outcomes.append("already used")
         finally:
             own.conn.close()
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
+    threads = [threading.Thread(target=one) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -56,6 +58,6 @@ def test_two_threads_submitting_the_same_code_store_exactly_one_response(
 def test_invalid_values_from_the_browser_store_nothing_and_keep_the_code(db, open_round_id):
     code = invites.generate(db, open_round_id, "a", 1, KEY)[0]
     with pytest.raises(InvalidInput):
-        answering.submit(db, code, answers(9), KEY)
+        send(db, code, 9)
     assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
     assert not invites.find(db, code, KEY).spent

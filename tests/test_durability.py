@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -26,7 +27,7 @@ from survey.app import create_app
 from survey.cli import initialise
 from survey.db import get_db
 from survey.serving import production_command
-from survey.store.invites import generate
+from survey.store.invites import find, generate
 from survey.store.rounds import create_round, open_round
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,3 +182,102 @@ def _crash_during_submits(server, clients, database, env, codes) -> None:
     print(
         f"acknowledged {len(acknowledged)}, committed unacknowledged {already_received}, retried {len(unacknowledged) - already_received}"
     )
+
+
+BURST = 60  # people at the review page who press Send at the same moment
+
+
+@pytest.fixture
+def burst_prepared(tmp_path, monkeypatch):
+    database, codes = open_round_with_codes(tmp_path, monkeypatch, "sales-production", BURST)
+    return database, codes, os.environ.copy()
+
+
+def _walk_all(url: str, codes: list[str]) -> dict[str, tuple[httpx.Client, str]]:
+    """Everyone at the review page (eight walking at a time): their client and token."""
+    ready: dict[str, tuple[httpx.Client, str]] = {}
+
+    def walk(code: str) -> None:
+        client = httpx.Client(base_url=url, timeout=30)
+        ready[code] = (client, _walk_to_review(client, code))
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(walk, codes))
+    return ready
+
+
+def test_kill_9_during_a_burst_of_sends_loses_nothing_acknowledged(burst_prepared):
+    """Issue 23: sixty Sends at once, shared commits, the server killed once a third of
+    them were thanked: every thanked code is spent, every spent code has exactly one whole
+    response (every answer the walker gave, no slot half-written), the slot maps agree
+    with the slots, and every code not thanked either works again or was stored."""
+    database, codes, env = burst_prepared
+    server = Server(database, env)
+    ready = _walk_all(server.url, codes)
+    acknowledged: set[str] = set()
+    enough = threading.Event()
+    go = threading.Barrier(len(codes))
+
+    def send(code: str) -> None:
+        client, token = ready[code]
+        go.wait()
+        try:
+            answer = client.post("/submit", data={"csrf_token": token})
+        except httpx.HTTPError:
+            return  # the server died under this request: not acknowledged
+        if thanked(answer):
+            acknowledged.add(code)
+            if len(acknowledged) >= len(codes) // 3:
+                enough.set()
+
+    threads = [threading.Thread(target=send, args=(code,)) for code in codes]
+    for thread in threads:
+        thread.start()
+    assert enough.wait(timeout=60), f"only {len(acknowledged)} Sends were acknowledged"
+    server.kill()
+    for thread in threads:
+        thread.join(timeout=30)
+    for client, _ in ready.values():
+        client.close()
+    unacknowledged = [code for code in codes if code not in acknowledged]
+    assert unacknowledged, "the kill must land while Sends are in flight"
+
+    app = create_app()
+    with app.app_context():
+        db = get_db()
+        key = app.config["INVITE_KEY"]
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert all(find(db, code, key).spent for code in acknowledged)
+        spent = db.execute("SELECT count(*) FROM invites WHERE spent = 1").fetchone()[0]
+        width = db.execute("SELECT count(*) FROM answer_positions").fetchone()[0]
+        answers = [row[0] for row in db.execute("SELECT answers FROM response_slots WHERE filled")]
+        assert len(answers) == spent >= len(acknowledged)
+        assert all(text == "4" * width for text in answers)  # whole responses only
+        for question, taken in db.execute(
+            "SELECT question, sum(length(free) - length(replace(free, '0', ''))) "
+            "FROM slot_maps GROUP BY question"
+        ):
+            table = "comment_slots WHERE question = ? AND" if question else "response_slots WHERE"
+            params = [question] if question else []
+            filled = db.execute(f"SELECT count(*) FROM {table} filled", params).fetchone()[0]
+            assert taken == filled, question
+
+    server = Server(database, env)
+    try:
+        again = _walk_all(server.url, unacknowledged)
+        stored_before = 0
+        for client, token in again.values():
+            sent = client.post("/submit", data={"csrf_token": token})
+            if sent.status_code == 410:  # committed just before the kill, reply lost
+                stored_before += 1
+            else:
+                assert thanked(sent), sent.status_code
+            client.close()
+    finally:
+        server.kill()
+    connection = sqlite3.connect(database)
+    assert connection.execute("SELECT count(*) FROM responses").fetchone()[0] == len(codes)
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    connection.close()
+    assert stored_before == spent - len(acknowledged)
+    print(f"acknowledged {len(acknowledged)}, committed unacknowledged {stored_before}")

@@ -11,9 +11,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import survey.store.migrations
-from survey.store.connection import open_db
+from survey.store.connection import open_db, write_transaction
 from survey.store.migrations import migrate, migrations
 from survey.store.questionnaire import CarriedAgreement, Questionnaire, load
+from survey.store.rounds import get_round
 
 COMMENT_BYTES = 1500
 TIMEZONE = "Pacific/Kiritimati"  # UTC+14: its date is not the server's for most of a day
@@ -292,3 +293,44 @@ def test_m204_gives_every_workshop_count_a_fixed_width_row_and_its_phones_their_
     ).fetchall()
     assert places == [("a", 100, 0, "00", "00"), ("b", 100, 0, "00", "00")]
     assert db.execute("SELECT in_room FROM workshops").fetchone() == ("{}",)
+
+
+def test_m303_slot_maps_lists_every_slot_once_and_marks_the_full_ones(tmp_path):
+    """Issue 23: every slot of a migrated database gets one position in its list, and the
+    map says empty exactly for the empty slots; a Send then fills one of them."""
+    from survey.store import slots
+
+    db, _old, _comments = _old_database(tmp_path / "old.db")
+    migrate(db)
+    lists = db.execute(
+        "SELECT round_id, side, '', id, filled FROM response_slots "
+        "UNION ALL SELECT round_id, side, question, id, filled FROM comment_slots"
+    ).fetchall()
+    positions = {
+        slot_id: (round_id, side, question, position)
+        for round_id, side, question, position, slot_id in db.execute(
+            "SELECT round_id, side, question, position, slot_id FROM slot_positions"
+        )
+    }
+    assert len(positions) == len(lists)
+    maps = {
+        (round_id, side, question, chunk): free
+        for round_id, side, question, chunk, free in db.execute("SELECT * FROM slot_maps")
+    }
+    for round_id, side, question, slot_id, filled in lists:
+        where = positions[slot_id]
+        assert where[:3] == (round_id, side, question)
+        mark = maps[(*where[:3], where[3] // slots.CHUNK)][where[3] % slots.CHUNK]
+        assert mark == (slots.TAKEN if filled else slots.FREE)
+    assert all(len(free) == slots.CHUNK for free in maps.values())
+    empty = db.execute(
+        "SELECT count(*) FROM response_slots WHERE round_id = 1 AND side = 'a' AND NOT filled"
+    ).fetchone()[0]
+    with write_transaction(db):
+        slots.fill(db, 1, get_round(db, 1).questionnaire, "a", {}, {})
+    assert (
+        db.execute(
+            "SELECT count(*) FROM response_slots WHERE round_id = 1 AND side = 'a' AND NOT filled"
+        ).fetchone()[0]
+        == empty - 1
+    )

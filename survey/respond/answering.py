@@ -7,14 +7,12 @@ transaction, so a double click, a second tab or a replay stores nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from ..store import invites
-from ..store.connection import write_transaction
-from ..store.errors import NotFound, SurveyError, WrongState
+from ..store import committer, invites
+from ..store.errors import InvalidInput, NotFound, SurveyError, WrongState
 from ..store.responses import Submission, insert_response, require_open, validate
 from ..store.rounds import Round, get_round
 
@@ -65,20 +63,34 @@ def check_code(db: Database, entered: str, key: str) -> Entry:
     return Entry(invites.normalise(entered) or entered, invite, round_)
 
 
-def submit(db: Database, code: str, submission_for: Callable[[Round, str], Submission], key: str):
+def submit(db: Database, entry: Entry, submission: Submission, key: str) -> None:
     """Spend the code and store the answers as one response, all or nothing.
-    `submission_for(round, side)` builds the answers (they come from the browser)."""
-    with write_transaction(db):
-        # Spent first, in one statement: a refusal below raises, and the rollback
-        # gives the code back.
-        invite = invites.spend_code(db, code, key) or invites.find(db, code, key)
+
+    The answers are checked first, outside the write transaction (against the round's
+    questionnaire, frozen since the round opened): a bad submission is refused before
+    anything is spent, so its answer never says whether the code was used (issue 20, O1).
+    Inside the transaction happens only what must be atomic: spend, check the round is
+    still open, fill the slots."""
+    validate(entry.round.questionnaire, submission)
+    if submission.side != entry.invite.side:
+        raise InvalidInput("The answers belong to another side.")
+
+    def store(writer: Database) -> None:
+        # Spent first, in one statement: a refusal below raises, and the rollback of its
+        # savepoint gives the code back.
+        invite = invites.spend_code(writer, entry.code, key) or invites.find(
+            writer, entry.code, key
+        )
         if invite is None:
             raise UnknownCode("Unknown code.")
         try:
-            round_ = require_open(db, invite.round_id)
+            round_ = require_open(writer, invite.round_id)
         except WrongState as exc:
             raise RoundClosed(str(exc)) from exc
         if invite.spent:
             raise SpentCode("This code has already been used.")
-        submission = validate(round_.questionnaire, submission_for(round_, invite.side))
-        insert_response(db, round_, submission)
+        insert_response(writer, round_, submission)
+
+    # Stored by this process's writer with every other Send waiting at this moment, in one
+    # fsynced commit (store/committer.py); refused with Busy when that takes too long.
+    committer.write(db, store)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask import g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from ..store.committer import Busy
 from ..store.errors import SurveyError
 from .answering import (
     AlreadyReceived,
@@ -87,6 +88,23 @@ def already_received(_exc: AlreadyReceived):
     )
 
 
+RETRY_AFTER_SECONDS = 60
+
+
+def busy(_exc: Busy):
+    """Send could not be stored in time (issue 23): nothing was written, the answers stay
+    in the browser and the code is still valid, so sending again later works."""
+    html, status = problem(
+        503,
+        _("Please try again in a minute"),
+        _(
+            "Very many answers are arriving at this moment. Nothing was lost: your answers are still here and your code is still valid. Please press Send again in a minute."
+        ),
+        back=url_for("respond.review"),
+    )
+    return html, status, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def session_ended(_exc: SessionEnded):
     if kiosk_round() is not None:  # Back, reload or an old page on a kiosk: a clean start
         return redirect(url_for("kiosk.home"))
@@ -106,4 +124,5 @@ REFUSALS: dict[type[SurveyError], Callable] = {
     RoundClosed: round_closed,
     AlreadyReceived: already_received,
     SessionEnded: session_ended,
+    Busy: busy,
 }

@@ -15,7 +15,7 @@ import json
 import secrets
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -101,6 +101,16 @@ def load(request: Request) -> State | None:
     if idle is not None and g.get("state") is None:
         g.state = state
     return state
+
+
+def drop_unknown_notes(state: State, questions: Collection[str]) -> bool:
+    """Keep only the notes of the questionnaire's open questions (a renamed note cookie
+    would otherwise reach Send as an unknown question); True when one was dropped, so the
+    caller writes the state again and the browser loses that cookie."""
+    unknown = [question for question in state.comments if question not in questions]
+    for question in unknown:
+        del state.comments[question]
+    return bool(unknown)
 
 
 def _cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:

@@ -151,6 +151,8 @@ class Context:
         self.round = entry.round
         self.side = entry.invite.side
         self.questionnaire = self.round.questionnaire
+        if browser.drop_unknown_notes(state, {q.id for q in self.questionnaire.open_questions}):
+            g.state = state  # written again: the browser drops the unknown note's cookie
         lang = current_language()
         self.lang = lang if lang in self.questionnaire.languages else self.round.lang
         self.own = self.round.label(self.side)
@@ -275,9 +277,9 @@ def questions(page: int):
                 "This page had been open too long. Your answers are still here: please press Next again."
             )
             return _show_page(ctx, page, answers_page.sent(request.form), 400, message)
-        return rejected(ctx, url_for("respond.questions", page=page))
+        return rejected(url_for("respond.questions", page=page))
     if sent is None:
-        return rejected(ctx, url_for("respond.questions", page=page))
+        return rejected(url_for("respond.questions", page=page))
     for name in answers_page.names:
         if name in sent:
             ctx.state.answers[name] = answer_value(sent[name])[1]
@@ -365,6 +367,15 @@ def review():
     return _review(Context())
 
 
+def _submission(state: browser.State, side: str) -> Submission:
+    """The answers the browser holds, as the core's submission (not yet validated)."""
+    # Not unpacked into three: validate() refuses a key of another shape as unknown.
+    answers = {
+        cast(AnswerKey, tuple(key.split("."))): value for key, value in state.answers.items()
+    }
+    return Submission(side=side, answers=answers, comments=dict(state.comments))
+
+
 @bp.post("/submit")
 def submit():
     state = browser.load(request)
@@ -377,19 +388,14 @@ def submit():
             _("The page had been open too long. Your answers are kept: please press Send again."),
         )
 
-    def submission_for(_round, side: str) -> Submission:
-        # Not unpacked into three: validate() refuses a key of another shape as unknown.
-        answers = {
-            cast(AnswerKey, tuple(key.split("."))): value for key, value in state.answers.items()
-        }
-        return Submission(side=side, answers=answers, comments=dict(state.comments))
-
-    # answering.submit checks the code and the round again inside its own transaction,
-    # so the page's context is loaded only when something must be shown.
+    # Checked again and validated before anything is spent: a bad submission gets the
+    # same page whether its code was used or not (issue 20, O1).
+    entry = answering.check_code(get_db(), state.code, _key())
+    browser.drop_unknown_notes(state, {q.id for q in entry.round.questionnaire.open_questions})
     try:
-        answering.submit(get_db(), state.code, submission_for, _key())
+        answering.submit(get_db(), entry, _submission(state, entry.invite.side), _key())
     except InvalidInput:
-        return rejected(Context(), url_for("respond.review"))
+        return rejected(url_for("respond.review"))
     except SpentCode:
         if state.code in browser.sent_codes(request):
             raise AlreadyReceived("Sent before from this browser.") from None
@@ -426,7 +432,7 @@ def thanks():
 # --- Problems, in the person's language ------------------------------------------------
 
 
-def rejected(ctx: Context, back: str):
+def rejected(back: str):
     """Values that are not on the form (tampering or a broken page): nothing is stored."""
     return problem(
         400,

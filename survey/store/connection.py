@@ -33,9 +33,11 @@ pre-images; the instance folder belongs on an encrypted volume.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -115,7 +117,58 @@ def private_file(path: str | Path) -> None:
 
 # Writers in one process queue here and are woken the moment the previous one commits;
 # left to SQLite's busy handler alone they would sleep in growing steps (up to 100 ms).
-_process_writer = threading.RLock()
+process_writer = threading.RLock()
+
+
+# Writers of every process queue on an flock of this file beside the database (it stays
+# empty): the kernel wakes the next writer the moment the previous one lets go.
+WRITERS_SUFFIX = "-writers"
+_writer_files: dict[tuple[int, str], int] = {}
+
+
+def database_file(db: Database) -> str:
+    """The connection's database file ('' for one in memory)."""
+    return db.execute("PRAGMA database_list").fetchone()[2] or ""
+
+
+@contextmanager
+def writer_turn(db: Database, timeout: float | None = None) -> Iterator[None]:
+    """This writer's turn among the writers of every process (gunicorn's workers, the
+    command line): SQLite's busy handler alone polls in growing sleeps (up to 100 ms), so
+    writers of several processes each waited out the others' sleeps and a burst of Sends
+    went at a few dozen a second. Waits at most `timeout` seconds (None: until its turn),
+    then goes on without it, and SQLite's own lock decides as before. Call it holding
+    process_writer (threads of one process share the file's lock)."""
+    name = database_file(db)
+    if not name:
+        yield
+        return
+    key = (os.getpid(), name)  # never a descriptor opened before a fork: it would be shared
+    if key not in _writer_files:
+        private_file(name + WRITERS_SUFFIX)
+        _writer_files[key] = os.open(name + WRITERS_SUFFIX, os.O_RDWR)
+    handle = _writer_files[key]
+    turn = _take_turn(handle, timeout)
+    try:
+        yield
+    finally:
+        if turn:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _take_turn(handle: int, timeout: float | None) -> bool:
+    if timeout is None:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return True
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
 
 
 @contextmanager
@@ -125,26 +178,27 @@ def write_transaction(db: Database) -> Iterator[Database]:
     Inside another write transaction it joins that one. The journal is zeroed at BEGIN
     (what an earlier writer left) and after COMMIT (this one's pre-images). A rollback's
     pre-images are the file's own pages again; the next BEGIN zeroes them."""
-    with _process_writer:
+    with process_writer:
         if db.conn.in_transaction:
             yield db
             return
-        db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            _overwrite_journal(db)
-            yield db
-        except BaseException:
-            db.conn.rollback()
-            raise
-        db.conn.execute("COMMIT")
-        zero_journal(db, wait=False)
+        with writer_turn(db, BUSY_TIMEOUT_MS / 1000):
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                overwrite_journal(db)
+                yield db
+            except BaseException:
+                db.conn.rollback()
+                raise
+            db.conn.execute("COMMIT")
+            zero_journal(db, wait=False)
 
 
 def zero_journal(db: Database, wait: bool = True) -> bool:
     """Overwrite the rollback journal with zeros in place, under SQLite's write lock (a
     transaction that writes nothing). With wait=False, give way when another writer holds
     the lock: it zeroes the journal after its own commit. True when zeroed here."""
-    with _process_writer:
+    with process_writer:
         if not wait:
             db.execute("PRAGMA busy_timeout = 0")
         try:
@@ -157,7 +211,7 @@ def zero_journal(db: Database, wait: bool = True) -> bool:
             if not wait:
                 db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
-            _overwrite_journal(db)
+            overwrite_journal(db)
         finally:
             db.conn.execute("COMMIT")  # nothing was written: this only releases the lock
         return True
@@ -184,7 +238,7 @@ def _used_length(data: bytes) -> int:
     return 0
 
 
-def _overwrite_journal(db: Database) -> None:
+def overwrite_journal(db: Database) -> None:
     """Zero the journal up to its last byte that is not zero (the rest is zeros already)
     and fsync; then cut it back to JOURNAL_KEEP_BYTES. The caller holds the write lock."""
     name = db.execute("PRAGMA database_list").fetchone()[2]

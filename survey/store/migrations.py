@@ -583,3 +583,72 @@ def m302_team_size(db: Database) -> None:
     analysis widens its standard errors by (never a team label on a response). Rounds
     made before it get the default of that time, 8."""
     db.execute("ALTER TABLE rounds ADD COLUMN team_size INTEGER NOT NULL DEFAULT 8")
+
+
+# The slot map's format as m303_slot_maps wrote it, frozen here.
+M303_CHUNK = 1024  # positions a map row covers
+M303_FREE, M303_TAKEN, M303_UNUSED = "1", "0", "."
+
+
+@migrations()
+def m303_slot_maps(db: Database) -> None:
+    """Issue 23: a Send picks its random empty slot in a time that does not grow as the
+    round fills. Each slot gets a fixed position in a shuffled list (slot_positions,
+    written once, never changed), and per side (and open question) fixed-width map rows
+    say which positions are still empty, one character each, overwritten in place. The
+    map is a function of which slots are full: it holds no order. The slots' own cells are
+    not touched."""
+    import random
+
+    db.execute(
+        """
+        CREATE TABLE slot_positions (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            question TEXT NOT NULL,              -- '' for response slots
+            position INTEGER NOT NULL,           -- 0-based, a shuffled order of the slots
+            slot_id INTEGER NOT NULL,
+            PRIMARY KEY (round_id, side, question, position)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE slot_maps (
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            question TEXT NOT NULL,
+            chunk INTEGER NOT NULL,              -- positions chunk*1024 .. chunk*1024+1023
+            free TEXT NOT NULL,                  -- per position '1' empty, '0' full, '.' none
+            PRIMARY KEY (round_id, side, question, chunk)
+        )
+        """
+    )
+    rng = random.SystemRandom()
+    groups: dict[tuple, list[tuple[int, int]]] = {}
+    for round_id, side, question, slot_id, filled in db.execute(
+        "SELECT round_id, side, '', id, filled FROM response_slots "
+        "UNION ALL SELECT round_id, side, question, id, filled FROM comment_slots"
+    ).fetchall():
+        groups.setdefault((round_id, side, question), []).append((slot_id, filled))
+    for (round_id, side, question), members in groups.items():
+        rng.shuffle(members)
+        db.conn.executemany(
+            "INSERT INTO slot_positions (round_id, side, question, position, slot_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(round_id, side, question, i, slot_id) for i, (slot_id, _) in enumerate(members)],
+        )
+        marks = "".join(M303_TAKEN if filled else M303_FREE for _, filled in members)
+        for chunk in range(0, len(marks), M303_CHUNK):
+            text = marks[chunk : chunk + M303_CHUNK]
+            db.execute(
+                "INSERT INTO slot_maps (round_id, side, question, chunk, free) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    round_id,
+                    side,
+                    question,
+                    chunk // M303_CHUNK,
+                    text.ljust(M303_CHUNK, M303_UNUSED),
+                ],
+            )

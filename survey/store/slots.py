@@ -6,7 +6,9 @@ fills a random empty slot of its side with a payload of exactly the slot's byte 
 SQLite overwrites the cell where it already is: neither the position of a cell in the
 file nor a row id says which response came first, and nothing links a response slot to
 a comment slot or to a code. Answers are one fixed-width text (one character per item and
-perspective); comments are padded to a fixed number of bytes.
+perspective); comments are padded to a fixed number of bytes. Which empty slot a submit
+takes is read from a fixed-width map of the empty positions of a shuffled list, at the
+same cost however full the round is (issue 23; see "The slot lists" below).
 """
 
 from __future__ import annotations
@@ -86,26 +88,32 @@ def record_positions(db: Database, round_id: int, questionnaire: Questionnaire) 
 
 
 def allocate(db: Database, round_id: int, questionnaire: Questionnaire, side: str, count: int):
-    """Empty slots for `count` more respondents of one side, inserted in random order.
-    Call inside the caller's write transaction."""
+    """Empty slots for `count` more respondents of one side, inserted in random order, and
+    given the next positions of their list in that order. Call inside the caller's write
+    transaction."""
     width = len(questionnaire.answer_keys())
     rows: list[tuple] = [("r", None)] * count
     rows += [("c", q.id) for q in questionnaire.open_questions for _ in range(count)]
     _rng.shuffle(rows)
     empty_answers, empty_text = SKIPPED * width, " " * COMMENT_BYTES
+    made: dict[str, list[int]] = {}
     for kind, question in rows:
+        slot_id = _slot_id()
         if kind == "r":
             db.execute(
                 "INSERT INTO response_slots (id, round_id, side, filled, answers) "
                 "VALUES (?, ?, ?, 0, ?)",
-                [_slot_id(), round_id, side, empty_answers],
+                [slot_id, round_id, side, empty_answers],
             )
         else:
             db.execute(
                 "INSERT INTO comment_slots (id, round_id, side, question, filled, text) "
                 "VALUES (?, ?, ?, ?, 0, ?)",
-                [_slot_id(), round_id, side, question, empty_text],
+                [slot_id, round_id, side, question, empty_text],
             )
+        made.setdefault(question or RESPONSES, []).append(slot_id)
+    for list_name, slot_ids in made.items():
+        _add_positions(db, round_id, side, list_name, slot_ids, FREE)
 
 
 def insert_comment(
@@ -118,57 +126,113 @@ def insert_comment(
         "hidden_reason, text) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
         [slot_id, round_id, side, question, hidden, reason, pad_comment(text.strip())],
     )
+    _add_positions(db, round_id, side, question, [slot_id], TAKEN)
     return slot_id
 
 
-PICKS = 16  # random positions tried before one scan of the empty slots decides
+# --- The slot lists (issue 23) ----------------------------------------------------------
+#
+# Each side's response slots, and its comment slots of each open question, form a list:
+# every slot has a fixed position in it (slot_positions, written once when the slot is
+# made, in the shuffled order the slots were inserted in). Fixed-width map rows, CHUNK
+# positions each, hold one character per position: FREE while the slot is empty, TAKEN
+# once full. A Send reads its list's map rows (a few for the largest round), picks the
+# k-th free position for a uniformly random k, and overwrites one character in place: the
+# same work however full the round is. The map is a function of which slots are full, so
+# neither it nor anything else in the file says in which order they were filled.
+
+CHUNK = 1024
+FREE, TAKEN, UNUSED = "1", "0", "."
+RESPONSES = ""  # the list name of response slots; comment slots' lists are named by question
+
+
+def _add_positions(
+    db: Database, round_id: int, side: str, list_name: str, slot_ids: list[int], mark: str
+) -> None:
+    """The next positions of a list for new slots, in the order given, marked `mark`."""
+    key = [round_id, side, list_name]
+    start = db.execute(
+        "SELECT coalesce(max(position) + 1, 0) FROM slot_positions "
+        "WHERE round_id = ? AND side = ? AND question = ?",
+        key,
+    ).fetchone()[0]
+    db.conn.executemany(
+        "INSERT INTO slot_positions (round_id, side, question, position, slot_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(*key, start + i, slot_id) for i, slot_id in enumerate(slot_ids)],
+    )
+    end = start + len(slot_ids)
+    for chunk in range(start // CHUNK, (end - 1) // CHUNK + 1):
+        row = db.execute(
+            "SELECT free FROM slot_maps WHERE round_id = ? AND side = ? AND question = ? "
+            "AND chunk = ?",
+            [*key, chunk],
+        ).fetchone()
+        text = row[0] if row else UNUSED * CHUNK
+        low, high = (
+            max(start, chunk * CHUNK) - chunk * CHUNK,
+            min(end, (chunk + 1) * CHUNK) - chunk * CHUNK,
+        )
+        text = text[:low] + mark * (high - low) + text[high:]
+        if row:
+            _write_map(db, key, chunk, text)
+        else:
+            db.execute(
+                "INSERT INTO slot_maps (round_id, side, question, chunk, free) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [*key, chunk, text],
+            )
+
+
+def _write_map(db: Database, key: list, chunk: int, text: str) -> None:
+    """Overwrite a map row with a text of the same width: SQLite rewrites the cell where it is."""
+    db.execute(
+        "UPDATE slot_maps SET free = ? WHERE round_id = ? AND side = ? AND question = ? "
+        "AND chunk = ?",
+        [text, *key, chunk],
+    )
+
+
+def _take(db: Database, round_id: int, side: str, list_name: str) -> int | None:
+    """Mark a uniformly random free position of a list taken; its slot's id, or None when
+    the list has no free slot."""
+    key = [round_id, side, list_name]
+    rows = db.execute(
+        "SELECT chunk, free FROM slot_maps WHERE round_id = ? AND side = ? AND question = ?",
+        key,
+    ).fetchall()
+    counts = [free.count(FREE) for _, free in rows]
+    if not sum(counts):
+        return None
+    k = _rng.randrange(sum(counts))
+    index = 0
+    while k >= counts[index]:
+        k -= counts[index]
+        index += 1
+    chunk, free = rows[index]
+    offset = -1
+    for _ in range(k + 1):
+        offset = free.find(FREE, offset + 1)
+    _write_map(db, key, chunk, free[:offset] + TAKEN + free[offset + 1 :])
+    return db.execute(
+        "SELECT slot_id FROM slot_positions WHERE round_id = ? AND side = ? AND question = ? "
+        "AND position = ?",
+        [*key, chunk * CHUNK + offset],
+    ).fetchone()[0]
 
 
 def _fill_one(
-    db: Database,
-    table: str,
-    where: str,
-    params: list,
-    column: str,
-    value: str,
-    total: int | None = None,
+    db: Database, table: str, round_id: int, side: str, list_name: str, column: str, value: str
 ) -> bool:
-    """Fill an empty slot chosen at random, each empty slot as likely as any other.
-
-    A random position among all the side's `total` slots (counted here when not given)
-    is read from the index alone (its entries are narrow; a comment slot's row holds
-    1,500 bytes) and taken when still empty, in one statement; after PICKS full ones, a
-    scan of the empty slots picks one. Either way the choice is uniform over the empty
-    slots, so it says nothing about arrival order."""
-    match = f"FROM {table} WHERE round_id = ? AND side = ? {where}"
-    if total is None:
-        total = db.execute(f"SELECT count(*) {match}", params).fetchone()[0]
-    fill = f"UPDATE {table} SET filled = 1, {column} = ? WHERE id = "
-    probe = f"{fill}(SELECT id {match} LIMIT 1 OFFSET ?) AND filled = 0"
-    for _ in range(PICKS if total else 0):
-        if db.execute(probe, [value, *params, _rng.randrange(total)]).rowcount == 1:
+    """Fill a uniformly random empty slot of a list with `value`, in place; False when none is empty."""
+    while (slot_id := _take(db, round_id, side, list_name)) is not None:
+        if db.execute(
+            f"UPDATE {table} SET filled = 1, {column} = ? WHERE id = ? AND filled = 0",
+            [value, slot_id],
+        ).rowcount:
             return True
-    row = db.execute(
-        f"SELECT id {match} AND filled = 0 ORDER BY random() LIMIT 1", params
-    ).fetchone()
-    if row is None:
-        return False
-    db.execute(f"{fill}? AND filled = 0", [value, row[0]])
-    return True
-
-
-def _slot_counts(db: Database, round_id: int, side: str, questions) -> dict[str | None, int]:
-    """All slots of a side, full or empty, in one statement: response slots under None,
-    comment slots under their question (only when some comment is to be stored)."""
-    sql = "SELECT NULL, count(*) FROM response_slots WHERE round_id = ? AND side = ?"
-    params: list = [round_id, side]
-    if questions:
-        sql += (
-            " UNION ALL SELECT question, count(*) FROM comment_slots"
-            " WHERE round_id = ? AND side = ? GROUP BY question"
-        )
-        params += [round_id, side]
-    return dict(db.execute(sql, params).fetchall())
+        # A slot filled outside the map (never by Lustro itself): now marked, try again.
+    return False
 
 
 def fill(
@@ -184,15 +248,13 @@ def fill(
     and demo data, which have no codes, get there."""
     encoded = encode_answers(questionnaire, answers)
     texts = {q: pad_comment(t.strip()) for q, t in comments.items() if t and t.strip()}
-    totals = _slot_counts(db, round_id, side, texts)
-    if not _fill_one(db, "response_slots", "", [round_id, side], "answers", encoded, totals[None]):
+    if not _fill_one(db, "response_slots", round_id, side, RESPONSES, "answers", encoded):
         allocate(db, round_id, questionnaire, side, 1)
-        _fill_one(db, "response_slots", "", [round_id, side], "answers", encoded)
+        _fill_one(db, "response_slots", round_id, side, RESPONSES, "answers", encoded)
     for question, text in texts.items():
-        where, params = "AND question = ?", [round_id, side, question]
-        if not _fill_one(db, "comment_slots", where, params, "text", text, totals.get(question, 0)):
+        if not _fill_one(db, "comment_slots", round_id, side, question, "text", text):
             allocate(db, round_id, questionnaire, side, 1)
-            _fill_one(db, "comment_slots", where, params, "text", text)
+            _fill_one(db, "comment_slots", round_id, side, question, "text", text)
 
 
 def filled_count(db: Database, round_id: int, side: str) -> int:
