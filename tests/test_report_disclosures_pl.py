@@ -1,4 +1,4 @@
-"""Issue 21, item 3: the first page's box "How the groups were made", read from the real
+"""Issue 21, items 3 and 6: the first page's box "How the groups were made", read from the real
 Polish PDF: every sentence in Polish (the catalogue entries carry the report's context), each
 count with its Polish plural form (1 kod, 2 kody, 5 kodów)."""
 
@@ -58,3 +58,14 @@ def test_the_number_of_late_codes_takes_the_polish_form_for_its_number(count, wo
     page = _first_page([{"kind": "codes_after_opening", "side": "b", "count": count}])
     assert f"Produkcja: {words}" in page
     assert not re.search(r"(?<!\d)[234] kodów|(?<!\d)1 kodów", page)
+
+
+def test_a_finding_and_its_numbers_are_two_sentences_apart():
+    """Issue 21, item 6: "… 1,33).(n = 11 · 13)" lacked its space (in the HTML the PDF is
+    drawn from, where a line break cannot hide it, and in the PDF)."""
+    html = render_report_html(build_analysis("pl"), QUESTIONNAIRE, "pl")
+    assert re.search(r"\)\.&nbsp;\(n = \d+", html)  # a space that never breaks the line
+    assert not re.search(r"\)\.\(n", html)
+    pages = PdfReader(io.BytesIO(pdf_bytes(html))).pages
+    text = " ".join(page.extract_text() for page in pages)
+    assert re.search(r"\)\.\s\(n = \d+", text) and not re.search(r"\)\.\(n", text)
