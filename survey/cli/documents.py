@@ -119,7 +119,16 @@ def invites_command(round_id: str, side: str, count: int, output: str | None) ->
     if round_.status == "closed":
         raise click.ClickException(f"Round {round_.id} is closed; it takes no more responses.")
     codes = invites.generate(current_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
-    record(current_db(), None, "invites.generate", round_.id, f"{count} × {side} (command line)")
+    record(
+        current_db(),
+        None,
+        "invites.generate",
+        round_.id,
+        num=count,
+        side=side,
+        label=round_.label(side),
+        via="cli",
+    )
     base_url = current_app.config["PUBLIC_URL"]
     if not output:
         click.echo("\n".join(codes))

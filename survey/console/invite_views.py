@@ -50,7 +50,9 @@ def round_invites(round_id: int):
                 current_user.email,
                 "invites.generate",
                 round_id,
-                f"{len(codes)} × {side} ({round_.label(side)})",
+                num=len(codes),
+                side=side,
+                label=round_.label(side),
             )
             token = batches.create(_folder(), current_user.email, round_id, side, codes)
             return redirect(url_for("console.invite_batch", round_id=round_id, token=token))
@@ -170,8 +172,17 @@ def forget_batch(round_id: int, token: str):
 
 
 def _audit_download(batch: batches.Batch, fmt: str) -> None:
-    detail = f"{len(batch.codes)} × {batch.side} ({fmt})"
-    record(get_db(), current_user.email, "invites.download", batch.round_id, detail)
+    label = get_round(get_db(), batch.round_id).label(batch.side)
+    record(
+        get_db(),
+        current_user.email,
+        "invites.download",
+        batch.round_id,
+        num=len(batch.codes),
+        side=batch.side,
+        label=label,
+        format=fmt.upper(),
+    )
 
 
 def _attachment(body: bytes | str, mimetype: str, batch: batches.Batch, fmt: str) -> Response:
