@@ -64,8 +64,9 @@ def test_a_finding_and_its_numbers_are_two_sentences_apart():
     """Issue 21, item 6: "… 1,33).(n = 11 · 13)" lacked its space (in the HTML the PDF is
     drawn from, where a line break cannot hide it, and in the PDF)."""
     html = render_report_html(build_analysis("pl"), QUESTIONNAIRE, "pl")
-    assert re.search(r"\)\.&nbsp;\(n = \d+", html)  # a space that never breaks the line
+    # One piece: a no-break space after the sentence and inside "(n = 30 · 22)".
+    assert re.search(r"\)\.&nbsp;\(n\xa0=\xa0\d+\xa0·\xa0\d+\)", html)
     assert not re.search(r"\)\.\(n", html)
     pages = PdfReader(io.BytesIO(pdf_bytes(html))).pages
     text = " ".join(page.extract_text() for page in pages)
-    assert re.search(r"\)\.\s\(n = \d+", text) and not re.search(r"\)\.\(n", text)
+    assert re.search(r"\)\.\s\(n\s=\s\d+", text) and not re.search(r"\)\.\(n", text)
