@@ -351,5 +351,5 @@ def test_the_polish_projector_counts_guesses_with_polish_plurals(app, presenter,
     assert "co najmniej 5 osób z tego działu" in page
     presenter.post(f"/console/workshops/{workshop.id}/reveal")
     page = _projector_pl(presenter, workshop)
-    assert "wstrzymane: wytypowały 4 osoby, mniej niż 5" in page
+    assert "ukryte: wytypowały 4 osoby, mniej niż 5" in page
     assert re.search(r"2,0 <span class=\"n\">\(5 typów\)", page)
