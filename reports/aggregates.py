@@ -39,6 +39,7 @@ class CellData:
     dont_know: int = 0  # "don't know" answers
     people: int = 0  # respondents with any answer here, "don't know" included
     dont_know_people: int = 0  # respondents with at least one "don't know" here
+    full: int = 0  # respondents who answered every statement here (a number or don't know)
 
 
 @dataclass
@@ -147,14 +148,15 @@ def read_round(db: Database, round_id: int, questionnaire: Questionnaire) -> Rou
     names = [d.id for d in questionnaire.dimensions]
     return RoundData(
         respondents=respondents,
-        cells=_cells(data, names),
+        cells=_cells(data, names, [len(d.items) for d in questionnaire.dimensions]),
         differences=_differences(data, names),
         vectors=_vectors(data, questionnaire),
     )
 
 
-def _cells(data: Unpacked, names: list[str]) -> dict[CellKey, CellData]:
+def _cells(data: Unpacked, names: list[str], items: list[int]) -> dict[CellKey, CellData]:
     cells: dict[CellKey, CellData] = {}
+    statements = np.array(items)[data.dim]
     groups, inverse = np.unique(np.column_stack([data.side, data.dim]), axis=0, return_inverse=True)
     for perspective, tally in data.tallies.items():
         sums = np.zeros((len(groups), SYMBOLS), np.int64)
@@ -166,6 +168,7 @@ def _cells(data: Unpacked, names: list[str]) -> dict[CellKey, CellData]:
         for flag, name in (
             (tally.sum(axis=1) > 0, "people"),
             (tally[:, 5] > 0, "dont_know_people"),
+            (tally.sum(axis=1) == statements, "full"),
         ):
             people = np.zeros(len(groups), np.int64)
             np.add.at(people, inverse.ravel(), flag * data.n)

@@ -13,12 +13,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from survey.store.errors import InvalidInput, WrongState
+from survey.store.invites import issued_counts
 from survey.store.padding import disclosures
 from survey.store.questionnaire import PERSPECTIVES, Questionnaire
 from survey.store.rounds import Round, get_round
 from survey.store.sides import SIDES, other
 
-from . import stats
+from . import stats, suppression
 from .aggregates import RoundData, read_round
 from .agreements import carried_agreements
 from .changes import decide_changes, gap_changes
@@ -30,13 +31,14 @@ from .gaps import (
     mark_clear,
     most_certain_first,
 )
+from .missing import SKIP_RULE, mark_skip_warnings
 
 DEFAULT_SEED = 20261125
 CELL_FIELDS: tuple[str, ...] = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know")
-CELL_FIELDS += ("top2", "people", "dont_know_share")
+CELL_FIELDS += ("top2", "people", "dont_know_share", "skipped_share")
 INDEPENDENT_FIELDS: tuple[str, ...] = ("diff", "cliffs_delta", "p", "p_holm", "magnitude", "ci95")
-INDEPENDENT_FIELDS += ("q", "clear", "n", "test")
-PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear")
+INDEPENDENT_FIELDS += ("q", "clear", "n", "test", "skip_warning")
+PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear", "skip_warning")
 POWER = 0.8  # of the planning figure `detectable`
 
 
@@ -52,6 +54,9 @@ def analyse(
     round_ = closed_round(db, round_id)
     report = _analyse_round(db, round_, seed)
     report["disclosures"] = disclosures(db, round_)
+    # Codes issued beside each side's headcount and n, so a padded group shows (P1).
+    for side, issued in issued_counts(db, round_.id).items():
+        report["sides"][side]["codes_issued"] = issued
     report["compare"] = None
     earlier_rounds: dict[int, dict[str, Any]] = {}
 
@@ -105,6 +110,11 @@ def _analyse_round(
         _dimension(round_, questionnaire, data, d.id, side_reason, seed, intervals)
         for d in questionnaire.dimensions
     ]
+    # Complementary suppression before the decision rule: a held-back gap is in no family.
+    held = [part for d in dimensions for part in suppression.hold_back(d, data, threshold)]
+    for dimension in dimensions:
+        dimension["alpha"] = _pooled_alpha(data, dimension)
+        mark_skip_warnings(dimension)
     _adjust_holm(dimensions)
     family = decide(dimensions)
     for dimension in dimensions:
@@ -131,7 +141,7 @@ def _analyse_round(
         "detectable": _detectable(data, dimensions, side_reason, family),
         "method": method(family),
         "comments": _comments(db, round_, questionnaire, data),
-        "suppressed": _suppressed(round_, data, dimensions, side_reason),
+        "suppressed": _suppressed(round_, data, dimensions, side_reason) + held,
     }
 
 
@@ -171,7 +181,7 @@ def _dimension(
             elif sample.n < threshold:
                 cells[key] = held_back(CELL_FIELDS, f"fewer than {threshold} answers")
             else:
-                cells[key] = _cell(sample, cell, seed, intervals)
+                cells[key] = _cell(sample, cell, data.respondents[side], seed, intervals)
                 samples[key] = sample
     gaps: dict[str, dict[str, Any]] = {}
     for side in SIDES:
@@ -193,23 +203,16 @@ def _dimension(
                 "ci95": list(interval) if interval else None,
                 "q": None,
                 "clear": False,
+                "skip_warning": None,
                 "suppressed": False,
             }
         gaps[f"{side}.{FELT_MISJUDGEMENT.key}"] = paired
-    vectors: dict[tuple[int, ...], int] = {}
-    for side in SIDES:
-        if side not in side_reason:  # a held-back side contributes to no figure
-            for vector, n in data.vectors.get((side, "self", dimension_id), {}).items():
-                vectors[vector] = vectors.get(vector, 0) + n
-    alpha = None
-    if len(dimension.items) >= 2 and sum(vectors.values()) >= threshold:
-        alpha = stats.cronbach_alpha(list(vectors), list(vectors.values()))
     return {
         "id": dimension.id,
         "name": dimension.name.get(round_.lang) or next(iter(dimension.name.values())),
         "names": dict(dimension.name),
         "items": len(dimension.items),
-        "alpha": alpha,
+        "alpha": None,  # pooled over the sides once suppression is applied (_pooled_alpha)
         "reliability": _reliability(
             data, dimension_id, len(dimension.items), side_reason, threshold
         ),
@@ -218,7 +221,20 @@ def _dimension(
     }
 
 
-def _cell(sample: stats.Sample, cell: Any, seed: int, intervals: bool) -> dict[str, Any]:
+def _pooled_alpha(data: RoundData, dimension: dict[str, Any]) -> float | None:
+    """Cronbach's alpha of the own-view answers of the sides it may pool (reports.suppression)."""
+    vectors: dict[tuple[int, ...], int] = {}
+    for side in suppression.pooled_sides(dimension):
+        for vector, n in data.vectors.get((side, "self", dimension["id"]), {}).items():
+            vectors[vector] = vectors.get(vector, 0) + n
+    if not vectors:
+        return None
+    return stats.cronbach_alpha(list(vectors), list(vectors.values()))
+
+
+def _cell(
+    sample: stats.Sample, cell: Any, respondents: int, seed: int, intervals: bool
+) -> dict[str, Any]:
     summary = stats.describe(sample)
     interval = stats.bca_interval(sample, seed) if intervals else None
     return {
@@ -233,6 +249,8 @@ def _cell(sample: stats.Sample, cell: Any, seed: int, intervals: bool) -> dict[s
         "top2": sum(c for score, c in cell.scores.items() if score >= 4) / summary.n,
         "people": cell.people,
         "dont_know_share": cell.dont_know_people / cell.people if cell.people else None,
+        # Of the side's respondents: who left a statement of this view empty.
+        "skipped_share": (respondents - cell.full) / respondents,
         "suppressed": False,
     }
 
@@ -257,6 +275,7 @@ def _independent_gap(
         "clear": False,
         "n": [x.n, y.n],
         "test": test.method,
+        "skip_warning": None,
         "suppressed": False,
     }
 
@@ -356,6 +375,8 @@ def method(family: dict[str, int]) -> dict[str, Any]:
         "clear": CLEAR_RULE,
         "power": POWER,
         "reliability_flag_below": stats.RELIABLE_ALPHA,
+        "suppression": suppression.RULE,
+        "skips": SKIP_RULE,
     }
 
 

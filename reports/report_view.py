@@ -19,6 +19,7 @@ from .gaps import (
     META_ERROR,
     most_certain_first,
 )
+from .suppression import RELIABILITY
 
 TOP_GAPS_SHOWN = 5
 DISCUSSION_PER_GAP = 3
@@ -276,6 +277,8 @@ def view_model(
         "detectable": analysis.get("detectable"),
         "method": analysis.get("method") or {},
         "reliability": _reliability_rows(analysis),
+        "skip_warnings": {d["id"]: _skip_warnings(d) for d in analysis["dimensions"]},
+        "dimension_names": {d["id"]: d["name"] for d in analysis["dimensions"]},
         "weak": {d["id"]: _weak(d) for d in analysis["dimensions"]},
         "flagged": any(_weak(d) for d in analysis["dimensions"]),
         "heat_columns": HEAT_COLUMNS,
@@ -298,8 +301,24 @@ def _weak(dimension: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [(key, given[key]) for key in CELL_ORDER if given.get(key) and given[key]["flag"]]
 
 
+def _skip_warnings(dimension: dict[str, Any]) -> list[dict[str, Any]]:
+    """The gaps of a dimension that carry a skip warning (reports.missing), with their two
+    cells, in the heat map's order."""
+    return [
+        {"gap": key, "cells": [(cell, dimension["cells"][cell]) for cell in compared_cells(key)]}
+        for key in HEAT_COLUMNS
+        if dimension["gaps"][key].get("skip_warning")
+    ]
+
+
 def _reliability_rows(analysis: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per dimension and side: alpha of each perspective that can be shown."""
+    """Per dimension and side: alpha of each perspective that can be shown, and which
+    ones complementary suppression held back (reports.suppression)."""
+    held = {
+        (entry["dimension"], entry["part"])
+        for entry in analysis.get("suppressed") or []
+        if entry.get("figure") == RELIABILITY
+    }
     rows = []
     for dimension in analysis["dimensions"]:
         given = dimension.get("reliability") or {}
@@ -311,6 +330,7 @@ def _reliability_rows(analysis: dict[str, Any]) -> list[dict[str, Any]]:
                     "side": side,
                     "items": dimension["items"],
                     "cells": cells,
+                    "held": [(dimension["id"], f"{side}.{p}") in held for p in qn.PERSPECTIVES],
                 }
             )
     return rows

@@ -49,6 +49,7 @@ def _cell(rng: random.Random, mean: float, n: int) -> dict[str, Any]:
         "top2": round((counts[3] + counts[4]) / answered, 2),
         "people": n,
         "dont_know_share": round(dont_know / n, 2),
+        "skipped_share": 0.0,
         "suppressed": False,
     }
 
@@ -68,6 +69,7 @@ def _gap(first: dict, second: dict, paired: bool = False) -> dict[str, Any]:
     se = 0.9 * (1 / n if paired else 1 / n[0] + 1 / n[1]) ** 0.5
     p = round(float(2 * stats.ndtr(-abs(diff) / se)), 6)
     figures = {"diff": diff, "n": n, "p": p, "ci95": [diff - 1.96 * se, diff + 1.96 * se]}
+    figures["skip_warning"] = False
     if paired:
         return figures | {"q": None, "clear": False, "suppressed": False}
     delta = round(max(-0.95, min(0.95, diff * 0.55)), 2)

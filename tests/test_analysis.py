@@ -410,5 +410,10 @@ def test_a_cell_below_the_threshold_is_held_back(db, skipping, shown):
         assert cell["suppressed"] is not shown
         assert cell["n"] == (5 if shown else None)
         assert d["gaps"]["a.meta_error"]["suppressed"] is not shown
-        assert d["gaps"]["a.felt_misjudgement"]["suppressed"] is not shown
+        # Shown or not, the pairs lack the skippers: 1 fewer would single one out (D1).
+        felt = d["gaps"]["a.felt_misjudgement"]
+        assert felt["suppressed"] and felt["diff"] is None
+        assert felt["reason"] == (
+            "would single out fewer than 5 people" if shown else "fewer than 5 pairs"
+        )
         assert not d["cells"]["a.self"]["suppressed"]

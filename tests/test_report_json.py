@@ -86,11 +86,13 @@ CELL = Either(
             "median": NUMBER,
             "sd": NUMBER,
             "ci95": ListOf(NUMBER, 2),
-            "counts": ListOf(int, 5),
-            "dont_know": int,
+            # Held back where they would single out a few people (reports.suppression).
+            "counts": Null(ListOf(int, 5)),
+            "dont_know": Null(int),
             "top2": NUMBER,
             "people": int,
             "dont_know_share": NUMBER,
+            "skipped_share": NUMBER,
             "suppressed": exactly(False),
         },
         held(*CELL_FIELDS),
@@ -107,6 +109,7 @@ INDEPENDENT_FIGURES = {
     "clear": bool,
     "n": ListOf(int, 2),
     "test": Either((exactly("welch"), exactly("permutation"))),
+    "skip_warning": bool,
 }
 INDEPENDENT_GAP = Either(
     (
@@ -123,6 +126,7 @@ PAIRED_GAP = Either(
             "ci95": Null(ListOf(NUMBER, 2)),
             "q": Null(NUMBER),
             "clear": bool,
+            "skip_warning": bool,
             "suppressed": exactly(False),
         },
         held(*PAIRED_FIELDS),
@@ -131,12 +135,19 @@ PAIRED_GAP = Either(
 RELIABILITY = Null({"alpha": NUMBER, "ci95": ListOf(NUMBER, 2), "n": int, "flag": bool})
 SIDE = Either(
     (
-        {"label": str, "n": int, "headcount": Null(int), "suppressed": exactly(False)},
+        {
+            "label": str,
+            "n": int,
+            "headcount": Null(int),
+            "codes_issued": int,  # beside headcount and n, so padding shows (issue 20, P1)
+            "suppressed": exactly(False),
+        },
         {
             "label": str,
             "n": exactly(None),
             "n_text": str,
             "headcount": Null(int),
+            "codes_issued": int,
             "suppressed": exactly(True),
             "reason": str,
         },
@@ -156,6 +167,8 @@ METHOD = {
     "clear": str,
     "power": NUMBER,
     "reliability_flag_below": NUMBER,
+    "suppression": str,
+    "skips": str,
 }
 # A gap's change since an earlier round (reports.changes): tested, or held back with the
 # gaps that are known.
@@ -224,11 +237,13 @@ SCHEMA = {
                 {"side": str, "reason": str},
                 {"side": str, "comments": exactly(True), "reason": str},
                 {"side": str, "dimension": str, "cell": str, "reason": str},
+                {"side": str, "dimension": str, "part": str, "figure": str, "reason": str},
             )
         )
     ),
-    # What could pad a group (issue 11): codes after opening, imports, no headcount.
-    "disclosures": ListOf({"kind": str, "side": str, "count": Null(int)}),
+    # What could pad a group (issue 11): codes after opening, imports, no headcount; and
+    # headcounts changed after codes were made (issue 20, P1: one line for the round).
+    "disclosures": ListOf({"kind": str, "side": Null(str), "count": Null(int)}),
     "compare": Null(
         {
             "round": {"id": int, "name": str, "closed_on": str},

@@ -13,6 +13,7 @@ from ..store.audit import record
 from ..store.rounds import get_round
 from .blueprint import bp, hr_only
 from .forms import ActionForm
+from .login import forget_device
 
 
 @bp.post("/rounds/<int:round_id>/kiosk")
@@ -30,6 +31,7 @@ def start_kiosk(round_id: int):
     logout_user()
     response = make_response(redirect(url_for("kiosk.home")))
     kiosk.start(response, round_id)
+    forget_device(response)  # the next people must not skip the account's login cap
     return response
 
 

@@ -128,8 +128,14 @@ def download_report(round_id: int):
 @bp.get("/audit")
 @hr_only
 def audit():
+    """The whole log, or one round's (`?round=ID`, linked from the round's page)."""
+    db = get_db()
+    round_ = get_round(db, request.args["round"]) if "round" in request.args else None
     return render_template(
         "console/audit.html",
-        entries=[(entry, worded(entry)) for entry in entries(get_db())],
+        entries=[
+            (entry, worded(entry)) for entry in entries(db, round_id=round_.id if round_ else None)
+        ],
+        round=round_,
         action_labels={action: _(label) for action, label in ACTIONS.items()},
     )

@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from ..db import get_db
 from ..form_values import required
 from ..i18n import translated
-from ..store import carried, invites
+from ..store import carried, invites, padding
 from ..store import questionnaire as qn
 from ..store.audit import record
 from ..store.connection import write_transaction
@@ -150,10 +150,14 @@ def edit_round(round_id: int):
                 headcount_b=form.headcount_b.data,
             )
         try:
-            with write_transaction(db):  # the settings and the agreements, or neither
-                update_round(db, round_id, **changes)
+            # The settings, the agreements and a changed headcount's audit line, or none.
+            with write_transaction(db):
+                issued = invites.issued_counts(db, round_id)
+                updated = update_round(db, round_id, **changes)
                 if round_.status == "draft":
                     choose_agreements(db, round_id, form.agreements.data or [])
+                for detail in padding.headcount_changes(round_, updated, issued):
+                    record(db, current_user.email, "round.headcount", round_id, detail)
         except SurveyError as exc:
             _refused(exc)
         else:

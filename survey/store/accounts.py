@@ -7,6 +7,7 @@ downloads reports, but never creates rounds or invite codes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -162,6 +163,20 @@ def authenticate(db: Database, email: str, password: str) -> User | None:
     if check_password_hash(stored, password or "") and rows:
         return find_user(db, email)
     return None
+
+
+def device_fingerprint(db: Database, email: str) -> str | None:
+    """What a browser that logged in to this account keeps to be known again (see the
+    console's known-device cookie): derived from the stored password hash, so a password
+    reset, or removing the account and adding it again, forgets every known device. None
+    for an unknown account."""
+    rows = list(
+        db.query("SELECT email, password_hash FROM users WHERE email = ?", [normalise_email(email)])
+    )
+    if not rows:
+        return None
+    material = f"{rows[0]['email']}\0{rows[0]['password_hash']}".encode()
+    return hashlib.sha256(material).hexdigest()[:32]
 
 
 def end_sessions(db: Database, email: str) -> None:

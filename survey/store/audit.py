@@ -22,6 +22,7 @@ ACTIONS = {
     "login": "logged in",
     "round.create": "created the round",
     "round.edit": "changed the settings",
+    "round.headcount": "changed a headcount after invite codes were made",
     "round.open": "opened the round",
     "round.close": "closed the round",
     "invites.generate": "generated invite codes",
@@ -122,13 +123,24 @@ def record(
         )
 
 
-def entries(db: Database, limit: int = 500) -> list[Entry]:
-    """The latest entries first."""
+def entries(db: Database, limit: int = 500, round_id: int | None = None) -> list[Entry]:
+    """The latest entries first; with `round_id`, that round's only."""
+    where, params = ("WHERE round_id = ? ", [round_id]) if round_id is not None else ("", [])
     return [
         Entry(**row)
         for row in db.query(
             "SELECT at, user_email, action, round_id, detail FROM audit_log "
-            "ORDER BY id DESC LIMIT ?",
-            [limit],
+            f"{where}ORDER BY id DESC LIMIT ?",
+            [*params, limit],
         )
     ]
+
+
+def count(db: Database, round_id: int, action: str) -> int:
+    """How often `action` was recorded for a round (the report discloses some of them)."""
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown audit action {action!r}.")
+    row = db.execute(
+        "SELECT count(*) FROM audit_log WHERE round_id = ? AND action = ?", [round_id, action]
+    ).fetchone()
+    return int(row[0])

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from sqlite_utils import Database
 
+from .languages import long_date
 from .questionnaire import (
     AGREEMENT_DIMENSION,
     KEPT,
@@ -124,7 +125,9 @@ def page(questionnaire: Questionnaire) -> Dimension | None:
             texts={
                 KEPT: {
                     lang: ITEM_TEXT[lang].format(
-                        what=agreement.what, who=agreement.responsible, due=agreement.due_on
+                        what=agreement.what,
+                        who=agreement.responsible,
+                        due=long_date(agreement.due_on, lang),
                     )
                     for lang in langs
                 }

@@ -3,7 +3,10 @@ round and side, and disclosed on the report's first page.
 
 Codes per side are limited to the headcount plus a stated spare. Codes made after the
 round opened and responses imported into it are counted here (no date: only how many),
-and the report lists them, so the workshop sees when a group may hold non-people.
+and the report lists them, so the workshop sees when a group may hold non-people. A
+headcount changed once codes exist (raising it allows more codes) goes to the audit log,
+and the report counts those changes; its first page prints each side's headcount, codes
+issued and responses side by side, so a group padded beyond its people shows.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import math
 
 from sqlite_utils import Database
 
+from . import audit
 from .errors import InvalidInput
 from .rounds import Round
 from .sides import SIDES
@@ -43,6 +47,22 @@ def check_code_limit(round_: Round, side: str, issued: int, count: int) -> None:
         )
 
 
+def headcount_changes(before: Round, after: Round, issued: dict[str, int]) -> list[str]:
+    """The audit details ("Kuchnia: 1 → 5") of the headcounts an edit changed while the
+    round has codes: a headcount raised after codes exist lets more codes be made."""
+    if not any(issued.values()):
+        return []
+    return [
+        f"{after.label(side)}: {_shown(before.headcount(side))} → {_shown(after.headcount(side))}"
+        for side in SIDES
+        if before.headcount(side) != after.headcount(side)
+    ]
+
+
+def _shown(headcount: int | None) -> str:
+    return "–" if headcount is None else str(headcount)
+
+
 def log(db: Database, round_id: int, side: str, kind: str, count: int) -> None:
     """Count one padding-capable action (inside the caller's transaction)."""
     db.execute(
@@ -61,6 +81,9 @@ def disclosures(db: Database, round_: Round) -> list[dict]:
             [round_.id],
         )
     ]
+    changed = audit.count(db, round_.id, "round.headcount")
+    if changed:  # one line for the round: the audit log's detail names the side
+        found.append({"kind": "headcount_after_codes", "side": None, "count": changed})
     found += [
         {"kind": "no_headcount", "side": side, "count": None}
         for side in SIDES

@@ -43,6 +43,7 @@ ROUTES = [
     ("GET", "/console/workshops/{workshop}", False),
     ("POST", "/console/workshops/{workshop}/step", False),
     ("POST", "/console/workshops/{workshop}/reveal", False),
+    ("POST", "/console/workshops/{workshop}/room", False),
     ("POST", "/console/workshops/{workshop}/agreements", False),
     ("POST", "/console/workshops/{workshop}/agreements/{agreement}/delete", False),
     ("GET", "/console/workshops/{workshop}/download/agreements.json", False),
