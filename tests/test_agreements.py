@@ -28,7 +28,7 @@ SIDES = ("Sprzedaż", "Produkcja")
 AGREEMENT = "Plan produkcji wysyłany w każdy poniedziałek"
 DIFFER = {
     "en": "The sides differ clearly",
-    "pl": "Strony wyraźnie się różnią",
+    "pl": "Działy wyraźnie się różnią",
 }
 NO_DIFFERENCE = {"en": "no clear difference", "pl": "brak wyraźnej różnicy"}
 

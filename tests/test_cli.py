@@ -190,7 +190,7 @@ def test_demo_writes_the_latest_rounds_gap_report_in_both_languages(run_cli, tmp
 
     result = run_cli("demo", "--no-serve", "--respondents", "10")
     assert result.exit_code == 0, result.output
-    for lang, heading in (("pl", "Przewodnik dla prowadzącego"), ("en", "Facilitator")):
+    for lang, heading in (("pl", "Przewodnik dla osoby prowadzącej"), ("en", "Facilitator")):
         path = tmp_path / "instance" / f"demo-report-{lang}.pdf"
         assert str(path) in result.output
         text = " ".join(page.extract_text() for page in PdfReader(path).pages)

@@ -86,7 +86,7 @@ def test_the_demo_round_report_in_both_languages(db, run_cli, tmp_path):
     later = create_demo(db, respondents=14)[-1]
     questionnaire = get_round(db, later).questionnaire
     for lang, guide, name in (
-        ("pl", "Przewodnik dla prowadzącego", questionnaire.dimensions[0].name["pl"]),
+        ("pl", "Przewodnik dla osoby prowadzącej", questionnaire.dimensions[0].name["pl"]),
         ("en", "Facilitator's guide", questionnaire.dimensions[0].name["en"]),
     ):
         pdf = tmp_path / f"demo-{lang}.pdf"

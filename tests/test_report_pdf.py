@@ -52,7 +52,7 @@ def test_report_names_both_sides_every_dimension_the_top_gap_and_the_guide(polis
     top = analysis["top_gaps"][0]
     top_name = next(d["name"] for d in analysis["dimensions"] if d["id"] == top["dimension"])
     assert f"1. {top_name}" in text
-    assert "Przewodnik dla prowadzącego" in text
+    assert "Przewodnik dla osoby prowadzącej" in text
     assert "Widzą was lepiej, niż myślicie" in text
     # A single cell below the threshold (the last dimension's b.meta) is named, not drawn.
     assert "mniej niż 5 odpowiedzi – nie pokazujemy" in text
@@ -130,7 +130,7 @@ def test_suppressed_side_gets_a_panel_and_none_of_its_figures(suppressed):
     assert "jak naszym zdaniem widzi nas dział „Sprzedaż”" not in text
     # Side a's own figures still are.
     assert "Dział „Sprzedaż” o sobie" in text
-    assert "W tej edycji nie można pokazać żadnej różnicy między działami." in text
+    assert "W tym badaniu nie można pokazać żadnej różnicy między działami." in text
 
 
 def test_comments_are_literal_text_never_markup(polish):
@@ -230,7 +230,9 @@ def test_a_null_rounds_report_says_it_found_nothing_clear(null_round):
         assert not re.search(rf"\b{word}\b", main), word
     assert "mirror-mark" not in html
     assert "heat-pos" not in html and "heat-neg" not in html
-    assert "only gaps of about 1.0 points or more show reliably" in text  # 23 and 31 a side
+    assert (
+        "a real gap of about 1.0 points or more is found four times in five" in text
+    )  # 23 and 31 a side
 
 
 def test_a_clear_felt_misjudgement_alone_is_not_reported_as_nothing_clear():

@@ -77,8 +77,8 @@ def test_the_pdf_shows_the_shares_and_the_warning_in_polish(db):
     text = _pdf_text(render_pdf(db, skip_round(db, skippers=3, dont_knows=2), lang="pl"))
     assert "pominięte" in text
     assert (
-        "Czytać ostrożnie: Martwe pole działu „Sprzedaż” — pominęli co najmniej jedno "
-        "stwierdzenie: 30% (Dział „Sprzedaż” o sobie), 0% (Dział „Produkcja” o dziale "
+        "Czytać ostrożnie: Martwe pole działu „Sprzedaż” — odsetek osób, które pominęły co "
+        "najmniej jedno stwierdzenie: 30% (Dział „Sprzedaż” o sobie), 0% (Dział „Produkcja” o dziale "
         "„Sprzedaż”)" in text
     )
     assert "odsetek osób z działu, które zostawiły bez odpowiedzi" in text  # the note

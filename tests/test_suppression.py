@@ -277,7 +277,7 @@ def test_d1_a_follow_up_does_not_print_what_the_workshops_round_held_back(db):
     assert d1_attack(old["cells"], felt) is None
     # The follow-up's PDF table of gaps since the workshop prints no "+0,80 → ...".
     text = _pdf_text(render_pdf(db, later, lang="pl"))
-    assert "Różnice od edycji, po której był warsztat" in text
+    assert "Różnice od badania, po którym był warsztat" in text
     assert f"+0,{int(FELT_OF_THE_FIVE * 100)} →" not in text
 
 

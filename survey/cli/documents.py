@@ -120,7 +120,16 @@ def invites_command(round_id: str, side: str, count: int, output: str | None) ->
         raise click.ClickException(f"Round {round_.id} is closed; it takes no more responses.")
     base_url = public_url_for_links("the links on slips and in the CSV") if output else ""
     codes = invites.generate(current_db(), round_.id, side, count, current_app.config["INVITE_KEY"])
-    record(current_db(), None, "invites.generate", round_.id, f"{count} × {side} (command line)")
+    record(
+        current_db(),
+        None,
+        "invites.generate",
+        round_.id,
+        num=count,
+        side=side,
+        label=round_.label(side),
+        via="cli",
+    )
     if not output:
         click.echo("\n".join(codes))
     elif output.lower().endswith(".pdf"):

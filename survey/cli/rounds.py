@@ -225,7 +225,7 @@ def import_command(round_id: str, file: str) -> None:
         raise click.ClickException(f"{file} is not UTF-8 text; nothing was imported.") from exc
     round_ = get_round(current_db(), round_id)
     count = import_csv(current_db(), round_.id, text)
-    record(current_db(), None, "responses.import", round_.id, f"{count} from {Path(file).name}")
+    record(current_db(), None, "responses.import", round_.id, num=count, file=Path(file).name)
     click.echo(f"Imported {count} responses into round {round_.id}.")
 
 

@@ -94,7 +94,9 @@ def _generate_once(round_: Round, form: InvitesForm, once: str) -> BaseResponse 
             owner,
             "invites.generate",
             round_.id,
-            f"{len(codes)} × {side} ({round_.label(side)})",
+            num=len(codes),
+            side=side,
+            label=round_.label(side),
         )
         made = batches.create(folder, owner, round_.id, side, codes, once=once)
     elif not made:
@@ -255,8 +257,17 @@ def forget_batch(round_id: int, token: str):
 
 
 def _audit_download(batch: batches.Batch, fmt: str) -> None:
-    detail = f"{len(batch.codes)} × {batch.side} ({fmt})"
-    record(get_db(), current_user.email, "invites.download", batch.round_id, detail)
+    label = get_round(get_db(), batch.round_id).label(batch.side)
+    record(
+        get_db(),
+        current_user.email,
+        "invites.download",
+        batch.round_id,
+        num=len(batch.codes),
+        side=batch.side,
+        label=label,
+        format=fmt.upper(),
+    )
 
 
 def _attachment(body: bytes | str, mimetype: str, batch: batches.Batch, fmt: str) -> Response:

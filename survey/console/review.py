@@ -15,6 +15,7 @@ from ..form_values import required
 from ..store.audit import ACTIONS, entries, record
 from ..store.moderation import comments_for_moderation, hide_comment, unhide_comment
 from ..store.rounds import Round, comparable_rounds, get_round
+from .audit_words import worded
 from .blueprint import bp, hr_only, staff
 from .forms import ActionForm, CompareForm, HideForm
 
@@ -117,8 +118,7 @@ def download_report(round_id: int):
 
         body = render_pdf(db, round_id, lang=wanted[-2:], compare_with=compare_with)
         mimetype, extension = "application/pdf", f"{wanted[-2:]}.pdf"
-    detail = wanted + (f", compared with round {compare_with}" if compare_with else "")
-    record(db, current_user.email, "report.download", round_id, detail)
+    record(db, current_user.email, "report.download", round_id, report=wanted, compare=compare_with)
     name = f"lustro-round-{round_id}-report.{extension}"
     return Response(
         body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
@@ -133,7 +133,9 @@ def audit():
     round_ = get_round(db, request.args["round"]) if "round" in request.args else None
     return render_template(
         "console/audit.html",
-        entries=entries(db, round_id=round_.id if round_ else None),
+        entries=[
+            (entry, worded(entry)) for entry in entries(db, round_id=round_.id if round_ else None)
+        ],
         round=round_,
         action_labels={action: _(label) for action, label in ACTIONS.items()},
     )

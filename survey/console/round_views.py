@@ -165,7 +165,9 @@ def edit_round(round_id: int):
         except SurveyError as exc:
             _refused(exc)
         else:
-            record(db, current_user.email, "round.edit", round_id, _changed(round_, changes))
+            record(
+                db, current_user.email, "round.edit", round_id, changes=_changed(round_, changes)
+            )
             flash(_("The changes are saved."), "success")
             return redirect(url_for("console.round_detail", round_id=round_id))
     return render_template("console/round_form.html", form=form, round=round_)
@@ -178,12 +180,13 @@ def _form_data(round_: Round) -> SimpleNamespace:
     return SimpleNamespace(**values)
 
 
-def _changed(round_: Round, changes: dict) -> str:
-    return ", ".join(
-        f"{key}: {getattr(round_, key)} → {value}"
+def _changed(round_: Round, changes: dict) -> list[tuple[str, str, str]]:
+    """Each setting that changed, with its old and new value (the log words the names)."""
+    return [
+        (key, str(getattr(round_, key)), str(value))
         for key, value in sorted(changes.items())
         if getattr(round_, key) != value
-    )
+    ]
 
 
 @bp.post("/rounds/<int:round_id>/open")

@@ -5,6 +5,7 @@
   var body = document.body;
   var stateUrl = body.dataset.state;
   var busy = false;
+  var plural = new Intl.PluralRules(document.documentElement.lang || "en");
 
   function typing() {
     var el = document.activeElement;
@@ -25,7 +26,11 @@
         }
         if (s.guessed) {
           document.querySelectorAll("[data-count]").forEach(function (el) {
-            el.textContent = s.guessed[el.dataset.count];
+            var count = s.guessed[el.dataset.count];
+            var unit = el.parentNode.querySelector("[data-forms]");
+            el.textContent = count;
+            // The words after the count take the language's plural form (2 osoby, 5 osób).
+            if (unit) unit.textContent = JSON.parse(unit.dataset.forms)[plural.select(count)];
           });
         }
         document.querySelectorAll("[data-dots]").forEach(function (el) {

@@ -7,7 +7,9 @@ carry a full timestamp: it says nothing about when anyone answered.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -37,6 +39,42 @@ ACTIONS = {
     "kiosk.end": "ended kiosk mode on a device",
 }
 
+# What an entry's details say, for the actions that record figures rather than a person's
+# own words (a round's name, a reason, a join code, a file name are shown as typed): English
+# msgids, singular and plural, with the placeholders `record` stores; the console translates
+# them with the count, so a Polish log reads "4 kody dla działu „Produkcja”".
+DETAILS = {
+    "invites.generate": ("%(num)s code for %(label)s", "%(num)s codes for %(label)s"),
+    "invites.generate.cli": (
+        "%(num)s code for %(label)s, on the command line",
+        "%(num)s codes for %(label)s, on the command line",
+    ),
+    "invites.download": (
+        "%(num)s code for %(label)s, as %(format)s",
+        "%(num)s codes for %(label)s, as %(format)s",
+    ),
+    "responses.import": ("%(num)s response from %(file)s", "%(num)s responses from %(file)s"),
+}
+# A downloaded report, and a comparison (report.download).
+REPORTS = {
+    "pdf-pl": "gap report in Polish (PDF)",
+    "pdf-en": "gap report in English (PDF)",
+    "json": "analysis (JSON)",
+}
+COMPARED = "compared with round %(round)s"
+# The round settings a "round.edit" entry names, with their labels.
+SETTINGS = {
+    "name": "name",
+    "side_a": "side A",
+    "side_b": "side B",
+    "lang": "language",
+    "headcount_a": "people on side A",
+    "headcount_b": "people on side B",
+    "threshold": "score threshold",
+    "comment_threshold": "comment threshold",
+    "closes_on": "planned closing date",
+}
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -46,6 +84,18 @@ class Entry:
     round_id: int | None
     detail: str | None
 
+    @property
+    def figures(self) -> dict[str, Any] | None:
+        """The values recorded for the console to word (see DETAILS), or None for details
+        kept as text (a person's own words, and entries written before the figures were)."""
+        if not self.detail or not self.detail.startswith("{"):
+            return None
+        try:
+            value = json.loads(self.detail)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
 
 def record(
     db: Database,
@@ -53,10 +103,15 @@ def record(
     action: str,
     round_id: int | None = None,
     detail: str | None = None,
+    **figures: Any,
 ) -> None:
-    """Append one line to the audit log (UTC, to the second)."""
+    """Append one line to the audit log (UTC, to the second). `figures` (counts, a side,
+    a format) are stored as JSON in place of a text, for the console to word in the
+    reader's language."""
     if action not in ACTIONS:
         raise ValueError(f"Unknown audit action {action!r}.")
+    if figures:
+        detail = json.dumps(figures, ensure_ascii=False, sort_keys=True)
     at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     with write_transaction(db):
         db.table("audit_log").insert(

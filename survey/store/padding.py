@@ -37,8 +37,8 @@ def check_code_limit(round_: Round, side: str, issued: int, count: int) -> None:
     limit = headcount + spare(headcount)
     if issued + count > limit:
         raise InvalidInput(
-            "%(side)s: at most %(limit)s codes (%(headcount)s people + %(spare)s spare); "
-            "%(issued)s exist already.",
+            "%(side)s: at most %(limit)s codes (headcount %(headcount)s + spare %(spare)s); "
+            "already issued: %(issued)s.",
             side=round_.label(side),
             limit=limit,
             headcount=headcount,

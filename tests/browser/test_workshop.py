@@ -124,7 +124,7 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
     expect(page.locator(".reveal-chart")).to_be_visible()
     axe("reveal")
     rows = page.locator(".reveal-table tbody tr")
-    expect(rows.nth(0)).to_contain_text("held back: 3 guessed, fewer than 5")
+    expect(rows.nth(0)).to_contain_text("held back: 3 people guessed, fewer than 5")
     expect(rows.nth(1)).to_contain_text("3.8 (6 guesses)")
     screenshot("workshop-projector-reveal")
     # Guessing is over for this dimension: a late phone cannot add to the shown figure.

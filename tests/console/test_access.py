@@ -122,7 +122,7 @@ def test_facilitator_is_refused_hr_pages_and_reaches_the_rest(
     if hr_only:
         assert response.status_code == 403
         page = response.get_data(as_text=True)
-        assert "To może zrobić tylko HR" in page and "fac@example.com" in page
+        assert "To może zrobić tylko dział kadr" in page and "fac@example.com" in page
         assert 'href="/console/"' in page  # a way back into the console
     else:
         assert response.status_code in (200, 302)

@@ -63,7 +63,12 @@ def test_slips_pdf_carries_each_code_and_is_handed_over_once(hr, db, app, batch)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert all(code in text for code in codes)
     assert entries(db)[0].action == "invites.download"
-    assert entries(db)[0].detail == "3 × b (pdf)"
+    assert entries(db)[0].figures | {"label": None} == {
+        "num": 3,
+        "side": "b",
+        "label": None,
+        "format": "PDF",
+    }
     folder = batches.folder_for(app.instance_path)
     assert not list(folder.glob("*.pdf"))  # deleted once delivered
     again = hr.post(f"{url}/slips.pdf", follow_redirects=True).get_data(as_text=True)

@@ -31,7 +31,8 @@ def test_json_analysis_download_is_the_analysis_of_the_round(facilitator, db, cl
     report = json.loads(response.get_data(as_text=True))
     assert report["round"]["id"] == closed_round_id
     assert report["sides"]["a"]["n"] == 3 and report["compare"] is None
-    assert entries(db)[0].action == "report.download" and entries(db)[0].detail == "json"
+    assert entries(db)[0].action == "report.download"
+    assert entries(db)[0].figures == {"report": "json", "compare": None}
 
 
 def test_a_hidden_comment_is_left_out_of_the_analysis(facilitator, db, closed_round_id):
@@ -72,7 +73,7 @@ def test_only_an_earlier_comparable_round_is_offered_and_accepted(facilitator, d
     assert compared["compare"]["round"]["id"] == closed_round_id
     assert _download(facilitator, later, "json", str(other_sides)).status_code == 400
     assert _download(facilitator, closed_round_id, "json", str(later)).status_code == 400
-    assert entries(db)[0].detail == f"json, compared with round {closed_round_id}"
+    assert entries(db)[0].figures == {"report": "json", "compare": closed_round_id}
 
 
 @pytest.mark.parametrize("file", ["xlsx", ""])

@@ -50,13 +50,13 @@ def test_hr_creates_a_draft_round_and_it_is_audited(hr, db):
     [
         ({"threshold": "2"}, "Podaj liczbę całkowitą od 3 do 1000."),
         ({"threshold": "6", "comment_threshold": "5"}, "Próg komentarzy nie może być niższy"),
-        ({"side_b": "sprzedaż"}, "Obie strony muszą mieć różne nazwy."),
+        ({"side_b": "sprzedaż"}, "Oba działy muszą mieć różne nazwy."),
         ({"name": ""}, "To pole jest wymagane."),
         ({"headcount_a": "0"}, "Podaj liczbę całkowitą od 1 do 100000."),
         ({"closes_on": "2020-01-15"}, "Data zamknięcia jest w przeszłości"),
-        ({"comment_threshold": "50"}, "Żaden komentarz działu Sprzedaż nie mógłby zostać"),
-        ({"side_a": "Sala", "headcount_a": "8"}, "Sala liczy 8 osób. Wpisz najwyżej 8"),
-        ({"side_a": "Sprzedaż " + "bardzo " * 10}, "Wpisz najwyżej 60 znaków"),
+        ({"comment_threshold": "50"}, "Żaden komentarz działu „Sprzedaż” nie mógłby zostać"),
+        ({"side_a": "Sala", "headcount_a": "8"}, "dział „Sala” liczy 8 osób. Wpisz najwyżej 8"),
+        ({"side_a": "Sprzedaż " + "bardzo " * 10}, "Nazwa może mieć najwyżej 60 zn."),
     ],
 )
 def test_a_bad_new_round_is_refused_with_the_reason_and_nothing_is_stored(hr, db, change, message):
@@ -115,7 +115,7 @@ def test_a_draft_can_be_edited_entirely(hr, db, draft_round_id):
     assert hr.post(f"/console/rounds/{draft_round_id}/edit", data=data).status_code == 302
     round_ = get_round(db, draft_round_id)
     assert (round_.name, round_.threshold, round_.side_a) == ("Renamed", 4, "Sprzedaż")
-    assert "name: Draft → Renamed" in entries(db)[0].detail
+    assert ["name", "Draft", "Renamed"] in entries(db)[0].figures["changes"]
 
 
 def test_open_round_thresholds_can_be_raised_but_not_lowered(hr, db, open_round_id):
@@ -213,7 +213,7 @@ def test_codes_are_shown_once_and_only_their_count_afterwards(hr, db, open_round
     later = hr.get(f"/console/rounds/{open_round_id}/invites").get_data(as_text=True)
     assert not any(code in later for code in codes)
     assert re.search(r"<td[^>]*>4</td>", later)
-    assert entries(db)[0].detail == "4 × b (Produkcja)"
+    assert entries(db)[0].figures == {"num": 4, "side": "b", "label": "Produkcja"}
 
 
 def test_spent_codes_are_counted_only_once_the_round_is_closed(hr, db, open_round_id):

@@ -158,7 +158,7 @@ def test_w1_made_up_phones_beside_one_real_guess_do_not_reveal_it(app, presenter
     assert "held back: 5 guessed, more than the 3 people in the room" in page
     assert "4.4" not in page and "(5 guesses)" not in page  # (2 + 4 · 5) / 5
     polish = presenter.get(f"/console/workshops/{workshop.id}", headers=PL).get_data(as_text=True)
-    assert "wstrzymane: typów 5, więcej niż 3 osoby na sali" in polish
+    assert "ukryte: więcej typów (5) niż osób z tego działu na sali (3)" in polish
     slides = presenter.get(f"/console/workshops/{workshop.id}/download/slides.pdf?lang=en")
     text = " ".join(PdfReader(io.BytesIO(slides.get_data())).pages[0].extract_text().split())
     assert "more than the 3 people in the room" in text and "4.4" not in text

@@ -4,6 +4,7 @@ projector shows counts and never a value before the reveal, the downloads are re
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -156,7 +157,7 @@ def test_the_reveal_holds_back_a_side_below_the_threshold(app, presenter, db, wo
         f"/console/workshops/{workshop.id}", headers={"Accept-Language": "en"}
     ).get_data(as_text=True)
     assert "reveal-chart" in page
-    assert "held back: 3 guessed, fewer than 5" in page
+    assert "held back: 3 people guessed, fewer than 5" in page
     assert re.search(r"2\.0 <span class=\"n\">\(5 guesses\)", page)
 
 
@@ -190,7 +191,7 @@ def test_agreements_dots_and_downloads(app, presenter, db, workshop):
         "id": None,
         "what": "Wspólny plan tygodniowy",
         "responsible": "both",
-        "responsible_label": "Obie strony",
+        "responsible_label": "Oba działy",
         "role": "",
         "due_on": "2026-12-31",
         "evidence": "=notatka w kalendarzu",
@@ -200,14 +201,16 @@ def test_agreements_dots_and_downloads(app, presenter, db, workshop):
     pdf = PdfReader(io.BytesIO(presenter.get(base + "agreements.pdf").get_data()))
     assert len(pdf.pages) == 1
     text = pdf.pages[0].extract_text()
-    assert "Wspólny plan" in text and "Za stronę Sprzedaż" in text and "Za stronę Produkcja" in text
+    assert (
+        "Wspólny plan" in text and "Za dział „Sprzedaż”" in text and "Za dział „Produkcja”" in text
+    )
 
 
 # (field, character typed into it, page language, the start of the refusal on the page)
 UNSAFE_AGREEMENT_TEXTS = [
     ("what", "\u202e", "pl", "Opis tego, co się zmieni, zawiera znaki sterujące"),
     ("role", "\u2067", "pl", "Rola zawiera znaki sterujące lub znaki kierunku tekstu"),
-    ("evidence", "\x00", "pl", "Opis tego, po czym obie strony to poznają, zawiera znaki"),
+    ("evidence", "\x00", "pl", "Opis tego, po czym oba działy to poznają, zawiera znaki"),
     ("what", "\x07", "en", "What will change holds control or text-direction characters"),
     ("evidence", "\x1b", "en", "How both sides will know holds control or text-direction"),
 ]
@@ -329,7 +332,7 @@ def test_a_bad_count_of_people_in_the_room_is_refused_in_polish_and_changes_noth
         headers={"Accept-Language": "pl"},
         follow_redirects=True,
     )
-    assert "Wpisz, ile osób z każdej strony jest na sali: od 0 do 999." in sent.get_data(
+    assert "Wpisz, ile osób z każdego działu jest na sali: od 0 do 999." in sent.get_data(
         as_text=True
     )
     assert store.get_workshop(db, workshop.id).in_room == {"a": 6, "b": 7}
@@ -346,6 +349,47 @@ def test_a_full_side_says_so_in_polish_until_the_facilitator_counts_more_people(
         f"/w/{small.join_code}/side", data={"side": "a"}, headers={"Accept-Language": "pl"}
     )
     assert refused.status_code == 400
-    assert "Wszystkie miejsca tej strony są zajęte." in refused.get_data(as_text=True)
+    assert "Wszystkie miejsca tego działu są zajęte." in refused.get_data(as_text=True)
     presenter.post(f"/console/workshops/{small.id}/room", data={"in_room-a": 3, "in_room-b": 0})
     _phone(app, small.join_code, "a")  # the third person of sales now has a place
+
+
+def _projector_pl(presenter, workshop) -> str:
+    return presenter.get(
+        f"/console/workshops/{workshop.id}", headers={"Accept-Language": "pl"}
+    ).get_data(as_text=True)
+
+
+def _guess(app, workshop, side: str, count: int) -> None:
+    for _ in range(count):
+        phone = _phone(app, workshop.join_code, side)
+        phone.post(f"/w/{workshop.join_code}/guess", data={"dimension": "information", "value": 2})
+
+
+def test_the_polish_projector_counts_guesses_with_polish_plurals(app, presenter, db, workshop):
+    """Issue 21, item 6: "Kuchnia 4 już typuje" becomes "4 osoby już wytypowały"; the page
+    also hands the script the forms for counts that arrive later (1, 2–4, 5+)."""
+    _step_to_first_dimension(presenter, workshop)
+    _guess(app, workshop, "a", 4)
+    _guess(app, workshop, "b", 5)
+    page = _projector_pl(presenter, workshop)
+    assert re.search(
+        r'data-count="a">4</span>\s*<span class="unit"[^>]*>osoby już wytypowały<', page
+    )
+    assert re.search(
+        r'data-count="b">5</span>\s*<span class="unit"[^>]*>osób już wytypowało<', page
+    )
+    forms = json.loads(html.unescape(re.search(r"data-forms='([^']*)'", page).group(1)))
+    assert forms == {
+        "one": "osoba już wytypowała",
+        "few": "osoby już wytypowały",
+        "many": "osób już wytypowało",
+        "other": "osoby już wytypowały",
+    }
+    assert "co najmniej 5 osób z tego działu" in page
+    room = {"in_room-a": 4, "in_room-b": 5}
+    presenter.post(f"/console/workshops/{workshop.id}/room", data=room)
+    presenter.post(f"/console/workshops/{workshop.id}/reveal")
+    page = _projector_pl(presenter, workshop)
+    assert "ukryte: wytypowały 4 osoby, mniej niż 5" in page
+    assert re.search(r"2,0 <span class=\"n\">\(5 typów\)", page)
