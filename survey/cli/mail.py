@@ -41,7 +41,16 @@ def invite_command(round_id: str, side: str, file) -> None:
     added, known = mail_invites.invite(
         db, round_.id, side, addresses, current_app.config["INVITE_KEY"], delivery.sealer()
     )
-    record(db, None, "mail.invite", round_.id, f"{added} × {side} (command line)")
+    record(
+        db,
+        None,
+        "mail.invite",
+        round_.id,
+        num=added,
+        side=side,
+        label=round_.label(side),
+        via="cli",
+    )
     if known:
         click.echo(f"{known} addresses were invited to this round before: not again.")
     run = delivery.deliver(
@@ -67,5 +76,5 @@ def remind_command(round_id: str) -> None:
     run = delivery.deliver(
         db, round_, delivery.plan(db, round_, "remind"), mail, base_url, _progress
     )
-    record(db, None, "mail.remind", round_.id, f"{run.sent} (command line)")
+    record(db, None, "mail.remind", round_.id, num=run.sent, via="cli")
     click.echo(f"Reminded {run.sent}, failed {run.failed}.")

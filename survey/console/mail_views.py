@@ -112,8 +112,15 @@ def send_mail(round_id: int):
     except SurveyError as exc:
         _refused(exc)
         return redirect(url_for("console.round_mail", round_id=round_id))
-    detail = f"{added} × {side} ({round_.label(side)})"
-    record(db, current_user.email, "mail.invite", round_id, detail)
+    record(
+        db,
+        current_user.email,
+        "mail.invite",
+        round_id,
+        num=added,
+        side=side,
+        label=round_.label(side),
+    )
     return _start(round_, "invite")
 
 
@@ -145,7 +152,7 @@ def _start(round_: Round, kind: str):
         _refused(exc)
         return redirect(url_for("console.round_mail", round_id=round_.id))
     if kind == "remind":
-        record(db, current_user.email, "mail.remind", round_.id, str(job.run.total))
+        record(db, current_user.email, "mail.remind", round_.id, num=job.run.total)
     delivery.in_background(current_app._get_current_object(), round_.id, job, mail, public_url())  # type: ignore[attr-defined]
     return redirect(url_for("console.mail_progress", round_id=round_.id, run_id=job.run.id))
 

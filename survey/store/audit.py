@@ -54,6 +54,16 @@ DETAILS = {
         "%(num)s codes for %(label)s, as %(format)s",
     ),
     "responses.import": ("%(num)s response from %(file)s", "%(num)s responses from %(file)s"),
+    "mail.invite": ("%(num)s address of %(label)s", "%(num)s addresses of %(label)s"),
+    "mail.invite.cli": (
+        "%(num)s address of %(label)s, on the command line",
+        "%(num)s addresses of %(label)s, on the command line",
+    ),
+    "mail.remind": ("%(num)s person reminded", "%(num)s people reminded"),
+    "mail.remind.cli": (
+        "%(num)s person reminded, on the command line",
+        "%(num)s people reminded, on the command line",
+    ),
 }
 # A downloaded report, and a comparison (report.download).
 REPORTS = {
