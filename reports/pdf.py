@@ -31,7 +31,7 @@ from jinja2 import (
 from sqlite_utils import Database
 
 from survey.store import questionnaire as qn
-from survey.store.languages import DEFAULT_LANGUAGE, LANGUAGES
+from survey.store.languages import DEFAULT_LANGUAGE, STAFF_LANGUAGES
 from survey.store.resources import data_dir
 from survey.store.sides import SIDES, other
 
@@ -138,7 +138,7 @@ def _date(value: str | dt.date | None, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def render_report_html(analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str) -> str:
     """The report as one HTML document (the PDF's source; also handy to inspect)."""
-    if lang not in LANGUAGES:
+    if lang not in STAFF_LANGUAGES:
         lang = DEFAULT_LANGUAGE
     template = environment(lang).get_template("report/report.html")
     return template.render(v=view_model(analysis, questionnaire, lang), lang=lang)

@@ -23,13 +23,18 @@ from .questionnaire import (
     Questionnaire,
 )
 
-# The extra page's heading and item text, in both languages (the agreement's own words stay
-# in the language they were written in).
-PAGE_NAME = {"pl": "Uzgodnienia z warsztatu", "en": "Agreements from the workshop"}
+# The extra page's heading and item text, in every respondent language (the agreement's own
+# words stay in the language they were written in).
+PAGE_NAME = {
+    "pl": "Uzgodnienia z warsztatu",
+    "en": "Agreements from the workshop",
+    "uk": "Домовленості з воркшопу",
+}
 ITEM_TEXT = {
     "pl": "„{what}” (odpowiada: {who}, do {due}). Z mojej perspektywy to uzgodnienie "
     "zostało dotrzymane.",
     "en": "“{what}” (done by: {who}, by {due}). From where I stand, this agreement was kept.",
+    "uk": "«{what}» (відповідає: {who}, до {due}). З мого погляду, цієї домовленості дотримано.",
 }
 
 
