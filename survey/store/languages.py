@@ -10,9 +10,14 @@ HR and facilitators, whose catalogues are not translated into every respondent l
 
 from __future__ import annotations
 
+import functools
+import io
 from pathlib import Path
 
 from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 
 from .resources import data_dir
 
@@ -38,3 +43,23 @@ def _own_name(lang: str) -> str:
 # Every language a respondent can read Lustro in.
 LANGUAGES = respondent_languages(data_dir("translations"))
 LANGUAGE_NAMES = {lang: _own_name(lang) for lang in LANGUAGES}  # code -> its name in itself
+
+
+@functools.cache
+def catalogue(lang: str, domain: str) -> NullTranslations:
+    """A catalogue read without Flask (the report, the agreements page): the compiled .mo
+    when current, else the .po compiled in memory (a fresh checkout before `make
+    translations`); none for English or a language without this catalogue."""
+    folder = data_dir("translations") / lang / "LC_MESSAGES"
+    mo, po = folder / f"{domain}.mo", folder / f"{domain}.po"
+    if lang == SOURCE_LANGUAGE or not po.is_file():
+        return NullTranslations()
+    if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
+        with mo.open("rb") as fh:
+            return Translations(fh, domain=domain)
+    with po.open("rb") as fh:
+        compiled = read_po(fh, locale=lang, domain=domain)
+    buffer = io.BytesIO()
+    write_mo(buffer, compiled)
+    buffer.seek(0)
+    return Translations(buffer, domain=domain)
