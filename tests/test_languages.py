@@ -28,7 +28,7 @@ from survey.store.languages import (
     respondent_languages,
 )
 from survey.store.resources import data_dir
-from survey.store.rounds import get_round, open_round
+from survey.store.rounds import create_round, get_round, open_round
 from survey.workshop import store as workshop_store
 
 TRANSLATIONS = data_dir("translations")
@@ -263,3 +263,18 @@ def test_the_console_keeps_to_the_staff_languages(app):
     assert f'<html lang="{DEFAULT_LANGUAGE}">' in html
     assert "Українська" not in html
     assert all(LANGUAGE_NAMES[lang] in html for lang in STAFF_LANGUAGES)
+
+
+def test_the_slips_of_a_ukrainian_round_speak_ukrainian(app, db):
+    from survey.documents.slips import slip_texts
+
+    round_id = create_round(
+        db, "Осінь", "pulse", "Продажі", "Виробництво", lang="uk", closes_on="2099-12-04"
+    )
+    with app.app_context():
+        words = slip_texts(get_round(db, round_id), "https://lustro.example", side="b")
+    assert words.department == "Відділ: Виробництво"
+    assert words.instruction.startswith("Відскануйте QR-код або відкрийте https://lustro.example")
+    # CLDR's long Ukrainian date ends in "р." already: no second full stop.
+    assert words.deadline == "Дайте відповідь до 4 грудня 2099\u202fр."
+    assert words.promise.startswith("Код не пов’язаний із вашим ім’ям")
