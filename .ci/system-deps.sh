@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages Lustro needs, only those that are missing.
-#   .ci/system-deps.sh          Pango and fonts (PDFs; fonts-symbola: emoji on the slips)
+#   .ci/system-deps.sh          Pango and fonts (PDFs; fonts-noto-color-emoji: emoji in the reports,
+#                               sequences such as the woman cook as one glyph; fonts-symbola: on the slips)
 #   .ci/system-deps.sh --test   also Chromium (browser tests) and poppler-utils (PDF to text/PNG)
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-symbola)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji fonts-symbola)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium poppler-utils)
 fi

@@ -7,7 +7,9 @@ database holding a closed demo round. Per run: a new workshop on its first dimen
 every phone joins with its own cookies (join page, side, guess page, each with its CSRF
 token, as a browser without JavaScript would), then polls the state JSON every two
 seconds (as the phone script does), and sends its guess at a random moment
-within the window. The projector polls the state JSON every 250 ms, as its script does.
+within the window. The projector, logged in to the console as a facilitator (the state
+JSON answers only joined phones and console logins), polls it every 250 ms, as its script
+does.
 
 Per run it prints: guesses acknowledged, counted in the database and seen on the projector
 (lost = acknowledged − counted), and the latency from sending a guess to the projector
@@ -41,6 +43,7 @@ from bench.load import free_port  # noqa: E402  (the survey load test's helpers)
 from bench.walker import token  # noqa: E402
 
 PROJECTOR_EVERY = 0.25
+FACILITATOR = ("bench@lustro.example", "bench facilitator password")
 PHONE_EVERY = 2.0  # as survey/static/workshop-phone.js
 RUN_DEADLINE = 60.0
 
@@ -63,11 +66,15 @@ def prepare(folder: Path) -> int:
     from survey.cli import initialise
     from survey.db import get_db
     from survey.demo import create_demo
+    from survey.store.accounts import add_user
 
     app = create_app()
     with app.app_context():
         initialise()
-        return create_demo(get_db(), respondents=12)[-1]
+        round_id = create_demo(get_db(), respondents=12)[-1]
+        email, password = FACILITATOR
+        add_user(get_db(), email, "facilitator", password)
+        return round_id
 
 
 def new_workshop(folder: Path, round_id: int, analysis: dict) -> tuple[str, str]:
@@ -87,7 +94,7 @@ def counted(folder: Path, code: str) -> int:
 
     db = open_db(folder / "survey.db")
     (total,) = db.execute(
-        """SELECT coalesce(sum(count), 0) FROM workshop_guesses
+        """SELECT coalesce(sum(CAST(count AS INTEGER)), 0) FROM workshop_guesses
            WHERE workshop_id = (SELECT id FROM workshops WHERE join_code = ?)""",
         [code],
     ).fetchone()
@@ -166,8 +173,16 @@ async def phone(
             await asyncio.sleep(0.01)
 
 
-async def projector(base: str, code: str, until: float, run: Run) -> None:
+async def projector(base: str, code: str, window: float, go: asyncio.Event, run: Run) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        login = await client.get("/console/login")  # before the guesses, not timed
+        email, password = FACILITATOR
+        await client.post(
+            "/console/login",
+            data={"email": email, "password": password, "csrf_token": token(login.text)},
+        )
+        await go.wait()
+        until = time.perf_counter() + window + 3.0
         while time.perf_counter() < until:
             started = time.perf_counter()
             try:
@@ -184,12 +199,11 @@ async def one_run(base: str, code: str, dimension: str, phones: int, window: flo
     tasks = [
         asyncio.create_task(phone(base, code, dimension, i, window, go, run)) for i in range(phones)
     ]
+    watcher = asyncio.create_task(projector(base, code, window, go, run))
     deadline = time.perf_counter() + 30  # joining is not timed, but bounded
     while run.joined < phones and time.perf_counter() < deadline:
         await asyncio.sleep(0.1)
     go.set()
-    until = time.perf_counter() + window + 3.0
-    watcher = asyncio.create_task(projector(base, code, until, run))
     await asyncio.wait_for(asyncio.gather(*tasks, watcher), timeout=RUN_DEADLINE)
     return run
 

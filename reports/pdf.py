@@ -9,13 +9,11 @@ the context keeps a short report word ("change", "Time") from overriding another
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import functools
 import logging
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
 from jinja2 import (
@@ -28,7 +26,7 @@ from jinja2 import (
 from sqlite_utils import Database
 
 from survey.store import questionnaire as qn
-from survey.store.languages import DEFAULT_LANGUAGE, STAFF_LANGUAGES, catalogue
+from survey.store.languages import DEFAULT_LANGUAGE, STAFF_LANGUAGES, catalogue, long_date
 from survey.store.resources import data_dir
 from survey.store.sides import SIDES, other
 
@@ -82,7 +80,7 @@ def environment(lang: str) -> Environment:
     env.filters["num"] = functools.partial(_number, lang=lang)
     env.filters["signed"] = functools.partial(_signed, lang=lang)
     env.filters["pct"] = functools.partial(_percent, lang=lang)
-    env.filters["longdate"] = functools.partial(_date, lang=lang)
+    env.filters["longdate"] = functools.partial(long_date, lang=lang)
     env.filters["svg_data_uri"] = _svg_data_uri
     env.globals.update(sides=SIDES, other_side=other)
     env.globals["gap_kinds"] = GAP_KINDS
@@ -110,13 +108,6 @@ def _signed(value: float | None, digits: int = 2, lang: str = DEFAULT_LANGUAGE) 
 
 def _percent(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
     return "–" if value is None else format_percent(value, locale=lang)
-
-
-def _date(value: str | dt.date | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    if not value:
-        return "–"
-    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return format_date(day, "long", locale=lang)
 
 
 def render_report_html(analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str) -> str:

@@ -14,7 +14,7 @@ from .error_pages import area
 from .extensions import babel, csrf, limiter
 from .i18n import TRANSLATION_DOMAINS, current_language, language_links, select_language
 from .instance_config import read_config
-from .store.languages import LANGUAGE_NAMES
+from .store.languages import LANGUAGE_NAMES, long_date
 from .store.resources import data_dir
 from .store.sides import SIDES, other
 
@@ -87,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["language_links"] = language_links
+    app.jinja_env.filters["day"] = lambda value: long_date(value, current_language())
     app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, sides=SIDES, other_side=other)
     app.after_request(set_security_headers)
 

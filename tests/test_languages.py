@@ -56,6 +56,7 @@ RESPONDENT_MODULES = sorted((SURVEY / "respond").glob("*.py")) + [
     SURVEY / "workshop" / "phone.py",
     SURVEY / "workshop" / "forms.py",
     SURVEY / "error_pages.py",
+    SURVEY / "mail" / "messages.py",
 ]
 
 

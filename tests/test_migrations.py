@@ -239,3 +239,56 @@ def test_migrations_import_nothing_of_lustro():
         elif isinstance(node, ast.ImportFrom):
             imported.add("." * node.level + (node.module or ""))
     assert {name for name in imported if name.startswith((".", "survey", "reports"))} == set()
+
+
+def test_m204_gives_every_workshop_count_a_fixed_width_row_and_its_phones_their_places(
+    tmp_path,
+):
+    """Issue 20 (W6): the old guess rows (inserted as guesses came) and dot counts become
+    preallocated six-digit counts, the old table is dropped, and each workshop gets its
+    phone places; the counts stay what they were."""
+    plain, _ = _questionnaires()
+    db = open_db(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m204_workshop_counts_in_place")
+    _round(db, 1, "closed", plain)
+    db["workshops"].insert(
+        {
+            "id": 1,
+            "round_id": 1,
+            "join_code": "ACDEFH",
+            "variant": "2h",
+            "dimensions": '["information", "respect"]',
+            "figures": "{}",
+            "created_on": "2026-01-01",
+        }
+    )
+    old = {("information", "a", 3): 2, ("information", "b", 5): 1, ("respect", "a", 1): 140}
+    for (dimension, side, value), count in old.items():
+        db.execute(
+            "INSERT INTO workshop_guesses VALUES (1, ?, ?, ?, ?)", [dimension, side, value, count]
+        )
+    db["workshop_agreements"].insert(
+        {
+            "id": "ag1",
+            "workshop_id": 1,
+            "position": 1,
+            "lang": "en",
+            "what": "Weekly call",
+            "responsible": "both",
+            "due_on": "2026-01-31",
+            "evidence": "Minutes",
+            "dots": 7,
+        }
+    )
+    assert "m204_workshop_counts_in_place" in migrate(db)
+    rows = db.execute("SELECT dimension, side, value, count FROM workshop_guesses").fetchall()
+    assert len(rows) == 2 * 2 * 5 and all(len(count) == 6 for *_, count in rows)
+    assert {(d, s, v): int(c) for d, s, v, c in rows if int(c)} == old
+    assert db.execute("SELECT * FROM workshop_dots").fetchall() == [("ag1", "000007")]
+    assert "dots" not in db["workshop_agreements"].columns_dict
+    places = db.execute(
+        "SELECT side, count(*), sum(joined), min(guessed), max(guessed) "
+        "FROM workshop_phones WHERE workshop_id = 1 GROUP BY side ORDER BY side"
+    ).fetchall()
+    assert places == [("a", 100, 0, "00", "00"), ("b", 100, 0, "00", "00")]
+    assert db.execute("SELECT in_room FROM workshops").fetchone() == ("{}",)

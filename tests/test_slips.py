@@ -103,3 +103,25 @@ def test_emoji_in_a_side_name_print_in_an_emoji_font(app, db, tmp_path):
     assert "Dział: Kuchnia 🍳" in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
     assert "Symbola" in fonts and "DejaVuSans" in fonts
+
+
+def test_the_link_under_a_qr_code_never_breaks_inside_the_code(app, db):
+    """Issue 21, item 12: on a served address like http://127.0.0.1:5000/ the link under
+    the QR code broke after the code's first letter. The address may wrap (after a "/"
+    or "."); the code stays whole on its line, as typed from the slip."""
+    round_id = create_round(db, "Badanie 2026", "sales-production", "Sprzedaż", "Produkcja")
+    open_round(db, round_id)
+    codes = [new_code() for _ in range(8)]
+    with app.app_context():
+        pdf = render_slips_pdf(get_round(db, round_id), codes, "http://127.0.0.1:5000/", "a")
+    lines: list[str] = []
+
+    def visit(text, _cm, _tm, _font, size) -> None:
+        if size == 6.5 and text.strip():  # the link's own small type (slip_pdf.STYLES)
+            lines.append(text.strip())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=visit)
+    for code in codes:
+        assert any(line.endswith(code) for line in lines), (code, lines[:6])
+    assert re.sub(r"\s+", "", "".join(lines)).count("http://127.0.0.1:5000/r/") == 8

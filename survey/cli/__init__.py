@@ -17,6 +17,7 @@ from flask.cli import ScriptInfo
 from ..app import create_app
 from .base import SurveyGroup
 from .documents import invites_command, report_command
+from .mail import mail_group
 from .rounds import export_command, import_command, questionnaire_group, round_group
 from .server import backup_command, demo_command, serve_command
 from .setup import init_command, initialise
@@ -52,6 +53,7 @@ COMMANDS = [
     import_command,
     export_command,
     invites_command,
+    mail_group,
     report_command,
     demo_command,
     serve_command,

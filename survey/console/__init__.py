@@ -5,7 +5,7 @@ reports. Views stay thin: the rules live in survey/store/ (rounds.py, participat
 moderation.py, accounts.py and audit.py).
 """
 
-from . import auth, invite_views, kiosk_views, review, round_views  # noqa: F401  (each adds its routes to bp)
+from . import auth, invite_views, kiosk_views, mail_views, review, round_views  # noqa: F401  (each adds its routes to bp)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -148,6 +148,26 @@ def wrap(text: str, font: str, size: float, max_width: float, anywhere: bool = F
     return lines
 
 
+def url_lines(url: str, font: str, size: float, max_width: float) -> list[str]:
+    """The link under the QR code, broken only where a reader expects it: the address is
+    cut after a "/" or "." (between characters only when a part is wider than the line),
+    and the code after the last "/" stays whole on a line of its own, so nobody copies
+    half a code from one line and half from the next."""
+    address, slash, code = url.rpartition("/")
+    parts = re.findall(r"[^/.]*[/.]|[^/.]+$", address + slash)
+    lines: list[str] = []
+    for part in parts:
+        if lines and width(lines[-1] + part, font, size) <= max_width:
+            lines[-1] += part
+        else:
+            lines += wrap(part, font, size, max_width, anywhere=True)
+    if lines and width(lines[-1] + code, font, size) <= max_width:
+        lines[-1] += code
+    else:
+        lines += wrap(code, font, size, max_width, anywhere=True)
+    return lines
+
+
 def _text_block(texts: SlipText) -> list[tuple[str, float, str]]:
     """The shared lines of the text column, top to bottom: (style, drop in points from the
     previous baseline, text). The code goes where the style is "code"."""
@@ -214,7 +234,7 @@ def write_slips(
             ImageReader(qr_image(url)), left + PAD_X, qr_top - QR_SIZE, QR_SIZE, QR_SIZE
         )
         y = qr_top - QR_SIZE - 2 * mm
-        for line in wrap(url, STYLES["url"][0], STYLES["url"][1], QR_SIZE, anywhere=True):
+        for line in url_lines(url, STYLES["url"][0], STYLES["url"][1], QR_SIZE):
             y -= STYLES["url"][1] * 1.2
             _draw(canvas, left + PAD_X, y, line, "url")
         y = qr_top

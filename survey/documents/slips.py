@@ -7,14 +7,14 @@ keeps their keyed hashes alone.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Callable
 from typing import BinaryIO
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..store.languages import long_date
 from ..store.rounds import Round
 from ..store.text_rules import csv_cell
 from .slip_pdf import SlipText, write_slips
@@ -40,11 +40,7 @@ def slip_texts(round_: Round, base_url: str, side: str | None = None) -> SlipTex
     """The words every slip of a batch shares, in the round's language (the side's label
     printed when given, to help hand the right pile out). Needs an app context."""
     with force_locale(round_.lang):
-        closes = (
-            format_date(dt.date.fromisoformat(round_.closes_on), format="long")
-            if round_.closes_on
-            else None
-        )
+        closes = long_date(round_.closes_on, round_.lang) if round_.closes_on else None
         return SlipText(
             title=round_.name,
             department=_("Department: %(side)s", side=round_.label(side)) if side else None,

@@ -43,6 +43,7 @@ class State:
     answers: dict[str, int | None] = field(default_factory=dict)  # "dim.item.persp" -> value
     comments: dict[str, str] = field(default_factory=dict)
     nonce: str = field(default_factory=lambda: secrets.token_hex(8))
+    step: int = 0  # the page last shown (0 welcome … review), for "keep my answers and go on"
 
 
 @lru_cache(maxsize=4)
@@ -87,7 +88,7 @@ def load(request: Request) -> State | None:
         return None
     try:
         data = json.loads(zlib.decompress(raw))
-        state = State(data["c"], int(data["r"]), data["a"], {}, data["n"])
+        state = State(data["c"], int(data["r"]), data["a"], {}, data["n"], int(data.get("s", 0)))
     except (ValueError, KeyError, TypeError, zlib.error):
         return None
     for name, token in request.cookies.items():
@@ -115,7 +116,13 @@ def _cookie(response: Response, name: str, value: str, max_age: int | None = Non
 
 def save(response: Response, state: State, request: Request) -> None:
     """Write the state into the response's cookies (and drop notes no longer there)."""
-    data = {"c": state.code, "r": state.round_id, "a": state.answers, "n": state.nonce}
+    data = {
+        "c": state.code,
+        "r": state.round_id,
+        "a": state.answers,
+        "n": state.nonce,
+        "s": state.step,
+    }
     idle = _kiosk_idle(request)  # on a kiosk the browser drops it too
     _cookie(response, SURVEY_COOKIE, _seal(zlib.compress(json.dumps(data).encode())), idle)
     for question, text in state.comments.items():

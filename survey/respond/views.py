@@ -28,7 +28,7 @@ from ..extensions import csrf, limiter
 from ..form_values import required
 from ..i18n import current_language
 from ..store import carried
-from ..store.errors import InvalidInput
+from ..store.errors import InvalidInput, SurveyError
 from ..store.languages import LANGUAGES
 from ..store.questionnaire import fill
 from ..store.responses import AnswerKey, Submission
@@ -122,7 +122,9 @@ def _begin(entered: str, confirmed: bool = False):
         # A link from anywhere (another site too) must not silently replace a survey
         # started in this browser: the person confirms with a form only we can post.
         return render_template(
-            "respond/restart.html", form=RestartForm(code=browser.seal_code(entry.code))
+            "respond/restart.html",
+            form=RestartForm(code=browser.seal_code(entry.code)),
+            back=_where_they_were(),
         )
     g.state = browser.State(entry.code, entry.round.id)
     if entry.round.lang in LANGUAGES:
@@ -163,8 +165,30 @@ class Context:
         self.total_steps = len(self.pages) + 2  # question pages, open questions, review
 
     def render(self, template: str, step: int, status: int = 200, **values):
+        if self.state.step != step:  # remembered in the browser's own cookie, like the answers
+            self.state.step = step
+            g.state = self.state
         values.update(ctx=self, step=step, total=self.total_steps, fill=fill)
         return render_template(f"respond/{template}", **values), status
+
+    def url_of(self, step: int) -> str:
+        """The address of a step: 0 the welcome, then the question pages, the open
+        questions and the review."""
+        if 1 <= step <= len(self.pages):
+            return url_for("respond.questions", page=step)
+        if step == len(self.pages) + 1:
+            return url_for("respond.comments")
+        return url_for("respond.review") if step > 0 else url_for("respond.welcome")
+
+
+def _where_they_were() -> str:
+    """The page the person last saw of the survey started in this browser (the welcome
+    when that survey can no longer be answered: the page would say why)."""
+    try:
+        ctx = Context()
+    except SurveyError:
+        return url_for("respond.welcome")
+    return ctx.url_of(ctx.state.step)
 
 
 # --- Entry -------------------------------------------------------------------------

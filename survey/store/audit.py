@@ -25,6 +25,8 @@ ACTIONS = {
     "round.close": "closed the round",
     "invites.generate": "generated invite codes",
     "invites.download": "downloaded invite codes",
+    "mail.invite": "mailed invitations",
+    "mail.remind": "mailed a reminder",
     "responses.import": "imported responses",
     "comment.hide": "hid a comment",
     "comment.unhide": "showed a comment again",

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from sqlite_utils import Database
 
-from .languages import catalogue
+from .languages import catalogue, long_date
 from .questionnaire import (
     AGREEMENT_DIMENSION,
     KEPT,
@@ -130,7 +130,7 @@ def page(questionnaire: Questionnaire) -> Dimension | None:
                     % {
                         "what": agreement.what,
                         "who": agreement.responsible,
-                        "due": agreement.due_on,
+                        "due": long_date(agreement.due_on, lang),
                     }
                     for lang in langs
                 }

@@ -10,11 +10,13 @@ HR and facilitators, whose catalogues are not translated into every respondent l
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -63,3 +65,13 @@ def catalogue(lang: str, domain: str) -> NullTranslations:
     write_mo(buffer, compiled)
     buffer.seek(0)
     return Translations(buffer, domain=domain)
+
+
+def long_date(day: str | dt.date | None, lang: str) -> str:
+    """A day as people read it in `lang` ("15 stycznia 2027", "January 15, 2027"): the one
+    date format of every page, document and survey text, so that an agreement's date reads
+    the same on the projector, in the follow-up survey and in the report. "–" for none."""
+    if not day:
+        return "–"
+    value = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return format_date(value, "long", locale=lang)

@@ -12,6 +12,8 @@ but not a name, and renaming either would run it again.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import secrets
 from zoneinfo import ZoneInfo
 
 from sqlite_utils import Database
@@ -458,5 +460,118 @@ def m203_carried_agreements(db: Database) -> None:
             agreement_id TEXT NOT NULL REFERENCES workshop_agreements(id) ON DELETE CASCADE,
             PRIMARY KEY (round_id, agreement_id)
         ) WITHOUT ROWID
+        """
+    )
+
+
+# The phone places and count format as m204 wrote them (issue 20, W1/W2/W6), frozen here.
+M204_COUNT_WIDTH = 6  # every count is six digits of text: '000000' to '999999'
+M204_PHONES_PER_SIDE = 100
+M204_SIDES = ("a", "b")
+M204_VALUES = range(1, 6)
+M204_COUNT_CHECK = "length(count) = 6 AND count NOT GLOB '*[^0-9]*'"
+
+
+@migrations()
+def m204_workshop_counts_in_place(db: Database) -> None:
+    """Issue 20 (W6, W1/W2): a guess or a dot overwrites a preallocated fixed-width count
+    in place, so no cell moves and the file keeps no order of arrival; each phone joins
+    on one preallocated place (its one-time token), which records what it has done."""
+    db.execute("PRAGMA secure_delete = ON")  # the dropped table's pages are zeroed
+    db.execute(
+        f"""
+        CREATE TABLE workshop_guess_counts (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            dimension TEXT NOT NULL,
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            value INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5),
+            count TEXT NOT NULL CHECK ({M204_COUNT_CHECK}),  -- fixed width: same record size
+            PRIMARY KEY (workshop_id, dimension, side, value)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TABLE workshop_dots (
+            agreement_id TEXT PRIMARY KEY REFERENCES workshop_agreements(id) ON DELETE CASCADE,
+            count TEXT NOT NULL CHECK ({M204_COUNT_CHECK})
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE workshop_phones (
+            id INTEGER PRIMARY KEY,              -- random: the token a phone's cookie holds
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            side TEXT NOT NULL CHECK (side IN ('a', 'b')),
+            joined INTEGER NOT NULL DEFAULT 0,   -- 0 and 1 take no bytes: same record size
+            guessed TEXT NOT NULL,               -- '0' or '1' per dimension, in the shown order
+            voted INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    # No index may hold `joined`, `guessed` or `voted`: an updated index entry moves.
+    db.execute("CREATE INDEX workshop_phones_side ON workshop_phones(workshop_id, side)")
+    db.execute("ALTER TABLE workshops ADD COLUMN in_room TEXT NOT NULL DEFAULT '{}'")
+    workshops = db.execute("SELECT id, dimensions FROM workshops ORDER BY id").fetchall()
+    for workshop_id, dimensions_json in workshops:
+        dimensions = json.loads(dimensions_json)
+        for dimension in dimensions:
+            for side in M204_SIDES:
+                for value in M204_VALUES:
+                    (count,) = db.execute(
+                        """SELECT coalesce(sum(count), 0) FROM workshop_guesses
+                           WHERE workshop_id = ? AND dimension = ? AND side = ? AND value = ?""",
+                        [workshop_id, dimension, side, value],
+                    ).fetchone()
+                    db.execute(
+                        "INSERT INTO workshop_guess_counts VALUES (?, ?, ?, ?, ?)",
+                        [workshop_id, dimension, side, value, f"{count:0{M204_COUNT_WIDTH}d}"],
+                    )
+        for side in M204_SIDES:
+            for _ in range(M204_PHONES_PER_SIDE):
+                db.execute(
+                    "INSERT INTO workshop_phones (id, workshop_id, side, guessed) "
+                    "VALUES (?, ?, ?, ?)",
+                    [secrets.randbits(62) + 1, workshop_id, side, "0" * len(dimensions)],
+                )
+    db.execute(
+        f"""INSERT INTO workshop_dots (agreement_id, count)
+            SELECT id, printf('%0{M204_COUNT_WIDTH}d', dots) FROM workshop_agreements"""
+    )
+    db.execute("DROP TABLE workshop_guesses")
+    db.execute("ALTER TABLE workshop_guess_counts RENAME TO workshop_guesses")
+    db.execute("ALTER TABLE workshop_agreements DROP COLUMN dots")
+
+
+@migrations()
+def m301_mail(db: Database) -> None:
+    """Issue 22: mailed invitations, each address sealed with its code (deleted at close),
+    and the sendings in counts (a reminder at most once a day)."""
+    db.execute(
+        """
+        CREATE TABLE mail_recipients (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            side TEXT NOT NULL,
+            tag TEXT NOT NULL,                   -- keyed hash of the address: no repeats
+            sealed TEXT NOT NULL,                -- address and code, encrypted together
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+            UNIQUE (round_id, tag)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE mail_runs (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            kind TEXT NOT NULL CHECK (kind IN ('invite', 'remind')),
+            day TEXT NOT NULL,                   -- YYYY-MM-DD, never a finer time
+            total INTEGER NOT NULL,
+            sent INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            finished INTEGER NOT NULL
+        )
         """
     )

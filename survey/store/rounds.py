@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
 
-from . import carried, slots
+from . import carried, mailing, slots
 from . import questionnaire as qn
 from .connection import write_transaction
 from .errors import InvalidInput, NotFound, WrongState
@@ -256,11 +256,15 @@ def open_round(db: Database, round_id: int) -> Round:
 
 
 def close_round(db: Database, round_id: int) -> Round:
-    """open → closed. A closed round never accepts responses again."""
+    """open → closed. A closed round never accepts responses again, and in the same
+    step every mailed address of the round is destroyed (issue 22)."""
     current = get_round(db, round_id)
-    return _set_status(
-        db, round_id, "open", {"status": "closed", "closed_on": _today(current.timezone)}
-    )
+    with write_transaction(db):
+        closed = _set_status(
+            db, round_id, "open", {"status": "closed", "closed_on": _today(current.timezone)}
+        )
+        mailing.forget_round(db, round_id)
+    return closed
 
 
 DRAFT_FIELDS = frozenset(

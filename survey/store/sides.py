@@ -12,7 +12,7 @@ from .errors import InvalidInput
 
 SIDES = ("a", "b")
 # Tables with a round_id and a side whose rows are counted per side.
-COUNTED_TABLES = frozenset({"responses", "invites"})
+COUNTED_TABLES = frozenset({"responses", "invites", "mail_recipients"})
 
 
 def require(side: str) -> str:

@@ -75,24 +75,51 @@ def guessed(counts: dict[str, dict[str, list[int]]], dimension: str) -> dict[str
     return {side: sum(sides.get(side, [0] * 5)) for side in SIDES}
 
 
+# Why a side's guesses are held back at the reveal; templates/workshop/_chart.html says
+# each in words.
+HELD_NONE = "none"  # nobody of the side guessed
+HELD_FEW = "few"  # fewer than the round's threshold
+HELD_NOT_COUNTED = "not_counted"  # the facilitator has not counted the side in the room
+HELD_MORE_THAN_ROOM = "more_than_room"  # more guesses than people of the side in the room
+
+
+def held_back(workshop: Workshop, side: str, guessed: int) -> str | None:
+    """None when the side's guesses may be shown, else why not."""
+    in_room = workshop.in_room.get(side)
+    if guessed == 0:
+        return HELD_NONE
+    if guessed < workshop.threshold:
+        return HELD_FEW
+    if in_room is None:
+        return HELD_NOT_COUNTED
+    if guessed > in_room:
+        return HELD_MORE_THAN_ROOM
+    return None
+
+
 def side_view(
     workshop: Workshop, counts: dict[str, dict[str, list[int]]], dimension: str, side: str
 ) -> dict[str, Any]:
-    """One side's row of the reveal: our guess today (only from at least the round's
-    threshold of guesses), what we predicted in the survey (meta), what the other side
-    said of us (their `other` view) and our own view (self)."""
+    """One side's row of the reveal: our guess today, what we predicted in the survey
+    (meta), what the other side said of us (their `other` view) and our own view (self).
+    Today's guess is held back (`held` says why) unless at least the round's threshold
+    of that side guessed and no more than the facilitator counted of that side in the
+    room: more guesses than people means someone guessed twice or for others, and a few
+    made-up guesses beside one real one would give that one away (W1/W2)."""
     facing = other(side)
     means = workshop.figures["dimensions"][dimension]["means"]
     predicted, actual = META_ERROR.cells(side, facing)  # the perception gap the reveal shows
     values = counts.get(dimension, {}).get(side, [0] * 5)
     n = sum(values)
-    shown = n >= workshop.threshold
-    guess = sum((i + 1) * c for i, c in enumerate(values)) / n if shown else None
+    held = held_back(workshop, side, n)
+    guess = sum((i + 1) * c for i, c in enumerate(values)) / n if held is None else None
     return {
         "side": side,
         "label": workshop.label(side),
         "other_label": workshop.label(facing),
         "guessed": n,
+        "in_room": workshop.in_room.get(side),
+        "held": held,
         "guess": guess,
         "meta": means.get(predicted),
         "other": means.get(actual),

@@ -15,9 +15,10 @@ from wtforms import (
     widgets,
 )
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
-from wtforms.validators import InputRequired, Length, Optional, StopValidation
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
-from .store import DOTS_PER_PARTICIPANT, JOIN_LENGTH, MAX_TEXT
+from ..console.forms import RANGE, WholeNumberField
+from .store import DOTS_PER_PARTICIPANT, JOIN_LENGTH, MAX_IN_ROOM, MAX_TEXT
 
 
 def _at_least_one(_form, field) -> None:
@@ -89,3 +90,25 @@ def dots_form(agreement_ids: list[str]) -> type[FlaskForm]:
             SelectField(_l("Dots"), coerce=int, choices=choices, default=0),
         )
     return DotsForm
+
+
+def room_form(labels: dict[str, str]) -> type[FlaskForm]:
+    """How many people of each side are in the room (`in_room-<side>`), as the
+    facilitator counts them: a side with more guesses than people is held back."""
+
+    class RoomForm(FlaskForm):
+        pass
+
+    for side, label in labels.items():
+        setattr(
+            RoomForm,
+            f"in_room-{side}",
+            WholeNumberField(
+                label,
+                validators=[
+                    InputRequired(RANGE),
+                    NumberRange(min=0, max=MAX_IN_ROOM, message=RANGE),
+                ],
+            ),
+        )
+    return RoomForm

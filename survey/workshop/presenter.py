@@ -4,7 +4,7 @@ agreements, download the documents. Console accounts only (HR or facilitator).""
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-wtforms 3.2 lacks it
@@ -17,10 +17,11 @@ from ..i18n import translated
 from ..store.audit import record
 from ..store.errors import SurveyError
 from ..store.rounds import get_round
+from ..store.sides import SIDES
 from . import documents, store
 from .agenda import agenda_of, current_block, dimension_name, dimension_view
 from .blueprint import bp
-from .forms import AgreementForm, NewWorkshopForm
+from .forms import AgreementForm, NewWorkshopForm, room_form
 from .qr import join_qr_svg, join_url
 
 
@@ -92,11 +93,42 @@ def _slide_context(workshop: store.Workshop) -> dict:
         ),
         "agreements": store.agreements(db, workshop.id),
         "agreement_form": agreement_form,
+        "room_form": _room_form(workshop),
+        "last_day": format_date(workshop.last_day, format="long"),
         "action": ActionForm(),
         "join_url": join_url(workshop),
         "qr": join_qr_svg(workshop),
         "name_of": lambda d: dimension_name(workshop, d, lang),
     }
+
+
+def _room_form(workshop: store.Workshop):
+    form = room_form({side: workshop.label(side) for side in SIDES})()
+    if not form.is_submitted():
+        for side, n in workshop.in_room.items():
+            form[f"in_room-{side}"].data = n
+    return form
+
+
+@bp.post("/console/workshops/<int:workshop_id>/room")
+@staff
+def in_room(workshop_id: int):
+    """The facilitator's count of each side's people in the room."""
+    db = get_db()
+    workshop = store.get_workshop(db, workshop_id)
+    form = _room_form(workshop)
+    if form.validate_on_submit():
+        store.set_in_room(db, workshop, {side: form[f"in_room-{side}"].data for side in SIDES})
+        flash(_("The number of people in the room is saved."), "success")
+    else:
+        flash(
+            _(
+                "Enter how many people of each side are in the room, from 0 to %(max)s.",
+                max=store.MAX_IN_ROOM,
+            ),
+            "error",
+        )
+    return _back(workshop_id, "room")
 
 
 def _back(workshop_id: int, anchor: str | None = None):

@@ -2,6 +2,13 @@
 
 Nothing here is kept per person: a guess adds one to the count of (workshop, dimension,
 side, value), a dot adds one to an agreement. No row holds a time or an address.
+
+No row is inserted per guess or dot either (issue 20, W6): every count is made with the
+workshop (guesses) or its agreement (dots) as six digits of text, so adding one rewrites
+the same number of bytes in place and no cell of the file moves in order of arrival.
+Each phone joins on one of the workshop's preallocated places (W1/W2): its random id is
+the phone's one-time token, kept in the phone's signed cookie; the place records only the
+side, which dimensions it has guessed and whether it has voted, each rewritten in place.
 """
 
 from __future__ import annotations
@@ -27,6 +34,12 @@ MAX_DIMENSIONS = {"2h": 3, "half-day": 6}
 JOIN_ALPHABET = "ACDEFHJKMNPQRTUVWXY3479"
 JOIN_LENGTH = 6
 DOTS_PER_PARTICIPANT = 3
+COUNT_WIDTH = 6  # every stored count is six digits of text: the same bytes whatever its value
+PHONES_PER_SIDE = 100  # places made with the workshop; entering more people in the room adds
+MAX_IN_ROOM = 999
+# Phones can join on the day the workshop was set up and the next day, no longer: a code
+# read off a projector is no key to what the room said for ever after.
+OPEN_DAYS = 2
 RESPONSIBLE = (*SIDES, "both")
 MAX_TEXT = 500
 
@@ -42,10 +55,19 @@ class Workshop:
     step: int
     revealed: list[str]
     created_on: str
+    in_room: dict[str, int]
 
     @property
     def threshold(self) -> int:
         return self.figures["threshold"]
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last day phones can join and take part."""
+        return dt.date.fromisoformat(self.created_on) + dt.timedelta(days=OPEN_DAYS - 1)
+
+    def expired(self, today: dt.date | None = None) -> bool:
+        return (today or dt.date.today()) > self.last_day
 
     def label(self, side: str) -> str:
         return self.figures["labels"][side]
@@ -62,6 +84,16 @@ class Agreement:
     due_on: str
     evidence: str
     dots: int
+
+
+@dataclass(frozen=True)
+class Phone:
+    """One phone's place in a workshop: what it has done, never what it answered."""
+
+    token: int
+    side: str
+    guessed: list[str]
+    voted: bool
 
 
 def workshop_figures(round_: Round, analysis: dict[str, Any]) -> dict[str, Any]:
@@ -147,7 +179,34 @@ def create_workshop(
             code = _join_code()
         db.table("workshops").insert(row | {"join_code": code})
         workshop_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        db.conn.executemany(
+            "INSERT INTO workshop_guesses VALUES (?, ?, ?, ?, ?)",
+            [
+                (workshop_id, dimension, side, value, _count(0))
+                for dimension in dimensions
+                for side in SIDES
+                for value in GUESS_VALUES
+            ],
+        )
+        for side in SIDES:
+            _add_places(db, workshop_id, side, PHONES_PER_SIDE, len(dimensions))
     return get_workshop(db, workshop_id)
+
+
+GUESS_VALUES = range(1, 6)
+
+
+def _count(n: int) -> str:
+    """A count as stored: fixed-width text, so rewriting it never changes the row's size."""
+    return f"{n:0{COUNT_WIDTH}d}"
+
+
+def _add_places(db: Database, workshop_id: int, side: str, n: int, dimensions: int) -> None:
+    """`n` more places for phones of `side`, each with a random id (its token)."""
+    db.conn.executemany(
+        "INSERT INTO workshop_phones (id, workshop_id, side, guessed) VALUES (?, ?, ?, ?)",
+        [(secrets.randbits(62) + 1, workshop_id, side, "0" * dimensions) for _ in range(n)],
+    )
 
 
 def _from_row(row: dict[str, Any]) -> Workshop:
@@ -157,6 +216,7 @@ def _from_row(row: dict[str, Any]) -> Workshop:
             "dimensions": json.loads(row["dimensions"]),
             "figures": json.loads(row["figures"]),
             "revealed": json.loads(row["revealed"]),
+            "in_room": json.loads(row["in_room"]),
         }
     )
 
@@ -204,25 +264,101 @@ def reveal(db: Database, workshop: Workshop, dimension: str) -> Workshop:
     return get_workshop(db, workshop.id)
 
 
-def add_guess(db: Database, workshop: Workshop, dimension: str, side: str, value: int) -> None:
-    """Count one guess: how `side` thinks the other side rated it on `dimension`."""
+def set_in_room(db: Database, workshop: Workshop, counts: dict[str, int]) -> Workshop:
+    """The facilitator's count of each side's people in the room: a side with more guesses
+    than its people is held back at the reveal (someone guessed twice or for others)."""
+    if set(counts) != set(SIDES) or any(
+        not isinstance(n, int) or not 0 <= n <= MAX_IN_ROOM for n in counts.values()
+    ):
+        raise InvalidInput(
+            "Give the number of people of each side in the room, from 0 to %(max)s.",
+            max=MAX_IN_ROOM,
+        )
+    with write_transaction(db):
+        for side, n in counts.items():
+            (places,) = db.execute(
+                "SELECT count(*) FROM workshop_phones WHERE workshop_id = ? AND side = ?",
+                [workshop.id, side],
+            ).fetchone()
+            if n > places:
+                _add_places(db, workshop.id, side, n - places, len(workshop.dimensions))
+        db.execute(
+            "UPDATE workshops SET in_room = ? WHERE id = ?",
+            [json.dumps({side: counts[side] for side in SIDES}), workshop.id],
+        )
+    return get_workshop(db, workshop.id)
+
+
+def join(db: Database, workshop: Workshop, side: str) -> int:
+    """Give a phone a free place of its side; returns the place's id, the phone's one-time
+    token. A place is taken once and for good: a phone that loses its cookie is a new one."""
     if side not in SIDES:
         raise InvalidInput("Choose your side first.")
+    with write_transaction(db):
+        row = db.execute(
+            """SELECT id FROM workshop_phones WHERE workshop_id = ? AND side = ? AND NOT joined
+               ORDER BY random() LIMIT 1""",
+            [workshop.id, side],
+        ).fetchone()
+        if row is None:
+            raise WrongState(
+                "Every place of this side is taken. Ask the facilitator to enter how many "
+                "of your side are in the room."
+            )
+        db.execute("UPDATE workshop_phones SET joined = 1 WHERE id = ?", [row[0]])
+    return row[0]
+
+
+def phone(db: Database, workshop: Workshop, token: object) -> Phone | None:
+    """The joined place a phone's token names, or None (no token, or not of this workshop)."""
+    if not isinstance(token, int):
+        return None
+    row = db.execute(
+        """SELECT side, guessed, voted FROM workshop_phones
+           WHERE id = ? AND workshop_id = ? AND joined""",
+        [token, workshop.id],
+    ).fetchone()
+    if row is None:
+        return None
+    side, guessed, voted = row
+    done = [d for d, flag in zip(workshop.dimensions, guessed, strict=False) if flag == "1"]
+    return Phone(token, side, done, bool(voted))
+
+
+def _joined(db: Database, workshop: Workshop, token: int) -> Phone:
+    found = phone(db, workshop, token)
+    if found is None:
+        raise InvalidInput("Choose your side first.")
+    return found
+
+
+def add_guess(db: Database, workshop: Workshop, token: int, dimension: str, value: int) -> None:
+    """Count one phone's guess: how its side thinks the other side rated it on
+    `dimension`. Once per phone and dimension, whatever the phone's cookie says."""
     if dimension not in workshop.dimensions:
         raise InvalidInput("This dimension is not part of the workshop.")
-    if not isinstance(value, int) or not 1 <= value <= 5:
+    if not isinstance(value, int) or value not in GUESS_VALUES:
         raise InvalidInput("A guess is a number from 1 to 5.")
+    position = workshop.dimensions.index(dimension) + 1
     with write_transaction(db):
+        place = _joined(db, workshop, token)
         revealed = json.loads(
             db.execute("SELECT revealed FROM workshops WHERE id = ?", [workshop.id]).fetchone()[0]
         )
         if dimension in revealed:
             raise WrongState("The figures for this dimension are already on the screen.")
+        if dimension in place.guessed:
+            raise WrongState("You have already guessed this one.")
         db.execute(
-            """INSERT INTO workshop_guesses (workshop_id, dimension, side, value, count)
-               VALUES (?, ?, ?, ?, 1)
-               ON CONFLICT DO UPDATE SET count = count + 1""",
-            [workshop.id, dimension, side, value],
+            f"""UPDATE workshop_guesses SET count = printf('%0{COUNT_WIDTH}d', count + 1)
+                WHERE workshop_id = ? AND dimension = ? AND side = ? AND value = ?""",
+            [workshop.id, dimension, place.side, value],
+        )
+        db.execute(
+            """UPDATE workshop_phones
+               SET guessed = substr(guessed, 1, ? - 1) || '1' || substr(guessed, ? + 1)
+               WHERE id = ?""",
+            [position, position, token],
         )
 
 
@@ -230,13 +366,14 @@ def guess_counts(db: Database, workshop_id: int) -> dict[str, dict[str, list[int
     """{dimension: {side: [count of 1, …, count of 5]}} for every dimension guessed."""
     result: dict[str, dict[str, list[int]]] = {}
     rows = db.query(
-        "SELECT dimension, side, value, count FROM workshop_guesses WHERE workshop_id = ?",
+        """SELECT dimension, side, value, CAST(count AS INTEGER) AS count
+           FROM workshop_guesses WHERE workshop_id = ?""",
         [workshop_id],
     )
     for row in rows:
         sides = result.setdefault(row["dimension"], {side: [0] * 5 for side in SIDES})
         sides[row["side"]][row["value"] - 1] = row["count"]
-    return result
+    return {d: sides for d, sides in result.items() if any(map(any, sides.values()))}
 
 
 # Per field of an agreement: the message when it is missing, when it is too long, and when
@@ -309,11 +446,17 @@ def add_agreement(
             [workshop.id],
         ).fetchone()[0]
         db.table("workshop_agreements").insert(row | {"position": last + 1})
+        db.execute("INSERT INTO workshop_dots VALUES (?, ?)", [agreement_id, _count(0)])
     return agreement_id
 
 
 def delete_agreement(db: Database, workshop: Workshop, agreement_id: str) -> None:
     with write_transaction(db):
+        db.execute(
+            """DELETE FROM workshop_dots WHERE agreement_id IN
+               (SELECT id FROM workshop_agreements WHERE id = ? AND workshop_id = ?)""",
+            [agreement_id, workshop.id],
+        )
         db.execute(
             "DELETE FROM workshop_agreements WHERE id = ? AND workshop_id = ?",
             [agreement_id, workshop.id],
@@ -322,16 +465,19 @@ def delete_agreement(db: Database, workshop: Workshop, agreement_id: str) -> Non
 
 def agreements(db: Database, workshop_id: int) -> list[Agreement]:
     rows = db.query(
-        """SELECT id, position, lang, what, responsible, role, due_on, evidence, dots
-           FROM workshop_agreements WHERE workshop_id = ? ORDER BY position""",
+        """SELECT a.id, position, lang, what, responsible, role, due_on, evidence,
+                  CAST(d.count AS INTEGER) AS dots
+           FROM workshop_agreements a JOIN workshop_dots d ON d.agreement_id = a.id
+           WHERE workshop_id = ? ORDER BY position""",
         [workshop_id],
     )
     return [Agreement(**row) for row in rows]
 
 
-def cast_dots(db: Database, workshop: Workshop, dots: dict[str, int]) -> int:
-    """One participant's dots (at most three in all, several on one agreement allowed),
-    added to the agreements' counts in one transaction. Returns the dots cast."""
+def cast_dots(db: Database, workshop: Workshop, token: int, dots: dict[str, int]) -> int:
+    """One phone's dots (at most three in all, several on one agreement allowed), added
+    to the agreements' counts in one transaction, once per phone whatever its cookie says.
+    Returns the dots cast."""
     if any(not isinstance(n, int) or n < 0 for n in dots.values()):
         raise InvalidInput("Dots are whole numbers.")
     total = sum(dots.values())
@@ -340,6 +486,8 @@ def cast_dots(db: Database, workshop: Workshop, dots: dict[str, int]) -> int:
     if total == 0:
         raise InvalidInput("Put at least one dot on an agreement.")
     with write_transaction(db):
+        if _joined(db, workshop, token).voted:
+            raise WrongState("Your dots are already counted.")
         known = {
             row[0]
             for row in db.execute(
@@ -351,7 +499,9 @@ def cast_dots(db: Database, workshop: Workshop, dots: dict[str, int]) -> int:
         for agreement_id, n in dots.items():
             if n:
                 db.execute(
-                    "UPDATE workshop_agreements SET dots = dots + ? WHERE id = ?",
+                    f"""UPDATE workshop_dots SET count = printf('%0{COUNT_WIDTH}d', count + ?)
+                        WHERE agreement_id = ?""",
                     [n, agreement_id],
                 )
+        db.execute("UPDATE workshop_phones SET voted = 1 WHERE id = ?", [token])
     return total

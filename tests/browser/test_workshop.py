@@ -1,8 +1,8 @@
-"""The workshop in real Chromium: a facilitator on the projector and twelve phones (six a
-side, each its own browser context) join with the code on the screen, guess, see the
-reveal held back below the threshold and shown above it, record an agreement, put their
-dots on it, and the facilitator downloads the agreements PDF. Screenshots of the projector
-and a phone go to test-results/screenshots/."""
+"""The workshop in real Chromium: a facilitator on the projector counts the people in the
+room, twelve phones (six a side, each its own browser context) join with the code on the
+screen, guess, see the reveal held back below the threshold and shown above it, record
+an agreement, put their dots on it, and the facilitator downloads the agreements PDF.
+Screenshots of the projector and a phone go to test-results/screenshots/."""
 
 from __future__ import annotations
 
@@ -87,6 +87,13 @@ def test_a_workshop_with_a_projector_and_twelve_phones(page, browser, live_serve
     code = page.locator(".code-big").inner_text()
     assert len(code) == 6 and page.locator("svg.qr").count() == 1
     screenshot("workshop-projector-welcome")
+    # The facilitator counts each side's people in the room: a side with more guesses
+    # than people is held back at the reveal.
+    page.get_by_label("Sprzedaż", exact=True).fill("6")
+    page.get_by_label("Produkcja", exact=True).fill("6")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The number of people in the room is saved.")).to_be_visible()
+    axe("welcome slide, people in the room counted")
 
     phones = [
         _join(browser, url, code, label, check=(i == 0))

@@ -7,6 +7,7 @@ import pytest
 from survey.app import create_app
 from survey.store.accounts import add_user, remove_user
 from survey.store.audit import entries
+from survey.store.mailing import start_run
 from survey.store.slots import insert_comment
 from survey.workshop.store import add_agreement, create_workshop
 
@@ -43,12 +44,19 @@ ROUTES = [
     ("GET", "/console/workshops/{workshop}", False),
     ("POST", "/console/workshops/{workshop}/step", False),
     ("POST", "/console/workshops/{workshop}/reveal", False),
+    ("POST", "/console/workshops/{workshop}/room", False),
     ("POST", "/console/workshops/{workshop}/agreements", False),
     ("POST", "/console/workshops/{workshop}/agreements/{agreement}/delete", False),
     ("GET", "/console/workshops/{workshop}/download/agreements.json", False),
     ("POST", "/console/rounds/{open}/kiosk", True),
     ("GET", "/console/kiosk/end", True),
     ("POST", "/console/kiosk/end", True),
+    ("GET", "/console/rounds/{open}/mail", True),
+    ("POST", "/console/rounds/{open}/mail", True),
+    ("POST", "/console/rounds/{open}/mail/send", True),
+    ("POST", "/console/rounds/{open}/mail/remind", True),
+    ("POST", "/console/rounds/{open}/mail/retry", True),
+    ("GET", "/console/rounds/{open}/mail/runs/{run}", True),
 ]
 PULSE_DIMENSION = "information"
 ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]
@@ -66,6 +74,7 @@ def urls(db, draft_round_id, open_round_id, closed_round_id):
         "workshop": workshop.id,
         "agreement": add_agreement(db, workshop, "Plan", "both", "2026-12-31", "Minutes"),
         "token": "A" * 24,
+        "run": start_run(db, open_round_id, "invite", "2026-01-01", 0).id,
     }
 
 
@@ -88,7 +97,8 @@ def test_every_console_route_is_listed_here(console_app):
             .replace("{workshop}", "<int:workshop_id>")
             .replace("{agreement}", "<agreement_id>")
             .replace("download/agreements.json", "download/<name>")
-            .replace("{token}", "<token>"),
+            .replace("{token}", "<token>")
+            .replace("{run}", "<int:run_id>"),
         )
         for method, path, _ in ROUTES
     }

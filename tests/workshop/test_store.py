@@ -47,11 +47,21 @@ def test_the_join_code_is_short_without_look_alikes_and_forgiving_to_type(db, wo
     assert store.find_by_code(db, typed).id == workshop.id
 
 
+def _guess(db, workshop, side, dimension, value):
+    """One more phone of `side` joins and guesses."""
+    store.add_guess(db, workshop, store.join(db, workshop, side), dimension, value)
+
+
 def test_guesses_are_kept_as_counts_per_value_never_per_person(db, workshop):
     for value in (2, 2, 3, 2):
-        store.add_guess(db, workshop, "information", "a", value)
-    rows = list(db.query("SELECT * FROM workshop_guesses ORDER BY value"))
-    assert [(r["side"], r["value"], r["count"]) for r in rows] == [("a", 2, 3), ("a", 3, 1)]
+        _guess(db, workshop, "a", "information", value)
+    rows = list(
+        db.query(
+            "SELECT side, value, CAST(count AS INTEGER) AS n FROM workshop_guesses "
+            "WHERE dimension = 'information' AND n > 0 ORDER BY value"
+        )
+    )
+    assert [(r["side"], r["value"], r["n"]) for r in rows] == [("a", 2, 3), ("a", 3, 1)]
     assert set(db["workshop_guesses"].columns_dict) == {
         "workshop_id",
         "dimension",
@@ -59,11 +69,25 @@ def test_guesses_are_kept_as_counts_per_value_never_per_person(db, workshop):
         "value",
         "count",
     }
+    assert set(db["workshop_phones"].columns_dict) == {
+        "id",
+        "workshop_id",
+        "side",
+        "joined",
+        "guessed",
+        "voted",
+    }
     assert store.guess_counts(db, workshop.id)["information"]["a"] == [0, 3, 1, 0, 0]
 
 
 def test_no_workshop_table_holds_a_time_or_an_address(db, workshop):
-    for table in ("workshops", "workshop_guesses", "workshop_agreements"):
+    for table in (
+        "workshops",
+        "workshop_guesses",
+        "workshop_agreements",
+        "workshop_dots",
+        "workshop_phones",
+    ):
         columns = set(db[table].columns_dict)
         assert not {c for c in columns if c.endswith("_at") or c in {"ip", "time", "address"}}
     (created,) = db.execute("SELECT created_on FROM workshops").fetchone()
@@ -74,26 +98,31 @@ def test_no_workshop_table_holds_a_time_or_an_address(db, workshop):
     "dimension,side,value", [("information", "c", 3), ("customer", "a", 3), ("information", "a", 6)]
 )
 def test_a_bad_guess_changes_nothing(db, workshop, dimension, side, value):
+    token = store.join(db, workshop, "a")
     with pytest.raises(InvalidInput):
-        store.add_guess(db, workshop, dimension, side, value)
-    assert db["workshop_guesses"].count == 0
+        if side not in ("a", "b"):
+            store.join(db, workshop, side)
+        store.add_guess(db, workshop, token, dimension, value)
+    assert store.guess_counts(db, workshop.id) == {}
 
 
 def test_guessing_closes_when_the_dimension_is_revealed(db, workshop):
-    store.add_guess(db, workshop, "information", "a", 4)
+    token = store.join(db, workshop, "a")
+    store.add_guess(db, workshop, token, "information", 4)
     revealed = store.reveal(db, workshop, "information")
     with pytest.raises(WrongState):
-        store.add_guess(db, revealed, "information", "a", 1)
+        store.add_guess(db, revealed, store.join(db, workshop, "a"), "information", 1)
     assert store.guess_counts(db, workshop.id)["information"]["a"] == [0, 0, 0, 1, 0]
 
 
 def test_a_sides_guess_is_shown_only_from_the_rounds_threshold(db, workshop):
     assert workshop.threshold == 5
+    workshop = store.set_in_room(db, workshop, {"a": 8, "b": 8})
     for value in (1, 2, 3, 4):
-        store.add_guess(db, workshop, "information", "b", value)
+        _guess(db, workshop, "b", "information", value)
     below = side_view(workshop, store.guess_counts(db, workshop.id), "information", "b")
     assert below["guess"] is None and below["guessed"] == 4
-    store.add_guess(db, workshop, "information", "b", 5)
+    _guess(db, workshop, "b", "information", 5)
     above = side_view(workshop, store.guess_counts(db, workshop.id), "information", "b")
     assert above["guess"] == pytest.approx(3.0) and above["guessed"] == 5
 
@@ -161,10 +190,10 @@ def test_a_bad_agreement_is_refused(db, workshop, what, responsible, due_on, evi
 def test_dots_are_counts_three_per_participant_at_most(db, workshop):
     one = store.add_agreement(db, workshop, "One", "a", "2026-12-31", "x")
     two = store.add_agreement(db, workshop, "Two", "b", "2026-12-31", "x")
-    assert store.cast_dots(db, workshop, {one: 2, two: 1}) == 3
+    assert store.cast_dots(db, workshop, store.join(db, workshop, "a"), {one: 2, two: 1}) == 3
     for bad in ({one: 4}, {one: 2, two: 2}, {one: 0}, {one: -1, two: 3}, {"other": 1}):
         with pytest.raises(InvalidInput):
-            store.cast_dots(db, workshop, bad)
+            store.cast_dots(db, workshop, store.join(db, workshop, "b"), bad)
     assert [a.dots for a in store.agreements(db, workshop.id)] == [2, 1]
 
 

@@ -3,6 +3,7 @@ projector shows counts and never a value before the reveal, the downloads are re
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -13,21 +14,6 @@ from pypdf import PdfReader
 from survey.store.questionnaire import load
 from survey.store.rounds import get_round
 from survey.workshop import store
-
-from .conftest import PASSWORD
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(WTF_CSRF_ENABLED=False)
-
-
-@pytest.fixture
-def presenter(app, facilitator):
-    client = app.test_client()
-    response = client.post("/console/login", data={"email": facilitator, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 @pytest.fixture
@@ -80,8 +66,9 @@ def test_phones_guess_with_a_plain_form_and_the_projector_sees_only_counts(
             f"/w/{workshop.join_code}/guess", data={"dimension": "information", "value": value}
         )
         assert sent.status_code == 302
-    state = app.test_client().get(f"/w/{workshop.join_code}/state.json").get_json()
+    state = phones[0].get(f"/w/{workshop.join_code}/state.json").get_json()
     assert state["dimension"] == "information" and state["guessed"] == {"a": 3, "b": 0}
+    assert presenter.get(f"/w/{workshop.join_code}/state.json").get_json() == state
     assert set(state) == {"step", "revealed", "dimension", "guessed", "dots"}
     projector = presenter.get(f"/console/workshops/{workshop.id}").get_data(as_text=True)
     assert 'data-count="a">3<' in projector
@@ -148,8 +135,16 @@ def test_a_guess_sent_after_the_reveal_is_refused_in_polish_and_not_counted(
     assert store.guess_counts(db, workshop.id) == {}
 
 
+def _in_room(presenter, workshop, a, b):
+    sent = presenter.post(
+        f"/console/workshops/{workshop.id}/room", data={"in_room-a": a, "in_room-b": b}
+    )
+    assert sent.status_code == 302
+
+
 def test_the_reveal_holds_back_a_side_below_the_threshold(app, presenter, db, workshop):
     _step_to_first_dimension(presenter, workshop)
+    _in_room(presenter, workshop, 6, 6)
     for side, count in (("a", 3), ("b", 5)):
         for _ in range(count):
             phone = _phone(app, workshop.join_code, side)
@@ -311,3 +306,46 @@ def test_markup_in_side_labels_is_shown_as_text_on_every_workshop_page(app, pres
     assert "<i>plan</i>" in " ".join(
         PdfReader(io.BytesIO(pdf.get_data())).pages[0].extract_text().split()
     )
+
+
+def test_the_welcome_slide_says_until_when_phones_can_join(presenter, workshop):
+    # The code works on the day the workshop was set up and the next day.
+    assert workshop.last_day == dt.date.fromisoformat(workshop.created_on) + dt.timedelta(days=1)
+    page = presenter.get(f"/console/workshops/{workshop.id}", headers={"Accept-Language": "en"})
+    day = workshop.last_day
+    assert f"Phones can join until the end of {day:%B} {day.day}, {day.year}." in page.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("a,b", [("-1", "4"), ("abc", "4"), ("4", "1000"), ("", "4")])
+def test_a_bad_count_of_people_in_the_room_is_refused_in_polish_and_changes_nothing(
+    presenter, db, workshop, a, b
+):
+    store.set_in_room(db, workshop, {"a": 6, "b": 7})
+    sent = presenter.post(
+        f"/console/workshops/{workshop.id}/room",
+        data={"in_room-a": a, "in_room-b": b},
+        headers={"Accept-Language": "pl"},
+        follow_redirects=True,
+    )
+    assert "Wpisz, ile osób z każdej strony jest na sali: od 0 do 999." in sent.get_data(
+        as_text=True
+    )
+    assert store.get_workshop(db, workshop.id).in_room == {"a": 6, "b": 7}
+
+
+def test_a_full_side_says_so_in_polish_until_the_facilitator_counts_more_people(
+    app, presenter, db, workshop, monkeypatch
+):
+    monkeypatch.setattr(store, "PHONES_PER_SIDE", 2)
+    small = store.create_workshop(db, workshop.round_id, "2h", ["information"])
+    for _ in range(2):
+        _phone(app, small.join_code, "a")
+    refused = app.test_client().post(
+        f"/w/{small.join_code}/side", data={"side": "a"}, headers={"Accept-Language": "pl"}
+    )
+    assert refused.status_code == 400
+    assert "Wszystkie miejsca tej strony są zajęte." in refused.get_data(as_text=True)
+    presenter.post(f"/console/workshops/{small.id}/room", data={"in_room-a": 3, "in_room-b": 0})
+    _phone(app, small.join_code, "a")  # the third person of sales now has a place

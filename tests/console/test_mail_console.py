@@ -1,0 +1,93 @@
+"""Issue 22 in the console: paste or upload addresses, preview, send in the background,
+remind; every page shows counts only, never a code of a mailed invitation."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from mail_server import code_of, serving
+
+from survey.store import mailing
+
+CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
+PEOPLE = [f"pracownik{n}@firma.example" for n in range(1, 9)]
+
+
+@pytest.fixture
+def inbox(monkeypatch):
+    yield from serving(monkeypatch)
+
+
+def wait_until_finished(hr, url: str) -> str:
+    for _ in range(200):
+        page = hr.get(url).get_data(as_text=True)
+        if 'http-equiv="refresh"' not in page:
+            return page
+        time.sleep(0.05)
+    raise AssertionError("the sending never finished")
+
+
+def shown_codes(page: str) -> set[str]:
+    return set(CODE.findall(page)) - {"XXXX-XXXX-XXXX"}
+
+
+def test_hr_previews_sends_and_reminds_and_sees_counts_only(inbox, hr, open_round_id):
+    url = f"/console/rounds/{open_round_id}/mail"
+    pasted = "\n".join(PEOPLE[:5])
+    uploaded = (io.BytesIO("\n".join(PEOPLE[5:]).encode()), "lista.txt")
+    preview = hr.post(url, data={"side": "a", "addresses": pasted, "upload": uploaded})
+    text = preview.get_data(as_text=True)
+    assert preview.status_code == 200, text
+    assert "8 nowych adresów" in text and "Twoje zaproszenie" in text
+    assert inbox.messages == [] and not shown_codes(text)  # a preview sends nothing
+    sent = hr.post(f"{url}/send", data={"side": "a", "addresses": "\n".join(PEOPLE)})
+    assert sent.status_code == 302
+    done = wait_until_finished(hr, sent.headers["Location"])
+    assert "Gotowe: wysłano 8 wiadomości" in done and not shown_codes(done)
+    assert sorted(m["To"] for m in inbox.messages) == sorted(PEOPLE)
+    codes = {m["To"]: code_of(m) for m in inbox.messages}
+    page = hr.get(url).get_data(as_text=True)
+    assert not shown_codes(page) and not any(address in page for address in PEOPLE)
+    # The reminder: everyone is unspent here; a second one the same day is refused.
+    inbox.clear()
+    reminded = hr.post(f"{url}/remind")
+    done = wait_until_finished(hr, reminded.headers["Location"])
+    assert "Gotowe: wysłano 8 wiadomości" in done and not shown_codes(done)
+    assert {m["To"]: code_of(m) for m in inbox.messages} == codes
+    again = hr.post(f"{url}/remind", follow_redirects=True).get_data(as_text=True)
+    assert "następne może pójść jutro" in again
+    audit = hr.get("/console/audit").get_data(as_text=True)
+    assert not shown_codes(audit) and not any(address in audit for address in PEOPLE)
+
+
+def test_a_list_with_a_non_address_is_refused_in_polish_and_nothing_is_made(
+    inbox, hr, open_round_id, db
+):
+    url = f"/console/rounds/{open_round_id}/mail"
+    response = hr.post(url, data={"side": "b", "addresses": "jan@firma.example\nnie adres"})
+    assert response.status_code == 400
+    assert "Wiersz 2 nie jest adresem e-mail" in response.get_data(as_text=True)
+    assert mailing.counts(db, open_round_id) == {"pending": 0, "sent": 0, "failed": 0}
+
+
+def test_the_mail_pages_are_hr_only(facilitator, open_round_id):
+    assert facilitator.get(f"/console/rounds/{open_round_id}/mail").status_code == 403
+
+
+def test_failed_invitations_are_sent_again_from_the_mail_page(inbox, hr, open_round_id):
+    url = f"/console/rounds/{open_round_id}/mail"
+    inbox.unknown.add(PEOPLE[0])  # refused for good, this time
+    sent = hr.post(f"{url}/send", data={"side": "b", "addresses": "\n".join(PEOPLE[:3])})
+    assert "2 wiadomości" in wait_until_finished(hr, sent.headers["Location"])
+    page = hr.get(url).get_data(as_text=True)
+    assert "1 nieudana" in page and "Wyślij ponownie nieudane i oczekujące zaproszenia" in page
+    inbox.unknown.clear()
+    inbox.clear()
+    again = hr.post(f"{url}/retry")
+    done = wait_until_finished(hr, again.headers["Location"])
+    assert "Gotowe: wysłano 1 wiadomość" in done
+    assert [m["To"] for m in inbox.messages] == [PEOPLE[0]]
+    assert "Wyślij ponownie nieudane" not in hr.get(url).get_data(as_text=True)

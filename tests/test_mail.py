@@ -1,0 +1,282 @@
+"""Issue 22: invitations and reminders by mail through a real SMTP server (aiosmtpd),
+with no code of a mailed invitation ever shown, and no address left after close."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from mail_server import SENDER, code_of, serving
+from respondent_helpers import answer_everything, thanked
+
+from survey.store import invites, mailing
+from survey.store.connection import open_db
+from survey.store.rounds import close_round
+
+CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
+
+
+@pytest.fixture
+def inbox(monkeypatch):
+    yield from serving(monkeypatch)
+
+
+def addresses_file(tmp_path: Path, addresses: list[str], name: str = "people.txt") -> str:
+    path = tmp_path / name
+    path.write_text("\n".join(addresses) + "\n", encoding="utf-8")
+    return str(path)
+
+
+PEOPLE = [f"osoba{n}@firma.example" for n in range(1, 7)]
+
+
+def test_each_address_gets_one_message_with_its_own_working_link(
+    run_cli, app, tmp_path, inbox, open_round_id
+):
+    result = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, PEOPLE)
+    )
+    assert result.exit_code == 0, result.output
+    assert "Invitations: 6 sent, 0 failed." in result.output
+    assert not CODE.search(result.output)  # the command never shows a mailed code
+    assert sorted(m["To"] for m in inbox.messages) == sorted(PEOPLE)
+    codes = {m["To"]: code_of(m) for m in inbox.messages}
+    assert len(set(codes.values())) == len(PEOPLE)
+    message = inbox.messages[0]
+    assert message["From"] == SENDER
+    assert "Twoje zaproszenie" in message["Subject"]  # the round's language: Polish
+    assert message.get_body(("html",)).get_content().startswith("<!doctype html>")
+    # Each link works: the person answers with it, once.
+    for address in PEOPLE[:2]:
+        client = app.test_client()
+        assert thanked(answer_everything(client, app, open_round_id, codes[address]))
+    db = open_db(app.config["DATABASE"])
+    assert invites.issued_counts(db, open_round_id) == {"a": 6, "b": 0}
+    assert all(invites.find(db, code, "test-invite-key").side == "a" for code in codes.values())
+
+
+def test_reminders_reach_exactly_those_who_have_not_answered_with_their_own_code(
+    run_cli, app, tmp_path, inbox, open_round_id
+):
+    run_cli("mail", "invite", str(open_round_id), "--side", "b", addresses_file(tmp_path, PEOPLE))
+    codes = {m["To"]: code_of(m) for m in inbox.messages}
+    answered = PEOPLE[1::2]
+    for address in answered:
+        assert thanked(answer_everything(app.test_client(), app, open_round_id, codes[address]))
+    inbox.clear()
+    result = run_cli("mail", "remind", str(open_round_id))
+    assert result.exit_code == 0, result.output
+    assert "Reminded 3, failed 0." in result.output and not CODE.search(result.output)
+    assert sorted(m["To"] for m in inbox.messages) == sorted(set(PEOPLE) - set(answered))
+    assert all(code_of(m) == codes[m["To"]] for m in inbox.messages)
+    assert all("Przypomnienie" in m["Subject"] for m in inbox.messages)
+    # At most once a day per round.
+    inbox.clear()
+    again = run_cli("mail", "remind", str(open_round_id))
+    assert again.exit_code == 1 and "the next one can go tomorrow" in again.output
+    assert inbox.messages == []
+
+
+def test_after_close_no_address_is_in_the_file_its_free_pages_or_its_journal(
+    run_cli, app, tmp_path, inbox, open_round_id, db_path
+):
+    run_cli("mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, PEOPLE))
+    key = mailing.load_key(tmp_path / "instance")
+    sealer = mailing.Sealer(key)
+    db = open_db(db_path)
+    tokens = [row["sealed"] for row in db.query("SELECT sealed FROM mail_recipients")]
+    assert len(tokens) == len(PEOPLE)  # before close: kept, sealed, for the reminders
+    assert b"gAAAAAAAAAAA" in db_path.read_bytes()
+    db.conn.close()
+    result = run_cli("round", "close", str(open_round_id))
+    assert result.exit_code == 0, result.output
+    journal = Path(f"{db_path}-journal")
+    everything = db_path.read_bytes() + (journal.read_bytes() if journal.exists() else b"")
+    for address in PEOPLE:
+        assert address.encode() not in everything
+        assert sealer.tag(address).encode() not in everything
+    for token in tokens:
+        assert token[:40].encode() not in everything
+    assert b"gAAAAAAAAAAA" not in everything  # no sealed token at all, in any page
+    db = open_db(db_path)
+    assert db.execute("SELECT count(*) FROM mail_recipients").fetchone()[0] == 0
+    db.conn.close()
+
+
+def test_a_line_that_is_not_an_address_refuses_the_list_and_changes_nothing(
+    run_cli, app, tmp_path, inbox, open_round_id
+):
+    people = [*PEOPLE[:2], "jan.kowalski firma.example", PEOPLE[2]]
+    result = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, people)
+    )
+    assert result.exit_code == 1
+    assert "Line 3 is not an e-mail address: “jan.kowalski firma.example”" in result.output
+    assert inbox.messages == []
+    db = open_db(app.config["DATABASE"])
+    assert invites.issued_counts(db, open_round_id) == {"a": 0, "b": 0}
+
+
+def test_nobody_is_invited_twice_and_a_busy_server_is_tried_again(
+    run_cli, app, tmp_path, inbox, open_round_id
+):
+    inbox.busy[PEOPLE[0]] = 2  # two "try again later", then accepted
+    inbox.unknown.add(PEOPLE[1])  # refused for good
+    first = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, PEOPLE)
+    )
+    assert first.exit_code == 1 and "Invitations: 5 sent, 1 failed." in first.output
+    assert len(inbox.to(PEOPLE[0])) == 1 and inbox.to(PEOPLE[1]) == []
+    inbox.unknown.clear()
+    inbox.clear()
+    again = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, PEOPLE)
+    )
+    assert again.exit_code == 0, again.output
+    assert "6 addresses were invited to this round before" in again.output
+    assert [m["To"] for m in inbox.messages] == [PEOPLE[1]]  # only the one that failed
+    db = open_db(app.config["DATABASE"])
+    assert invites.issued_counts(db, open_round_id) == {"a": 6, "b": 0}
+
+
+def test_a_password_in_config_toml_is_refused(run_cli, tmp_path, inbox, open_round_id):
+    config = tmp_path / "instance" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('MAIL_PASSWORD = "hunter2hunter2"\n', encoding="utf-8")
+    result = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, PEOPLE)
+    )
+    assert result.exit_code == 1 and "MAIL_PASSWORD must not be in config.toml" in result.output
+    assert inbox.messages == []
+
+
+def test_the_mail_key_is_readable_by_its_owner_only(tmp_path):
+    key = mailing.load_key(tmp_path)
+    assert (tmp_path / mailing.KEY_FILE).stat().st_mode & 0o777 == 0o600
+    assert mailing.load_key(tmp_path) == key
+
+
+def test_closing_in_the_store_forgets_the_round_s_addresses(db, open_round_id, tmp_path):
+    from survey.store import mail_invites
+
+    sealer = mailing.Sealer(mailing.load_key(tmp_path))
+    added, _ = mail_invites.invite(db, open_round_id, "a", PEOPLE, "k", sealer)
+    assert added == len(PEOPLE) and mailing.counts(db, open_round_id)["pending"] == len(PEOPLE)
+    close_round(db, open_round_id)
+    assert mailing.counts(db, open_round_id) == {"pending": 0, "sent": 0, "failed": 0}
+
+
+def test_the_password_comes_from_the_environment_and_the_server_checks_it(
+    run_cli, tmp_path, monkeypatch, open_round_id
+):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+    from mail_server import Inbox, free_port
+
+    logins = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret-from-env")
+
+    box = Inbox()
+    controller = Controller(
+        box,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        monkeypatch.setenv("SURVEY_MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setenv("SURVEY_MAIL_PORT", str(controller.port))
+        monkeypatch.setenv("SURVEY_MAIL_DEFAULT_SENDER", SENDER)
+        monkeypatch.setenv("SURVEY_MAIL_USERNAME", "ankieta")
+        monkeypatch.setenv("SURVEY_MAIL_PASSWORD", "s3cret-from-env")
+        monkeypatch.setenv("SURVEY_INVITE_KEY", "test-invite-key")
+        result = run_cli(
+            "mail",
+            "invite",
+            str(open_round_id),
+            "--side",
+            "a",
+            addresses_file(tmp_path, PEOPLE[:2]),
+        )
+        assert result.exit_code == 0, result.output
+        assert "s3cret" not in result.output
+        assert logins and all(login == (b"ankieta", b"s3cret-from-env") for login in logins)
+        assert sorted(m["To"] for m in box.messages) == sorted(PEOPLE[:2])
+    finally:
+        controller.stop()
+
+
+def test_a_password_file_others_can_read_is_refused(
+    run_cli, tmp_path, inbox, monkeypatch, open_round_id
+):
+    secret = tmp_path / "mail-password"
+    secret.write_text("s3cret\n")
+    secret.chmod(0o644)
+    monkeypatch.setenv("SURVEY_MAIL_PASSWORD_FILE", str(secret))
+    people = addresses_file(tmp_path, PEOPLE)
+    result = run_cli("mail", "invite", str(open_round_id), "--side", "a", people)
+    assert result.exit_code == 1 and "must be readable by its owner only" in result.output
+    assert inbox.messages == []
+    secret.chmod(0o600)
+    assert run_cli("mail", "invite", str(open_round_id), "--side", "a", people).exit_code == 0
+    assert len(inbox.messages) == len(PEOPLE)
+
+
+def test_a_draft_round_mails_nothing(run_cli, tmp_path, inbox, db):
+    from survey.store.rounds import create_round
+
+    draft = create_round(db, "Draft", "sales-production", "Sprzedaż", "Produkcja")
+    result = run_cli("mail", "invite", str(draft), "--side", "a", addresses_file(tmp_path, PEOPLE))
+    assert result.exit_code == 1 and "is not open yet" in result.output
+    assert inbox.messages == [] and invites.issued_counts(db, draft) == {"a": 0, "b": 0}
+
+
+def test_a_sending_killed_midway_loses_no_invitation_and_a_rerun_sends_the_rest(
+    tmp_path, inbox, open_round_id, db_path, monkeypatch
+):
+    """kill -9 of `survey mail invite` while it sends; the same command again mails every
+    address not yet mailed, with the code made for it the first time."""
+    import asyncio
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    handle = inbox.handle_DATA
+
+    async def slow_data(server, session, envelope):
+        await asyncio.sleep(0.05)
+        return await handle(server, session, envelope)
+
+    monkeypatch.setattr(inbox, "handle_DATA", slow_data)
+    people = [f"osoba{n:02d}@firma.example" for n in range(40)]
+    listing = addresses_file(tmp_path, people)
+    monkeypatch.setenv("SURVEY_INSTANCE", str(tmp_path / "instance"))
+    command = [sys.executable, "-m", "survey", "--db", str(db_path), "mail", "invite"]
+    command += [str(open_round_id), "--side", "a", listing]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while len(inbox.messages) < 8 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(first.pid, signal.SIGKILL)
+    first.communicate()
+    got_first = len(inbox.messages)
+    assert 8 <= got_first < len(people)
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert not CODE.search(again.stdout + again.stderr)
+    codes: dict[str, set[str]] = {}
+    for message in inbox.messages:
+        codes.setdefault(message["To"], set()).add(code_of(message))
+    assert sorted(codes) == sorted(people)  # everyone mailed
+    assert all(len(found) == 1 for found in codes.values())  # always with the same code
+    db = open_db(db_path)
+    assert invites.issued_counts(db, open_round_id) == {"a": 40, "b": 0}
+    assert mailing.counts(db, open_round_id) == {"pending": 0, "sent": 40, "failed": 0}
