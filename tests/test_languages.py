@@ -279,3 +279,18 @@ def test_the_slips_of_a_ukrainian_round_speak_ukrainian(app, db):
     # CLDR's long Ukrainian date ends in "р." already: no second full stop.
     assert words.deadline == "Дайте відповідь до 4 грудня 2099\u202fр."
     assert words.promise.startswith("Код не пов’язаний із вашим ім’ям")
+
+
+def test_the_mails_of_a_ukrainian_round_speak_ukrainian(app, db):
+    from survey.mail.messages import texts
+
+    round_id = create_round(
+        db, "Осінь", "pulse", "Продажі", "Виробництво", lang="uk", closes_on="2099-12-04"
+    )
+    with app.test_request_context("/"):
+        invite = texts(get_round(db, round_id), "invite", "https://lustro.example")
+        remind = texts(get_round(db, round_id), "remind", "https://lustro.example")
+    assert invite["subject"] == "Ваше запрошення до опитування «Осінь»"
+    assert remind["subject"] == "Нагадування: опитування «Осінь» досі чекає на вас"
+    assert invite["code_intro"] == "або перейдіть на https://lustro.example і введіть свій код:"
+    assert invite["deadline"] == "Дайте відповідь до 4 грудня 2099\u202fр."
