@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import base64
 import functools
-import io
 import logging
 from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from jinja2 import (
     BytecodeCache,
     Environment,
@@ -29,7 +26,7 @@ from jinja2 import (
 from sqlite_utils import Database
 
 from survey.store import questionnaire as qn
-from survey.store.languages import DEFAULT_LANGUAGE, LANGUAGES, long_date
+from survey.store.languages import DEFAULT_LANGUAGE, STAFF_LANGUAGES, catalogue, long_date
 from survey.store.resources import data_dir
 from survey.store.sides import SIDES, other
 
@@ -48,22 +45,8 @@ CONTEXT = "report"
 
 @functools.cache
 def translations(lang: str) -> NullTranslations:
-    """The report catalogue: the compiled .mo when present, else the .po compiled in memory
-    (so a fresh checkout renders Polish before `make translations`)."""
-    if lang == "en":
-        return NullTranslations()
-    folder = TRANSLATIONS / lang / "LC_MESSAGES"
-    mo = folder / f"{DOMAIN}.mo"
-    po = folder / f"{DOMAIN}.po"
-    if mo.is_file() and mo.stat().st_mtime >= po.stat().st_mtime:
-        with mo.open("rb") as fh:
-            return Translations(fh, domain=DOMAIN)
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
+    """The report catalogue (survey.store.languages.catalogue)."""
+    return catalogue(lang, DOMAIN)
 
 
 def _bytecode_cache() -> BytecodeCache | None:
@@ -129,7 +112,7 @@ def _percent(value: float | None, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def render_report_html(analysis: dict[str, Any], questionnaire: qn.Questionnaire, lang: str) -> str:
     """The report as one HTML document (the PDF's source; also handy to inspect)."""
-    if lang not in LANGUAGES:
+    if lang not in STAFF_LANGUAGES:
         lang = DEFAULT_LANGUAGE
     template = environment(lang).get_template("report/report.html")
     return template.render(v=view_model(analysis, questionnaire, lang), lang=lang)

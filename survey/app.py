@@ -12,7 +12,7 @@ from . import console, db, error_pages, pages, respond, workshop
 from .console import login
 from .error_pages import area
 from .extensions import babel, csrf, limiter
-from .i18n import TRANSLATION_DOMAINS, current_language, select_language
+from .i18n import TRANSLATION_DOMAINS, current_language, language_links, select_language
 from .instance_config import read_config
 from .public_address import EXAMPLE, only_this_computer, public_url, public_url_configured
 from .store.languages import LANGUAGE_NAMES, long_date
@@ -87,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_language)
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["language_links"] = language_links
     app.jinja_env.filters["day"] = lambda value: long_date(value, current_language())
     app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, sides=SIDES, other_side=other)
     app.jinja_env.globals.update(

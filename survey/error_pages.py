@@ -22,6 +22,7 @@ from flask_wtf.csrf import CSRFError
 from jinja2 import Template
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .areas import area
 from .i18n import translated
 from .respond.refusals import REFUSALS, RETRY_AFTER_SECONDS
 from .store.errors import NotFound, SurveyError
@@ -76,16 +77,6 @@ EXPIRED = (
 )
 # Fields a stale form never echoes: the token it failed on, and any password.
 NOT_ECHOED = ("csrf_token",)
-
-
-def area(path: str) -> str:
-    """The part of the site a path belongs to: its error pages have that part's layout,
-    and only console paths are ever logged (a respondent's or a phone's can carry a code)."""
-    if path == "/console" or path.startswith("/console/"):
-        return "console"  # the workshop's presenter pages too (/console/workshops/)
-    if path == "/w" or path.startswith("/w/"):
-        return "workshop"  # the participants' phones
-    return "respond"
 
 
 def page(status: int, title: str, message: str, **values):

@@ -9,15 +9,19 @@ import ast
 import re
 from pathlib import Path
 
-from survey.store.languages import LANGUAGE_NAMES, LANGUAGES
+from survey.store.languages import LANGUAGE_NAMES, LANGUAGES, STAFF_LANGUAGES
 from survey.store.sides import SIDES
 
 ROOT = Path(__file__).resolve().parents[1]
 HOMES = {"SIDES": "survey/store/sides.py", "LANGUAGES": "survey/store/languages.py"}
-HOMES["LANGUAGE_NAMES"] = HOMES["LANGUAGES"]
+HOMES["LANGUAGE_NAMES"] = HOMES["STAFF_LANGUAGES"] = HOMES["LANGUAGES"]
 # Migrations are frozen history: they keep the sides and languages as they were written.
 FROZEN = {"survey/store/migrations.py"}
-FACTS = {"SIDES": set(SIDES), "LANGUAGES": set(LANGUAGES)}
+FACTS = {
+    "SIDES": set(SIDES),
+    "LANGUAGES": set(LANGUAGES),
+    "STAFF_LANGUAGES": set(STAFF_LANGUAGES),
+}
 # Each "don't know" encoding has its own name (slots.DONT_KNOW_STORED, transfer.CSV_DONT_KNOW,
 # answer_page.DONT_KNOW_CHOICE, aggregates.DONT_KNOW_PACKED); a bare DONT_KNOW says none.
 AMBIGUOUS = {"DONT_KNOW"}
@@ -61,7 +65,8 @@ def template_copies(source: str, path: str) -> list[str]:
         tag = match.group()
         where = f"{path}:{source.count(chr(10), 0, match.start()) + 1}"
         strings = set(QUOTED.findall(tag))
-        if set(LANGUAGES) <= strings or strings & set(LANGUAGE_NAMES.values()):
+        listed = any(set(langs) <= strings for langs in (LANGUAGES, STAFF_LANGUAGES))
+        if listed or strings & set(LANGUAGE_NAMES.values()):
             found.append(f"{where} writes the languages: {tag[:60]}")
         if SIDES_LISTED.search(tag):
             found.append(f"{where} writes the sides: {tag[:60]}")
@@ -96,7 +101,8 @@ def test_the_checks_see_each_kind_of_copy():
     """The checks above are only worth something if they can fail."""
     source = (
         'SIDES = ("a", "b")\n'
-        'for lang in ["pl", "en"]:\n'
+        f"everyone = {list(LANGUAGES)!r}\n"
+        f"for lang in {list(STAFF_LANGUAGES)!r}:\n"
         '    other = "b" if side == "a" else "a"\n'
         'DONT_KNOW = "dk"\n'
     )
@@ -106,6 +112,7 @@ def test_the_checks_see_each_kind_of_copy():
         "works out the other side by hand",
         "writes LANGUAGES as a literal",
         "writes SIDES as a literal",
+        "writes STAFF_LANGUAGES as a literal",
     ]
     assert copies('SIDES = ("a", "b")\n', HOMES["SIDES"]) == []
     template = '{% for code in ("pl", "en") %}{{ "Polski" if lang == "pl" else "x" }}{% endfor %}'

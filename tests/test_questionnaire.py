@@ -6,6 +6,7 @@ import pytest
 
 from survey.store import questionnaire as qn
 from survey.store.errors import InvalidInput, NotFound
+from survey.store.languages import LANGUAGES
 
 SHIPPED = sorted(qn.QUESTIONNAIRE_DIR.glob("*.toml"))
 
@@ -14,10 +15,10 @@ SHIPPED = sorted(qn.QUESTIONNAIRE_DIR.glob("*.toml"))
 def test_shipped_questionnaires_are_valid(path):
     questionnaire = qn.load_file(path)
     assert questionnaire.id == path.stem
-    assert questionnaire.languages == ["pl", "en"]
+    assert questionnaire.languages == list(LANGUAGES)
     for dimension in questionnaire.dimensions:
         assert dimension.items
-        assert set(dimension.discussion) == {"pl", "en"}
+        assert set(dimension.discussion) == set(LANGUAGES)
 
 
 def test_sales_production_has_scales_of_three_statements_and_at_most_60_answers():

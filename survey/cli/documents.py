@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..store.audit import record
-from ..store.languages import LANGUAGES
+from ..store.languages import DEFAULT_LANGUAGE, STAFF_LANGUAGES
 from ..store.rounds import get_round
 from ..store.sides import SIDES
 from .base import SurveyCommand, current_db, public_url_for_links, require_database
@@ -61,8 +61,8 @@ def write_report(
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
 @click.option(
     "--lang",
-    type=click.Choice(LANGUAGES),
-    help="Language of the PDF (default: the round's language).",
+    type=click.Choice(STAFF_LANGUAGES),
+    help="Language of the PDF (default: the round's language, else Polish).",
 )
 @click.option(
     "--compare", "compare_with", metavar="ROUND2", help="Compare with an earlier closed round."
@@ -76,7 +76,8 @@ def report_command(
     earlier = get_round(current_db(), compare_with).id if compare_with is not None else None
     if fmt is None:
         fmt = "pdf" if output and output.lower().endswith(".pdf") else "json"
-    write_report(round_.id, fmt, output, earlier, lang or round_.lang)
+    default = round_.lang if round_.lang in STAFF_LANGUAGES else DEFAULT_LANGUAGE
+    write_report(round_.id, fmt, output, earlier, lang or default)
 
 
 def _print_progress(total: int):

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from .. import db as storage
 from ..store.connection import backup, check_intact
-from ..store.languages import LANGUAGES
+from ..store.languages import STAFF_LANGUAGES
 from .base import SurveyCommand, current_db, require_database
 from .setup import initialise
 
@@ -51,7 +51,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
         from reports.pdf import write_pdf
 
         latest, earlier = ids[-1], ids[-2]
-        for lang in LANGUAGES:
+        for lang in STAFF_LANGUAGES:
             path = Path(current_app.instance_path) / f"demo-report-{lang}.pdf"
             click.echo(f"Writing the gap report of round {latest} ({lang}) …", nl=False)
             write_pdf(current_db(), latest, path, lang=lang, compare_with=earlier)

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from sqlite_utils import Database
 
-from .languages import long_date
+from .languages import catalogue, long_date
 from .questionnaire import (
     AGREEMENT_DIMENSION,
     KEPT,
@@ -24,14 +24,16 @@ from .questionnaire import (
     Questionnaire,
 )
 
-# The extra page's heading and item text, in both languages (the agreement's own words stay
-# in the language they were written in).
-PAGE_NAME = {"pl": "Uzgodnienia z warsztatu", "en": "Agreements from the workshop"}
-ITEM_TEXT = {
-    "pl": "„{what}” (odpowiada: {who}, do {due}). Z mojej perspektywy to uzgodnienie "
-    "zostało dotrzymane.",
-    "en": "“{what}” (done by: {who}, by {due}). From where I stand, this agreement was kept.",
-}
+# The extra page's heading and item text, translated in the respondent catalogues (the
+# agreement's own words stay in the language they were written in).
+PAGE_NAME = "Agreements from the workshop"
+ITEM_TEXT = (
+    "“%(what)s” (done by: %(who)s, by %(due)s). From where I stand, this agreement was kept."
+)
+
+
+def _wording(lang: str, text: str) -> str:
+    return catalogue(lang, "respondent").gettext(text)
 
 
 class RoundSides(Protocol):
@@ -124,11 +126,12 @@ def page(questionnaire: Questionnaire) -> Dimension | None:
             id=agreement.id,
             texts={
                 KEPT: {
-                    lang: ITEM_TEXT[lang].format(
-                        what=agreement.what,
-                        who=agreement.responsible,
-                        due=long_date(agreement.due_on, lang),
-                    )
+                    lang: _wording(lang, ITEM_TEXT)
+                    % {
+                        "what": agreement.what,
+                        "who": agreement.responsible,
+                        "due": long_date(agreement.due_on, lang),
+                    }
                     for lang in langs
                 }
             },
@@ -136,5 +139,7 @@ def page(questionnaire: Questionnaire) -> Dimension | None:
         for agreement in questionnaire.agreements
     ]
     return Dimension(
-        id=AGREEMENT_DIMENSION, name={lang: PAGE_NAME[lang] for lang in langs}, items=items
+        id=AGREEMENT_DIMENSION,
+        name={lang: _wording(lang, PAGE_NAME) for lang in langs},
+        items=items,
     )

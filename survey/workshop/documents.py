@@ -21,7 +21,7 @@ from reports.gaps import INDEPENDENT_KINDS, META_ERROR
 from reports.pdf import pdf_bytes
 
 from ..store.errors import NotFound
-from ..store.languages import LANGUAGES
+from ..store.languages import DEFAULT_LANGUAGE, STAFF_LANGUAGES
 from ..store.rounds import get_round
 from ..store.sides import SIDES, other
 from . import store
@@ -139,9 +139,12 @@ def _pdf(template: str, **context: Any) -> bytes:
 
 
 def render(db: Database, workshop: store.Workshop, name: str, lang: str) -> tuple[bytes, str]:
-    """One download by its file name: (body, mimetype)."""
-    if lang not in LANGUAGES:
+    """One download by its file name: (body, mimetype), in a staff language (the printed
+    documents are the facilitator's, like the report)."""
+    if lang not in STAFF_LANGUAGES:
         lang = workshop.figures["lang"]
+    if lang not in STAFF_LANGUAGES:
+        lang = DEFAULT_LANGUAGE
     with force_locale(lang):
         records = agreements_records(db, workshop)
         if name == "agreements.csv":
