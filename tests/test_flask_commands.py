@@ -31,7 +31,11 @@ def test_f2_files_written_through_flask_are_private(run_cli, db_path, tmp_path):
     assert run_cli("init").exit_code == 0
     run_cli("round", "create", "R", "--questionnaire", "pulse", "--side-a", "S", "--side-b", "P")
     flask = Path(sys.executable).with_name("flask")
-    env = {"SURVEY_DB": str(db_path), "SURVEY_INSTANCE": str(tmp_path / "instance")}
+    env = {
+        "SURVEY_DB": str(db_path),
+        "SURVEY_INSTANCE": str(tmp_path / "instance"),
+        "SURVEY_PUBLIC_URL": "https://ankieta.example.pl",  # the links on the files
+    }
     for name in ("codes.csv", "slips.pdf"):
         output = tmp_path / name
         result = subprocess.run(

@@ -47,7 +47,7 @@ def test_each_address_gets_one_message_with_its_own_working_link(
     assert message["From"] == SENDER
     assert "Twoje zaproszenie" in message["Subject"]  # the round's language: Polish
     assert message.get_body(("html",)).get_content().startswith("<!doctype html>")
-    assert f"{PUBLIC_URL}/r/{codes[PEOPLE[0]]}" in message.get_body(("plain",)).get_content()
+    assert f"{PUBLIC_URL}/r/{codes[message['To']]}" in message.get_body(("plain",)).get_content()
     # Each link works: the person answers with it, once.
     for address in PEOPLE[:2]:
         client = app.test_client()
@@ -197,6 +197,7 @@ def test_the_password_comes_from_the_environment_and_the_server_checks_it(
         monkeypatch.setenv("SURVEY_MAIL_USERNAME", "ankieta")
         monkeypatch.setenv("SURVEY_MAIL_PASSWORD", "s3cret-from-env")
         monkeypatch.setenv("SURVEY_INVITE_KEY", "test-invite-key")
+        monkeypatch.setenv("SURVEY_PUBLIC_URL", PUBLIC_URL)
         result = run_cli(
             "mail",
             "invite",

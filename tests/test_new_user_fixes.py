@@ -89,9 +89,9 @@ def hr_client(make_app, db):
 def test_a_closed_round_above_its_headcount_says_so_and_its_counts_are_final(db, hr_client, path):
     round_id = _round_with_more_responses_than_people(db)
     pl = hr_client.get(path.format(id=round_id), headers=PL).get_data(as_text=True)
-    assert "125%" in pl and "więcej niż liczebność działu" in pl
-    assert pl.count("więcej niż liczebność działu") == 1  # side B (75%) is not flagged
-    assert "Więcej odpowiedzi niż liczebność działu" in pl
+    assert "125%" in pl and "więcej niż liczba osób w dziale" in pl
+    assert pl.count("więcej niż liczba osób w dziale") == 1  # side B (75%) is not flagged
+    assert "Więcej odpowiedzi niż liczba osób w dziale" in pl
     assert "ostateczna liczba odpowiedzi" in pl and "do początku dzisiejszego dnia" not in pl
     en = hr_client.get(path.format(id=round_id), headers=EN).get_data(as_text=True)
     assert "more than the headcount" in en and "start of today divided" not in en
@@ -101,7 +101,8 @@ def test_the_report_says_when_responses_exceed_the_headcount(db):
     round_id = _round_with_more_responses_than_people(db)
     reader = PdfReader(io.BytesIO(render_pdf(db, round_id, lang="pl")))
     cover = " ".join(reader.pages[0].extract_text().split())
-    assert "5 z 4 osób (125%)" in cover
+    # The participation table (P1): side, headcount, codes issued, responses (share).
+    assert "Sala 4 0 5 (125%)" in cover
     assert "Więcej odpowiedzi niż podana liczba osób" in cover
     assert cover.count("Więcej odpowiedzi") == 1
 

@@ -8,6 +8,7 @@ import pytest
 
 from reports.analysis import CELL_FIELDS, INDEPENDENT_FIELDS, PAIRED_FIELDS, analyse
 from survey.demo import simulate
+from survey.store.languages import LANGUAGES
 from survey.store.questionnaire import load
 from survey.store.responses import Submission, add_responses
 from survey.store.rounds import close_round, create_round, open_round
@@ -223,7 +224,7 @@ SCHEMA = {
         {
             "id": str,
             "name": str,
-            "names": {"pl": str, "en": str},
+            "names": dict.fromkeys(LANGUAGES, str),  # the questionnaire speaks every one
             "items": int,
             "alpha": Null(NUMBER),
             "reliability": {

@@ -419,7 +419,7 @@ def test_the_first_page_at_five_a_side_promises_nothing_the_test_cannot_find(
         ),
         (
             "pl",
-            "około 1 na 20 takich ustaleń: każde z nich z osobna nadal może być przypadkiem",
+            "około 1 na 20 takich wniosków: każdy z nich z osobna nadal może być przypadkiem",
             "przedział skorygowany o wybór",
         ),
     ],

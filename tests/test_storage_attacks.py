@@ -137,7 +137,21 @@ def _database_with_an_old_draft(path: Path) -> None:
     """A database of the schema before m201_slots, holding one server-side draft."""
     db = open_db(path)
     migrations.apply(db, stop_before="m201_slots")
-    round_id = create_round(db, "R", "pulse", "S", "P")
+    # The round as that schema held it (today's create_round writes columns added since).
+    round_id = (
+        db["rounds"]
+        .insert(
+            {
+                "name": "R",
+                "questionnaire_id": "pulse",
+                "questionnaire_version": 1,
+                "side_a": "S",
+                "side_b": "P",
+                "created_on": "2026-01-01",
+            }
+        )
+        .last_pk
+    )
     secret = "Qvx porzucony szkic " * 40
     db["drafts"].insert(
         {"id": "d1", "round_id": round_id, "started_on": "2026-01-01", "comments": secret}
@@ -183,7 +197,8 @@ def test_s4_the_database_its_journal_and_backups_are_private_files(app, db_path,
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
 
 
-def test_s4_files_the_command_line_writes_are_private(run_cli, db_path, tmp_path):
+def test_s4_files_the_command_line_writes_are_private(run_cli, db_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("SURVEY_PUBLIC_URL", "https://ankieta.example.pl")  # links on the files
     run_cli("init")
     run_cli("round", "create", "R", "--questionnaire", "pulse", "--side-a", "S", "--side-b", "P")
     for name in ("codes.csv", "slips.pdf"):

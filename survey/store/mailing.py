@@ -108,7 +108,7 @@ def parse_addresses(text: str) -> list[str]:
         raise InvalidInput("The list holds no e-mail address.")
     if len(addresses) > MAX_ADDRESSES:
         raise InvalidInput(
-            "At most %(max)s addresses at a time; this list has %(count)s.",
+            "Too many addresses at once: the limit is %(max)s, and this list has %(count)s.",
             max=MAX_ADDRESSES,
             count=len(addresses),
         )

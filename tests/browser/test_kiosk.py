@@ -119,7 +119,7 @@ def test_three_people_in_a_row_on_one_kiosk(page, live_server, kiosk_round, axe,
 
     # HR ends kiosk mode: sign in on the device, confirm.
     page.goto(f"{live_server.url}/kiosk/")
-    page.get_by_role("link", name="Dział HR: zakończ tryb kiosku").click()
+    page.get_by_role("link", name="Dział kadr: zakończ tryb kiosku").click()
     axe("login")
     page.locator("input[type=email]").fill("hr@restauracja.pl")
     page.locator("input[type=password]").fill(PASSWORD)

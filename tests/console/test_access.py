@@ -7,6 +7,7 @@ import pytest
 from survey.app import create_app
 from survey.store.accounts import add_user, remove_user
 from survey.store.audit import entries
+from survey.store.connection import write_transaction
 from survey.store.mailing import start_run
 from survey.store.slots import insert_comment
 from survey.workshop.store import add_agreement, create_workshop
@@ -65,7 +66,8 @@ ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]
 
 @pytest.fixture
 def urls(db, draft_round_id, open_round_id, closed_round_id):
-    comment = insert_comment(db, closed_round_id, "a", "change", "x")
+    with write_transaction(db):  # insert_comment writes in the caller's transaction
+        comment = insert_comment(db, closed_round_id, "a", "change", "x")
     workshop = create_workshop(db, closed_round_id, "2h", [PULSE_DIMENSION])
     return {
         "draft": draft_round_id,

@@ -11,6 +11,8 @@ from flask_babel import force_locale, gettext
 
 from survey.store.audit import ACTIONS, record
 
+from .conftest import generate_codes
+
 
 @pytest.mark.parametrize("action", sorted(ACTIONS))
 def test_every_audit_action_has_a_polish_label(console_app, action):
@@ -46,7 +48,7 @@ def _details_column(page: str) -> list[str]:
 def test_the_polish_audit_log_words_what_the_console_did_in_polish(hr, db, open_round_id):
     """Issue 21, item 4: details the console records (codes made, settings changed) read in
     Polish on the Polish page, each count in its Polish form, never "4 × b"."""
-    hr.post(f"/console/rounds/{open_round_id}/invites", data={"side": "b", "count": "4"})
+    generate_codes(hr, open_round_id, "b", 4)
     hr.post(
         f"/console/rounds/{open_round_id}/edit",
         data={"threshold": "6", "comment_threshold": "10", "closes_on": ""},

@@ -15,7 +15,7 @@ from respondent_helpers import answer_everything, thanked
 
 from survey.store.rounds import close_round, get_round, list_rounds, open_round
 
-from .conftest import respond
+from .conftest import generate_codes, respond
 
 ROUND = {
     "questionnaire": "pulse",
@@ -41,7 +41,7 @@ def _new_round(hr, db, **fields) -> int:
 
 def _codes(hr, round_id: int, side: str, count: int) -> list[str]:
     """Codes made in the console, read from the page that lists them once."""
-    made = hr.post(f"/console/rounds/{round_id}/invites", data={"side": side, "count": count})
+    made = generate_codes(hr, round_id, side, count)
     assert made.status_code == 302, made.get_data(as_text=True)
     page = hr.get(made.headers["Location"]).get_data(as_text=True)
     codes = re.findall(r"<code>([A-Z0-9-]{14})</code>", page)
