@@ -3,6 +3,8 @@ a reminder (the mailed codes still unspent). The sealed rows themselves are mail
 
 from __future__ import annotations
 
+import secrets
+
 from sqlite_utils import Database
 
 from . import invites, mailing
@@ -21,6 +23,9 @@ def invite(
     with write_transaction(db):
         round_ = open_for_mail(db, round_id)
         fresh = mailing.new_addresses(db, round_id, addresses, sealer)
+        # Codes are written in the order made, and a page's cells keep that order: shuffled
+        # first, so the invites' order says nothing of the uploaded list's order.
+        secrets.SystemRandom().shuffle(fresh)
         if fresh:
             codes = invites.generate(db, round_.id, side, len(fresh), key)
             mailing.store(db, round_.id, side, list(zip(fresh, codes, strict=True)), sealer)

@@ -4,8 +4,9 @@ An address and its code are kept together in one sealed token (Fernet under a ke
 instance folder, a file HR never sees), so a reminder can go to exactly the people whose
 code is still unspent, with their own code again. Nothing else about an address is stored
 in the clear: a keyed tag (HMAC under the same key) refuses a second invitation to it.
-Rows are written in random order and paired with codes at random, so neither row order
-nor the upload's order maps an address to an invite. The token carries no time (Fernet's
+Rows are written in random order and the addresses are shuffled before codes are made for
+them (mail_invites.invite), so neither row order nor the upload's order maps an address to
+an invite. The token carries no time (Fernet's
 timestamp is written as 0).
 
 At close every row of the round is deleted (rounds.close_round calls `forget_round` in
