@@ -232,21 +232,23 @@ async def burst(base: str, people: list[str], seconds: float) -> dict:
     return outcome
 
 
+async def _whole_survey(base: str, code: str, timings: Timings, args) -> None:
+    """One respondent with a client of their own, from the start page to Send; a failure
+    is counted, not raised."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        person = Respondent(client, code, random.Random(code), args)
+        try:
+            form = await person.walk_to_submit(timings, args.start)
+            await person.submit(timings, form)
+        except (RuntimeError, httpx.HTTPError) as exc:
+            timings.errors.append(str(exc) or type(exc).__name__)
+
+
 async def crowd(base: str, codes: list[str], args) -> tuple[Timings, float]:
     """`len(codes)` respondents at once, each walking the whole survey."""
     timings = Timings()
     started = time.perf_counter()
-
-    async def one(code: str) -> None:
-        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-            person = Respondent(client, code, random.Random(code), args)
-            try:
-                form = await person.walk_to_submit(timings, args.start)
-                await person.submit(timings, form)
-            except (RuntimeError, httpx.HTTPError) as exc:
-                timings.errors.append(str(exc) or type(exc).__name__)
-
-    await asyncio.gather(*(one(code) for code in codes))
+    await asyncio.gather(*(_whole_survey(base, code, timings, args) for code in codes))
     return timings, time.perf_counter() - started
 
 
@@ -256,13 +258,8 @@ async def surveys(base: str, codes: list[str], users: int, args) -> Timings:
     semaphore = asyncio.Semaphore(users)
 
     async def one(code: str) -> None:
-        async with semaphore, httpx.AsyncClient(base_url=base, timeout=60) as client:
-            person = Respondent(client, code, random.Random(code), args)
-            try:
-                form = await person.walk_to_submit(timings, args.start)
-                await person.submit(timings, form)
-            except (RuntimeError, httpx.HTTPError) as exc:
-                timings.errors.append(str(exc) or type(exc).__name__)
+        async with semaphore:
+            await _whole_survey(base, code, timings, args)
 
     await asyncio.gather(*(one(code) for code in codes))
     return timings
