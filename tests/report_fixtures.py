@@ -199,7 +199,18 @@ def build_analysis(
         **_planning(suppress_b, n_a, n_b, family["size"]),
         "method": method,
         "comments": _comments(questionnaire, comments, suppress_b),
-        "suppressed": [{"side": "b", "reason": "fewer than 5 respondents"}] if suppress_b else [],
+        "suppressed": [{"side": "b", "reason": "fewer than 5 respondents"}]
+        if suppress_b
+        else [
+            {
+                "side": "b",
+                "dimension": questionnaire.dimensions[-1].id,
+                "cell": "b.meta",
+                "reason": "fewer than 5 answers",
+            }
+        ]
+        if thin_cell
+        else [],
         "compare": compared,
     }
 

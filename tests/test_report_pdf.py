@@ -116,6 +116,18 @@ def test_pages_carry_numbers_and_the_round_name(polish):
     assert re.search(r"Jak czytać ten raport[ .]*\d+", reader.pages[0].extract_text())
 
 
+def test_the_held_back_list_names_a_thin_cell_in_the_report_language(polish):
+    """The method page lists a view held back for too few answers by its dimension and
+    view, in Polish (it printed the analysis's English reason, without either)."""
+    analysis, _, text = polish
+    name = analysis["dimensions"][-1]["name"]
+    assert (
+        f"{name}, Dział „Produkcja”: jak naszym zdaniem widzi nas dział „Sprzedaż”: mniej niż 5 odpowiedzi"
+        in text
+    )
+    assert "fewer than" not in text
+
+
 def test_compare_page_appears_only_when_compared(polish, suppressed):
     assert "Przed i po" in polish[2] and "Wiosna 2026" in polish[2]
     assert "Przed i po" not in suppressed[1]
