@@ -199,7 +199,7 @@ class RoundForm(SettingsForm):
     lang = SelectField(
         _l("Language of the round"),
         choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
-        description=_l("Respondents can switch between Polish and English."),
+        description=_l("Respondents can switch to any of these languages on every page."),
     )
     headcount_a = WholeNumberField(
         _l("People on side A"),
