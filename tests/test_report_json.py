@@ -117,6 +117,10 @@ INDEPENDENT_FIGURES = {
     "df": NUMBER,
     # Clear gaps only: the interval adjusted for the selection (Benjamini-Yekutieli).
     "ci_selected": Null(ListOf(NUMBER, 2)),
+    # The figures behind skip_warning: the first view's skipped share minus the second's,
+    # and Fisher's exact p of the two shares (reports.missing).
+    "skip_difference": NUMBER,
+    "skip_p": NUMBER,
 }
 INDEPENDENT_GAP = Either(
     (
@@ -137,6 +141,8 @@ PAIRED_GAP = Either(
             "se": Null(NUMBER),
             "df": Null(NUMBER),
             "ci_selected": Null(ListOf(NUMBER, 2)),
+            "skip_difference": NUMBER,
+            "skip_p": NUMBER,
             "suppressed": exactly(False),
         },
         held(*PAIRED_FIELDS),
@@ -183,6 +189,8 @@ METHOD = {
     "reliability_flag_below": NUMBER,
     "suppression": str,
     "skips": str,
+    "skip_above": NUMBER,  # skip_warning: the shares differ by more than this fraction
+    "skip_level": NUMBER,  # and Fisher's exact p is below this
 }
 # A gap's change since an earlier round (reports.changes): tested, or held back with the
 # gaps that are known.
