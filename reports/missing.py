@@ -8,8 +8,9 @@ SKIP_WARNING_ABOVE, and the test of two shares the report uses elsewhere
 (reports.stats.share_difference, Fisher's exact test) puts the difference's p below
 SKIP_LEVEL. The size alone warned on chance in small rounds: at 6 a side one person is
 17 points. The test is the one of two independent groups; for a felt misjudgement both
-views are the same people's, and since who skips one view tends to skip the other, the
-test is then cautious (it warns less often than a paired test would, never more)."""
+views are the same people's; where those who skip one view tend to skip the other, the
+test is then cautious (it warns less often than a paired test would). No paired count of
+who skipped which view is read for it."""
 
 from __future__ import annotations
 
