@@ -28,6 +28,7 @@ from .gaps import (
     CLEAR_RULE,
     FELT_MISJUDGEMENT,
     INDEPENDENT_KINDS,
+    adjust_for_selection,
     mark_clear,
     most_certain_first,
 )
@@ -379,19 +380,15 @@ def findings(dimensions: list[dict]) -> list[dict[str, Any]]:
 
 
 def select_intervals(dimensions: list[dict], family: dict[str, int]) -> float | None:
-    """Benjamini & Yekutieli's false-coverage-adjusted intervals of the selected findings:
-    with R of the m gaps of the family clear, each clear gap gets its interval at level
-    1 − R·ALPHA/m (`ci_selected`), so that on average at most ALPHA of the printed
-    intervals of findings miss the real gap. Returns that level (None when nothing is clear)."""
+    """The selection-adjusted intervals (`ci_selected`) of the clear gaps of the one family
+    (reports.gaps.adjust_for_selection): Welch's or Student's t with each gap's df. Returns
+    the level (None when nothing is clear)."""
     gaps = [gap for _, _, gap in _independent(dimensions)] + [g for _, _, g in _paired(dimensions)]
-    clear = [gap for gap in gaps if gap.get("clear")]
-    if not clear or not family["size"]:
-        return None
-    level = 1 - len(clear) * ALPHA / family["size"]
-    for gap in clear:
-        low, high = stats.selected_interval(gap["diff"], gap["se"], gap["df"], level)
-        gap["ci_selected"] = [low, high]
-    return level
+    return adjust_for_selection(
+        gaps,
+        family["size"],
+        lambda gap, level: stats.selected_interval(gap["diff"], gap["se"], gap["df"], level),
+    )
 
 
 def _planning(

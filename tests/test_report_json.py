@@ -169,7 +169,13 @@ SIDE = Either(
         },
     )
 )
-CHANGE_METHOD = {"interval": str, "family": str, "family_size": int, "clear": str}
+CHANGE_METHOD = {
+    "interval": str,
+    "family": str,
+    "family_size": int,
+    "clear": str,
+    "selection_level": Null(NUMBER),  # of the clear changes' ci_selected; null: none clear
+}
 METHOD = {
     "unit": str,
     "test": str,
@@ -205,12 +211,14 @@ CHANGE = Either(
             "q": Null(NUMBER),
             "clear": bool,
             "direction": Null(Either((exactly("smaller"), exactly("larger")))),
+            # Clear changes only: the interval adjusted for the selection.
+            "ci_selected": Null(ListOf(NUMBER, 2)),
             "suppressed": exactly(False),
         },
         {
             "before": Null(NUMBER),
             "after": Null(NUMBER),
-            **held("change", "ci95", "p", "q", "clear", "direction"),
+            **held("change", "ci95", "p", "q", "clear", "direction", "ci_selected"),
         },
     )
 )
