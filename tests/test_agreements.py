@@ -230,3 +230,9 @@ def test_clear_changes_and_agreements_print_their_intervals_adjusted_for_the_sel
     assert said(adjusted, clear["ci_selected"]) in follow_up
     assert said(plain, clear["ci95"]) not in follow_up
     assert said(plain, unclear["ci95"]) in follow_up
+    # The method page says it per family (here every tested difference is clear: R = m).
+    assert report["method"]["agreements"]["selection_level"] == pytest.approx(0.95)
+    leaves = {"en": "every tested difference of it is clear, so the adjustment leaves their "
+              "intervals at 95%", "pl": "wszystkie sprawdzane w niej różnice są wyraźne, więc "
+              "korekta zostawia ich przedziały na poziomie 95%"}[lang]  # fmt: skip
+    assert text.count(leaves) == 2  # the agreements and the changes since the workshop
