@@ -73,6 +73,7 @@ class Scenario:
     teams: tuple[int, ...] = (1,)  # the data's team size, drawn per round from these
     iccs: tuple[float, float] = (0.0, 0.0)  # the data's ICC, drawn per round (uniform between)
     spread: float = 1.0  # side a's latent SD relative to side b's
+    skipped: float = SKIPPED  # the chance that a person leaves a statement empty
 
 
 DEFAULT_M = 8  # survey.store.rounds.DEFAULT_TEAM_SIZE, when HR leaves it
@@ -175,9 +176,9 @@ def simulate(
                         centre = shifted + mood
                     latent[key] = rng.gauss(centre, latent_sd)
                 roll = rng.random()
-                if roll < SKIPPED:
+                if roll < scenario.skipped:
                     value = ""
-                elif roll < SKIPPED + DONT_KNOW:
+                elif roll < scenario.skipped + DONT_KNOW:
                     value = "dk"
                 else:
                     value = str(min(5, max(1, round(latent[key] + rng.gauss(0, NOISE_SD)))))
@@ -210,6 +211,7 @@ def round_data(questionnaire: Any, people: dict[str, list[Person]]) -> Any:
                     cell.dont_know += dont_know
                     cell.people += bool(numeric or dont_know)
                     cell.dont_know_people += bool(dont_know)
+                    cell.full += len(numeric) + dont_know == len(values)
                     if numeric:
                         score = Fraction(sum(numeric), len(numeric))
                         cell.scores[score] = cell.scores.get(score, 0) + 1

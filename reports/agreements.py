@@ -20,11 +20,11 @@ from survey.store.sides import SIDES
 from . import stats
 from .aggregates import read_agreements
 from .changes import decide_changes, gap_changes
-from .gaps import CLEAR_RULE, mark_clear
+from .gaps import CLEAR_RULE, adjust_for_selection, mark_clear
 
 KEPT_FROM = 4  # "was kept" counts as kept at 4 or 5
 SIDE_FIELDS = ("n", "kept_share", "ci95", "dont_know")
-DIFFERENCE_FIELDS = ("diff", "ci95", "p", "q", "clear", "test")
+DIFFERENCE_FIELDS = ("diff", "ci95", "p", "q", "clear", "test", "ci_selected")
 
 
 def _held_back(fields: tuple[str, ...], reason: str) -> dict[str, Any]:
@@ -63,8 +63,16 @@ def _difference(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         "q": None,
         "clear": False,
         "test": test.method,
+        "ci_selected": None,
         "suppressed": False,
+        "_counts": (a["_kept"], a["n"], b["_kept"], b["n"]),
     }
+
+
+def _interval_at(difference: dict[str, Any], level: float) -> tuple[float, float]:
+    """A difference's Newcombe interval at `level` (from the counts kept beside it)."""
+    k1, n1, k2, n2 = difference["_counts"]
+    return stats.newcombe_interval(k1, n1, k2, n2, confidence=level)
 
 
 def carried_agreements(
@@ -101,11 +109,13 @@ def carried_agreements(
                 "since": since[agreement.since_round],
             }
         )
-    for entry in result:
-        for view in entry["sides"].values():
-            view.pop("_kept", None)
     differences = [e["difference"] for e in result if not e["difference"]["suppressed"]]
     agreements_size = mark_clear(differences)
+    level = adjust_for_selection(differences, agreements_size, _interval_at)
+    for entry in result:
+        entry["difference"].pop("_counts", None)
+        for view in entry["sides"].values():
+            view.pop("_kept", None)
     family = "every gap change since the round of the workshop that recorded the agreements"
     changes = decide_changes(list(since.values()), family)
     return result, {
@@ -117,6 +127,7 @@ def carried_agreements(
             "family": "differences between the sides in the share seeing a carried agreement as kept",
             "family_size": agreements_size,
             "clear": CLEAR_RULE,
+            "selection_level": level,
         },
         "gap_changes": changes,
     }

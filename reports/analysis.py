@@ -28,18 +28,20 @@ from .gaps import (
     CLEAR_RULE,
     FELT_MISJUDGEMENT,
     INDEPENDENT_KINDS,
+    adjust_for_selection,
     mark_clear,
     most_certain_first,
 )
-from .missing import SKIP_RULE, mark_skip_warnings
+from .missing import SKIP_LEVEL, SKIP_RULE, SKIP_WARNING_ABOVE, mark_skip_warnings
 
 DEFAULT_SEED = 20261125
 CELL_FIELDS: tuple[str, ...] = ("n", "mean", "median", "sd", "ci95", "counts", "dont_know")
 CELL_FIELDS += ("top2", "people", "dont_know_share", "skipped_share")
 INDEPENDENT_FIELDS: tuple[str, ...] = ("diff", "cliffs_delta", "p", "p_holm", "magnitude", "ci95")
 INDEPENDENT_FIELDS += ("q", "clear", "n", "test", "skip_warning", "resamples", "se", "df")
-INDEPENDENT_FIELDS += ("ci_selected",)
-PAIRED_FIELDS = ("diff", "n", "p", "ci95", "q", "clear", "skip_warning", "se", "df", "ci_selected")
+INDEPENDENT_FIELDS += ("ci_selected", "skip_difference", "skip_p")
+PAIRED_FIELDS: tuple[str, ...] = ("diff", "n", "p", "ci95", "q", "clear", "skip_warning")
+PAIRED_FIELDS += ("se", "df", "ci_selected", "skip_difference", "skip_p")
 POWER = 0.8  # of the planning figure `detectable`
 LARGEST_GAP = max(SCALE) - min(SCALE)  # points: 5 against 1
 
@@ -128,7 +130,7 @@ def analyse_data(
     held = [part for d in dimensions for part in suppression.hold_back(d, data, threshold)]
     for dimension in dimensions:
         dimension["alpha"] = _pooled_alpha(data, dimension)
-        mark_skip_warnings(dimension)
+        mark_skip_warnings(dimension, data.respondents)
     _adjust_holm(dimensions)
     family = decide(dimensions)
     selection_level = select_intervals(dimensions, family)
@@ -228,6 +230,8 @@ def _dimension(
                 "q": None,
                 "clear": False,
                 "skip_warning": None,
+                "skip_difference": None,
+                "skip_p": None,
                 "se": interval[2] if interval else None,
                 "df": interval[3] if interval else None,
                 "ci_selected": None,
@@ -308,6 +312,8 @@ def _independent_gap(
         "n": [x.n, y.n],
         "test": test.method,
         "skip_warning": None,
+        "skip_difference": None,
+        "skip_p": None,
         "resamples": test.resamples,
         "se": test.se,
         "df": test.df,
@@ -374,19 +380,15 @@ def findings(dimensions: list[dict]) -> list[dict[str, Any]]:
 
 
 def select_intervals(dimensions: list[dict], family: dict[str, int]) -> float | None:
-    """Benjamini & Yekutieli's false-coverage-adjusted intervals of the selected findings:
-    with R of the m gaps of the family clear, each clear gap gets its interval at level
-    1 − R·ALPHA/m (`ci_selected`), so that on average at most ALPHA of the printed
-    intervals of findings miss the real gap. Returns that level (None when nothing is clear)."""
+    """The selection-adjusted intervals (`ci_selected`) of the clear gaps of the one family
+    (reports.gaps.adjust_for_selection): Welch's or Student's t with each gap's df. Returns
+    the level (None when nothing is clear)."""
     gaps = [gap for _, _, gap in _independent(dimensions)] + [g for _, _, g in _paired(dimensions)]
-    clear = [gap for gap in gaps if gap.get("clear")]
-    if not clear or not family["size"]:
-        return None
-    level = 1 - len(clear) * ALPHA / family["size"]
-    for gap in clear:
-        low, high = stats.selected_interval(gap["diff"], gap["se"], gap["df"], level)
-        gap["ci_selected"] = [low, high]
-    return level
+    return adjust_for_selection(
+        gaps,
+        family["size"],
+        lambda gap, level: stats.selected_interval(gap["diff"], gap["se"], gap["df"], level),
+    )
 
 
 def _planning(
@@ -492,6 +494,8 @@ def method(
         "reliability_flag_below": stats.RELIABLE_ALPHA,
         "suppression": suppression.RULE,
         "skips": SKIP_RULE,
+        "skip_above": SKIP_WARNING_ABOVE,
+        "skip_level": SKIP_LEVEL,
     }
 
 

@@ -6,12 +6,13 @@ the same change. Rounds are independent samples."""
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Any
 
-from .gaps import CLEAR_RULE, mark_clear
+from .gaps import CLEAR_RULE, adjust_for_selection, mark_clear
 
 Z95 = 1.959963984540054
-TEST_FIELDS = ("change", "ci95", "p", "q", "clear", "direction")
+TEST_FIELDS = ("change", "ci95", "p", "q", "clear", "direction", "ci_selected")
 INTERVAL = (
     "rounds are independent samples: the half-widths of the two rounds' "
     "95% intervals combined as root sum of squares (normal approximation)"
@@ -42,6 +43,7 @@ def gap_change(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any
         "q": None,
         "clear": False,
         "direction": None,
+        "ci_selected": None,
         "suppressed": False,
     }
 
@@ -74,8 +76,22 @@ def decide_changes(blocks: list[dict[str, Any]], family: str) -> dict[str, Any]:
         if not change["suppressed"]
     ]
     size = mark_clear(changes)
+    level = adjust_for_selection(changes, size, _interval_at)
     for change in changes:
         if change["clear"]:
             smaller = abs(change["after"]) < abs(change["before"])
             change["direction"] = "smaller" if smaller else "larger"
-    return {"interval": INTERVAL, "family": family, "family_size": size, "clear": CLEAR_RULE}
+    return {
+        "interval": INTERVAL,
+        "family": family,
+        "family_size": size,
+        "clear": CLEAR_RULE,
+        "selection_level": level,
+    }
+
+
+def _interval_at(change: dict[str, Any], level: float) -> tuple[float, float]:
+    """A change's interval at `level`: its 95 % one's normal approximation, widened."""
+    low, high = change["ci95"]
+    half = (high - low) / 2 / Z95 * NormalDist().inv_cdf(0.5 + level / 2)
+    return (change["change"] - half, change["change"] + half)

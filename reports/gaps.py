@@ -8,6 +8,7 @@ family (reports.analysis, reports.agreements)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,3 +78,24 @@ def mark_clear(family: list[dict[str, Any]]) -> int:
         low, high = difference["ci95"] or (0.0, 0.0)
         difference["clear"] = q is not None and q < ALPHA and (low > 0 or high < 0)
     return sum(1 for difference in family if difference["p"] is not None)
+
+
+def adjust_for_selection(
+    family: list[dict[str, Any]],
+    size: int,
+    interval_at: Callable[[dict[str, Any], float], tuple[float, float]],
+) -> float | None:
+    """Benjamini & Yekutieli's false-coverage-adjusted intervals of the selected findings of
+    one family (after `mark_clear`): with R of its `size` tested differences clear, each
+    clear one gets `ci_selected`, its interval at level 1 − R·ALPHA/size (`interval_at`
+    computes a difference's interval at a level), so that on average at most ALPHA of the
+    printed intervals of findings miss the real value. Every printed interval of a clear
+    difference is this one; the others keep their plain 95 % one. Returns the level (None
+    when nothing is clear)."""
+    clear = [difference for difference in family if difference.get("clear")]
+    if not clear or not size:
+        return None
+    level = 1 - len(clear) * ALPHA / size
+    for difference in clear:
+        difference["ci_selected"] = list(interval_at(difference, level))
+    return level

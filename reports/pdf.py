@@ -31,6 +31,7 @@ from survey.store.resources import data_dir
 from survey.store.sides import SIDES, other
 
 from .gaps import GAP_KINDS
+from .missing import SKIP_LEVEL, SKIP_POINTS
 from .report_view import view_model
 
 TEMPLATES = data_dir("templates")
@@ -84,6 +85,7 @@ def environment(lang: str) -> Environment:
     env.filters["svg_data_uri"] = _svg_data_uri
     env.globals.update(sides=SIDES, other_side=other)
     env.globals["gap_kinds"] = GAP_KINDS
+    env.globals["skip_rule"] = {"points": SKIP_POINTS, "level": SKIP_LEVEL}
     return env
 
 

@@ -539,9 +539,9 @@ def alpha_interval(alpha: float, n: int, k: int) -> tuple[float, float]:
     return (low, high)
 
 
-def wilson_interval(k: int, n: int) -> tuple[float, float]:
-    """Wilson's 95 % interval of a share k/n (sensible at 0 and n, unlike the Wald one)."""
-    z = float(ndtri(0.5 + CONFIDENCE / 2))
+def wilson_interval(k: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """Wilson's interval of a share k/n (sensible at 0 and n, unlike the Wald one)."""
+    z = float(ndtri(0.5 + confidence / 2))
     share = k / n
     denominator = 1 + z * z / n
     centre = (share + z * z / (2 * n)) / denominator
@@ -549,17 +549,27 @@ def wilson_interval(k: int, n: int) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def newcombe_interval(
+    k1: int, n1: int, k2: int, n2: int, confidence: float = CONFIDENCE
+) -> tuple[float, float]:
+    """Newcombe's hybrid score interval of k1/n1 − k2/n2 (his method 10: the two shares'
+    Wilson intervals combined), at `confidence`."""
+    p1, p2 = k1 / n1, k2 / n2
+    (low1, high1), (low2, high2) = (
+        wilson_interval(k1, n1, confidence),
+        wilson_interval(k2, n2, confidence),
+    )
+    diff = p1 - p2
+    return (diff - math.hypot(p1 - low1, high2 - p2), diff + math.hypot(high1 - p1, p2 - low2))
+
+
 def share_difference(k1: int, n1: int, k2: int, n2: int) -> GapTest:
-    """k1/n1 − k2/n2 with Newcombe's hybrid score interval (his method 10: the two shares'
-    Wilson intervals combined) and Fisher's exact test. Welch's t on 0/1 answers gives a
-    zero-width interval when each side answers alike (10 of 10 against 0 of 10)."""
+    """k1/n1 − k2/n2 with Newcombe's hybrid score interval and Fisher's exact test. Welch's
+    t on 0/1 answers gives a zero-width interval when each side answers alike (10 of 10
+    against 0 of 10)."""
     from scipy.stats import fisher_exact
 
-    p1, p2 = k1 / n1, k2 / n2
-    (low1, high1), (low2, high2) = wilson_interval(k1, n1), wilson_interval(k2, n2)
-    diff = p1 - p2
-    low = diff - math.hypot(p1 - low1, high2 - p2)
-    high = diff + math.hypot(high1 - p1, p2 - low2)
     table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
     p = float(fisher_exact(table).pvalue)
-    return GapTest(diff, (low, high), min(1.0, p), "fisher")
+    interval = newcombe_interval(k1, n1, k2, n2)
+    return GapTest(k1 / n1 - k2 / n2, interval, min(1.0, p), "fisher")

@@ -69,7 +69,7 @@ def _gap(first: dict, second: dict, paired: bool = False) -> dict[str, Any]:
     se = 0.9 * (1 / n if paired else 1 / n[0] + 1 / n[1]) ** 0.5
     p = round(float(2 * stats.ndtr(-abs(diff) / se)), 6)
     figures = {"diff": diff, "n": n, "p": p, "ci95": [diff - 1.96 * se, diff + 1.96 * se]}
-    figures["skip_warning"] = False
+    figures |= {"skip_warning": False, "skip_difference": 0.0, "skip_p": 1.0}
     figures |= {"se": se, "df": 10_000.0, "ci_selected": None}  # about normal
     if paired:
         return figures | {"q": None, "clear": False, "suppressed": False}

@@ -108,7 +108,13 @@ def test_the_agreement_table_says_the_sides_differ_only_when_the_data_say_clear(
     report["agreements"][0]["difference"]["clear"] = False
     unclear = _agreement_chapter(db, round_id, report, lang)
     assert DIFFER[lang] not in unclear and NO_DIFFERENCE[lang] in unclear
-    assert "+100" in clear and "(+61 … +100)" in clear  # the difference and its interval
+    # The difference and its interval: a clear one's adjusted for the selection (of one
+    # agreement, one clear: level 1 - 1 * 0.05 / 1, the 95 % one), an unclear one's plain.
+    adjusted = {"en": "(interval adjusted for the selection +61 to +100)",
+                "pl": "(przedział skorygowany o wybór od +61 do +100)"}[lang]  # fmt: skip
+    plain = {"en": "(95% interval +61 to +100)", "pl": "(przedział 95% od +61 do +100)"}[lang]
+    assert "+100" in clear and adjusted in clear and plain not in clear
+    assert plain in unclear and adjusted not in unclear
 
 
 def _blind_spot_round(db) -> int:
@@ -155,3 +161,78 @@ def test_both_pages_of_changes_say_the_same_about_the_same_change(db, lang, smal
         assert words > 0 and page.count(smaller) == words + 1
         assert "+3.00 → +0.00" in page or "+3,00 → +0,00" in page
         assert "not tested" not in page and "nie sprawdzamy" not in page
+
+
+def test_newcombes_interval_at_the_selection_level_is_wider(db):
+    """At level 0.975 (one of two differences clear): z = 2.241403, z² = 5.023886.
+    Wilson for 0/10: upper = z² / (n + z²) = 5.023886 / 15.023886 = 0.334393;
+    L = 1 − √(0.334393² + 0.334393²) = 1 − 0.472901 = 0.527099; U = 1."""
+    from reports import stats
+
+    low, high = stats.newcombe_interval(10, 10, 0, 10, confidence=0.975)
+    assert low == pytest.approx(0.527097, abs=1e-5) and high == pytest.approx(1.0)
+    assert stats.newcombe_interval(10, 10, 0, 10) == pytest.approx((0.607509, 1.0), abs=1e-6)
+
+
+def test_a_clear_change_among_unclear_ones_gets_a_wider_interval():
+    """Two changes, one clear: R = 1 of m = 2, level 1 − 1 · 0.05 / 2 = 0.975. The clear
+    change's 95 % half-width 0.5 is σ · 1.959964, so at 0.975 it is 0.5 / 1.959964 ·
+    2.241403 = 0.571797 (z of 0.9875 by scipy's normal quantile)."""
+    from scipy.stats import norm
+
+    from reports.changes import decide_changes
+
+    def change(value: float, low: float, high: float, p: float) -> dict:
+        fields = {"before": 0.0, "after": value, "change": value, "ci95": [low, high], "p": p}
+        return fields | {"q": None, "clear": False, "direction": None, "suppressed": False}
+
+    clear, unclear = change(1.0, 0.5, 1.5, 0.0001), change(0.1, -0.4, 0.6, 0.7)
+    method = decide_changes([{"dimensions": {"x": {"a": clear, "b": unclear}}}], "two")
+    assert clear["clear"] is True and unclear["clear"] is False
+    assert method["selection_level"] == pytest.approx(0.975)
+    half = 0.5 / norm.ppf(0.975) * norm.ppf(0.9875)
+    assert half == pytest.approx(0.571797, abs=1e-6)
+    assert clear["ci_selected"] == pytest.approx([1.0 - half, 1.0 + half])
+    assert unclear.get("ci_selected") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "adjusted", "plain"),
+    [
+        ("en", "interval adjusted for the selection {low} to {high}", "95% interval {low} to {high}"),
+        ("pl", "przedział skorygowany o wybór od {low} do {high}", "przedział 95% od {low} do {high}"),
+    ],
+)  # fmt: skip
+def test_clear_changes_and_agreements_print_their_intervals_adjusted_for_the_selection(
+    db, lang, adjusted, plain
+):
+    """Every printed interval of a clear difference, in the follow-up's agreement table and
+    its changes since the workshop's round, is the one adjusted for the selection and says
+    so; an unclear change's is its plain 95 % one, labelled plainly."""
+    from reports.pdf import _signed
+
+    earlier = _blind_spot_round(db)
+    round_id = _follow_up(db, [5] * 10, [1] * 10, earlier)
+    report = analyse(db, round_id)
+    agreement = report["agreements"][0]["difference"]
+    since = report["agreements"][0]["since"]["dimensions"]["information"]
+    clear, unclear = since["a.blind_spot"], since["b.blind_spot"]
+    assert agreement["clear"] and clear["clear"] and not unclear["clear"]
+    text = _text(pdf_bytes(render_report_html(report, get_round(db, round_id).questionnaire, lang)))
+    titles = {"en": ("Agreements from the workshop", "Method"), "pl": ("Uzgodnienia z warsztatu", "Metoda")}[lang]  # fmt: skip
+    follow_up = text.split(titles[0])[1].split(titles[1])[0]
+
+    def said(template: str, interval: list[float], digits: int = 2, scale: int = 1) -> str:
+        low, high = (_signed(x * scale, digits, lang) for x in interval)
+        return template.format(low=low, high=high)
+
+    assert said(adjusted, agreement["ci_selected"], 0, 100) in follow_up
+    assert said(adjusted, clear["ci_selected"]) in follow_up
+    assert said(plain, clear["ci95"]) not in follow_up
+    assert said(plain, unclear["ci95"]) in follow_up
+    # The method page says it per family (here every tested difference is clear: R = m).
+    assert report["method"]["agreements"]["selection_level"] == pytest.approx(0.95)
+    leaves = {"en": "every tested difference of it is clear, so the adjustment leaves their "
+              "intervals at 95%", "pl": "wszystkie sprawdzane w niej różnice są wyraźne, więc "
+              "korekta zostawia ich przedziały na poziomie 95%"}[lang]  # fmt: skip
+    assert text.count(leaves) == 2  # the agreements and the changes since the workshop

@@ -117,6 +117,10 @@ INDEPENDENT_FIGURES = {
     "df": NUMBER,
     # Clear gaps only: the interval adjusted for the selection (Benjamini-Yekutieli).
     "ci_selected": Null(ListOf(NUMBER, 2)),
+    # The figures behind skip_warning: the first view's skipped share minus the second's,
+    # and Fisher's exact p of the two shares (reports.missing).
+    "skip_difference": NUMBER,
+    "skip_p": NUMBER,
 }
 INDEPENDENT_GAP = Either(
     (
@@ -137,6 +141,8 @@ PAIRED_GAP = Either(
             "se": Null(NUMBER),
             "df": Null(NUMBER),
             "ci_selected": Null(ListOf(NUMBER, 2)),
+            "skip_difference": NUMBER,
+            "skip_p": NUMBER,
             "suppressed": exactly(False),
         },
         held(*PAIRED_FIELDS),
@@ -163,7 +169,13 @@ SIDE = Either(
         },
     )
 )
-CHANGE_METHOD = {"interval": str, "family": str, "family_size": int, "clear": str}
+CHANGE_METHOD = {
+    "interval": str,
+    "family": str,
+    "family_size": int,
+    "clear": str,
+    "selection_level": Null(NUMBER),  # of the clear changes' ci_selected; null: none clear
+}
 METHOD = {
     "unit": str,
     "test": str,
@@ -183,6 +195,8 @@ METHOD = {
     "reliability_flag_below": NUMBER,
     "suppression": str,
     "skips": str,
+    "skip_above": NUMBER,  # skip_warning: the shares differ by more than this fraction
+    "skip_level": NUMBER,  # and Fisher's exact p is below this
 }
 # A gap's change since an earlier round (reports.changes): tested, or held back with the
 # gaps that are known.
@@ -197,12 +211,14 @@ CHANGE = Either(
             "q": Null(NUMBER),
             "clear": bool,
             "direction": Null(Either((exactly("smaller"), exactly("larger")))),
+            # Clear changes only: the interval adjusted for the selection.
+            "ci_selected": Null(ListOf(NUMBER, 2)),
             "suppressed": exactly(False),
         },
         {
             "before": Null(NUMBER),
             "after": Null(NUMBER),
-            **held("change", "ci95", "p", "q", "clear", "direction"),
+            **held("change", "ci95", "p", "q", "clear", "direction", "ci_selected"),
         },
     )
 )

@@ -94,31 +94,41 @@ def _points(value: float | None) -> str:
     return "–" if value is None else format_decimal(value, "0.0")
 
 
+def _interval_words(finding: dict[str, Any]) -> str:
+    """A finding's interval as distances (the words say the direction): the one adjusted for
+    the selection (`ci_selected`, Benjamini–Yekutieli) that the report prints for every
+    clear gap; the plain 95 % one, labelled so, only for figures stored before there was one."""
+    adjusted = finding.get("ci_selected")
+    interval = adjusted or finding.get("ci95")
+    low, high = sorted(abs(x) for x in interval) if interval else (None, None)
+    if adjusted:
+        return _("interval adjusted for the selection %(low)s to %(high)s", low=_points(low), high=_points(high))  # fmt: skip
+    return _("95%% interval %(low)s to %(high)s", low=_points(low), high=_points(high))
+
+
 def finding_sentences(workshop: store.Workshop, lang: str) -> list[str]:
-    """Each clear finding in plain words: its size in points and its 95% interval, both as
-    distances (the words say the direction), in the current language's number format."""
+    """Each clear finding in plain words: its size in points and its interval adjusted for
+    the selection, both as distances, in the current language's number format."""
     sentences = []
     for finding in workshop.figures["findings"]:
         side, kind = finding["gap"].split(".", 1)
         if kind not in INDEPENDENT_KINDS:
             continue  # only the independent-groups gaps have words here
-        low, high = sorted(abs(x) for x in finding["ci95"]) if finding.get("ci95") else (None, None)
         values = {
             "dimension": dimension_name(workshop, finding["dimension"], lang),
             "side": workshop.label(side),
             "other": workshop.label(other(side)),
             "diff": _points(abs(finding["diff"])),
-            "low": _points(low),
-            "high": _points(high),
+            "interval": _interval_words(finding),
         }
         if kind == META_ERROR.key and finding["diff"] < 0:
-            text = _("%(dimension)s: %(other)s rates %(side)s %(diff)s points better than %(side)s expected (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
+            text = _("%(dimension)s: %(other)s rates %(side)s %(diff)s points better than %(side)s expected (%(interval)s).", **values)  # fmt: skip
         elif kind == META_ERROR.key:
-            text = _("%(dimension)s: %(other)s rates %(side)s %(diff)s points worse than %(side)s expected (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
+            text = _("%(dimension)s: %(other)s rates %(side)s %(diff)s points worse than %(side)s expected (%(interval)s).", **values)  # fmt: skip
         elif finding["diff"] > 0:
-            text = _("%(dimension)s: %(side)s rates itself %(diff)s points higher than %(other)s rates it (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
+            text = _("%(dimension)s: %(side)s rates itself %(diff)s points higher than %(other)s rates it (%(interval)s).", **values)  # fmt: skip
         else:
-            text = _("%(dimension)s: %(side)s rates itself %(diff)s points lower than %(other)s rates it (95%% interval %(low)s to %(high)s).", **values)  # fmt: skip
+            text = _("%(dimension)s: %(side)s rates itself %(diff)s points lower than %(other)s rates it (%(interval)s).", **values)  # fmt: skip
         sentences.append(text)
     return sentences
 

@@ -282,6 +282,67 @@ def test_clear_findings_lead_and_the_handout_says_them_in_plain_words(
     assert "o 0,8 pkt lepiej" in " ".join(polish.pages[0].extract_text().split())
 
 
+def _round_with_a_clear_blind_spot(db) -> int:
+    """20 a side answering at random, except that Sprzedaż rates its own respect 4-5 and
+    Produkcja rates Sprzedaż's 1-2: one clear blind spot, found by the report's own rule."""
+    import random
+
+    from survey.store.responses import Submission, add_responses
+    from survey.store.rounds import close_round, create_round, open_round
+
+    rng = random.Random(5)
+    round_id = create_round(db, "Jasno", "sales-production", "Sprzedaż", "Produkcja", team_size=1)
+    open_round(db, round_id)
+    subs = []
+    for side in "ab":
+        for _ in range(20):
+            answers = {}
+            for key in get_round(db, round_id).questionnaire.item_keys():
+                dimension, _item, perspective = key
+                answers[key] = rng.randint(1, 5)
+                if dimension == "respect" and (side, perspective) == ("a", "self"):
+                    answers[key] = rng.randint(4, 5)
+                if dimension == "respect" and (side, perspective) == ("b", "other"):
+                    answers[key] = rng.randint(1, 2)
+            subs.append(Submission(side, answers))
+    add_responses(db, round_id, subs)
+    close_round(db, round_id)
+    return round_id
+
+
+def _distances(interval, decimal: str) -> tuple[str, str]:
+    low, high = sorted(abs(x) for x in interval)
+    return f"{low:.1f}".replace(".", decimal), f"{high:.1f}".replace(".", decimal)
+
+
+def test_the_handout_prints_a_clear_findings_interval_adjusted_for_the_selection(presenter, db):
+    from reports.analysis import analyse
+
+    round_id = _round_with_a_clear_blind_spot(db)
+    analysis = analyse(db, round_id)
+    (finding,) = [f for f in analysis["findings"] if f["gap"] == "a.blind_spot"]
+    assert finding["dimension"] == "respect"
+    made = store.create_workshop(db, round_id, "2h", ["respect"], analysis)
+    base = f"/console/workshops/{made.id}/download/"
+
+    def handout(lang: str) -> str:
+        pdf = PdfReader(io.BytesIO(presenter.get(base + f"handout.pdf?lang={lang}").get_data()))
+        return " ".join(pdf.pages[0].extract_text().split())
+
+    adjusted, plain = _distances(finding["ci_selected"], "."), _distances(finding["ci95"], ".")
+    assert adjusted != plain  # the selection widens it
+    english = handout("en")
+    assert "Sprzedaż rates itself" in english
+    assert f"(interval adjusted for the selection {adjusted[0]} to {adjusted[1]})." in english
+    assert f"{plain[0]} to {plain[1]}" not in english and "(95% interval" not in english
+    assert "it is adjusted for the selection, so wider than a plain 95% interval" in english
+    polish = handout("pl")
+    low, high = _distances(finding["ci_selected"], ",")
+    assert f"(przedział skorygowany o wybór od {low} do {high})." in polish
+    assert "(przedział 95%" not in polish
+    assert "jest skorygowany o wybór, a więc szerszy niż zwykły przedział 95%" in polish
+
+
 def test_markup_in_side_labels_is_shown_as_text_on_every_workshop_page(app, presenter, db):
     from workshop_helpers import closed_round
 
