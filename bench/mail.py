@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+BASE_URL = "https://ankieta.example.pl"  # the links in the mails
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -60,7 +62,7 @@ def one_run(count: int, answered: int) -> dict:
     sys.path.insert(0, str(ROOT))
     from survey.app import create_app
     from survey.mail import delivery
-    from survey.store import invites, mail_invites
+    from survey.store import invites, mail_invites, mailing
     from survey.store.connection import open_db, write_transaction
     from survey.store.migrations import migrate
     from survey.store.rounds import create_round, get_round, open_round
@@ -87,7 +89,7 @@ def one_run(count: int, answered: int) -> dict:
                 "DATABASE": str(folder / "bench.db"),
                 "SECRET_KEY": "bench",
                 "INVITE_KEY": "bench",
-                "PUBLIC_URL": "https://ankieta.example.pl",
+                "PUBLIC_URL": BASE_URL,
                 "MAIL_SERVER": "127.0.0.1",
                 "MAIL_PORT": port,
                 "MAIL_DEFAULT_SENDER": "ankieta@firma.example",
@@ -98,10 +100,19 @@ def one_run(count: int, answered: int) -> dict:
             round_ = get_round(db, round_id)
             mail = delivery.settings()
             start = time.perf_counter()
-            mail_invites.invite(db, round_id, "a", addresses, "bench", delivery.sealer())
+            mail_invites.invite(
+                db,
+                round_id,
+                "a",
+                [mailing.Listed(a) for a in addresses],
+                "bench",
+                delivery.sealer(),
+            )
             sealed = time.perf_counter() - start
             start = time.perf_counter()
-            invited = delivery.deliver(db, round_, delivery.plan(db, round_, "invite"), mail)
+            invited = delivery.deliver(
+                db, round_, delivery.plan(db, round_, "invite"), mail, BASE_URL
+            )
             invite_seconds = time.perf_counter() - start
             # Some answer: their codes are spent (as a Send does), in one transaction.
             opened = mail_invites.due_reminder(db, round_id, "bench", delivery.sealer())
@@ -109,7 +120,9 @@ def one_run(count: int, answered: int) -> dict:
                 for recipient in opened[:answered]:
                     invites.spend_code(db, recipient.code, "bench")
             start = time.perf_counter()
-            reminded = delivery.deliver(db, round_, delivery.plan(db, round_, "remind"), mail)
+            reminded = delivery.deliver(
+                db, round_, delivery.plan(db, round_, "remind"), mail, BASE_URL
+            )
             remind_seconds = time.perf_counter() - start
     finally:
         server.terminate()

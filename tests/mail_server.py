@@ -3,6 +3,7 @@ message it accepted, and can refuse chosen addresses for a while or for good."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import re
@@ -28,6 +29,8 @@ class Inbox:
     messages: list[email.message.EmailMessage] = field(default_factory=list)
     busy: dict[str, int] = field(default_factory=dict)
     unknown: set[str] = field(default_factory=set)
+    envelope_senders: dict[str, str] = field(default_factory=dict)  # address -> MAIL FROM
+    delay: float = 0.0  # seconds before each message is accepted: a slow server
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.unknown:
@@ -39,8 +42,12 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
+        for address in envelope.rcpt_tos:
+            self.envelope_senders[address] = envelope.mail_from
         return "250 Message accepted"
 
     def to(self, address: str) -> list[email.message.EmailMessage]:

@@ -77,7 +77,9 @@ def round_mail(round_id: int):
         _refused(exc)
         return _page(round_, form, 400)
     fresh = mailing.new_addresses(get_db(), round_id, addresses, delivery.sealer())
-    confirm = MailSendForm(formdata=None, side=form.side.data, addresses="\n".join(addresses))
+    confirm = MailSendForm(
+        formdata=None, side=form.side.data, addresses="\n".join(a.line() for a in addresses)
+    )
     return render_template(
         "console/mail_preview.html",
         round=round_,

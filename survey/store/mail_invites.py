@@ -15,7 +15,12 @@ from .sides import require
 
 
 def invite(
-    db: Database, round_id: int, side: str, addresses: list[str], key: str, sealer: mailing.Sealer
+    db: Database,
+    round_id: int,
+    side: str,
+    addresses: list[mailing.Listed],
+    key: str,
+    sealer: mailing.Sealer,
 ) -> tuple[int, int]:
     """Make one code for each address the round has not invited yet and keep the pairs
     sealed, to be sent; returns (added, already invited). The side's code limit holds."""
@@ -55,3 +60,10 @@ def open_for_mail(db: Database, round_id: int) -> Round:
             "Round %(id)s is not open yet; open it before mailing invitations.", id=round_.id
         )
     return round_
+
+
+def still_open(db: Database, round_id: int) -> bool:
+    """Whether the round takes responses still: asked before each message of a sending,
+    so closing the round stops it at once (its codes would be refused anyway)."""
+    row = db.execute("SELECT status FROM rounds WHERE id = ?", [round_id]).fetchone()
+    return row is not None and row[0] == "open"
