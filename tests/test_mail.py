@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import mailbox
 import re
+import threading
+import time
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -534,3 +536,27 @@ def test_delivery_reports_that_come_back_later_count_as_bounced_and_get_no_remin
     reminded = run_cli("mail", "remind", str(open_round_id))
     assert "Reminded 3, failed 0." in reminded.output
     assert sorted(m["To"] for m in inbox.messages) == sorted([PEOPLE[2], *PEOPLE[4:]])
+
+
+def test_closing_the_round_stops_a_command_line_sending_at_once(
+    run_cli, tmp_path, inbox, open_round_id, db_path
+):
+    inbox.delay = 0.1  # a slow server: 40 messages over 4 connections take a second
+    people = [f"osoba{n}@firma.example" for n in range(40)]
+
+    def close_when_mail_arrives() -> None:
+        while not inbox.messages:
+            time.sleep(0.01)
+        db = open_db(db_path)
+        close_round(db, open_round_id)
+        db.conn.close()
+
+    closer = threading.Thread(target=close_when_mail_arrives)
+    closer.start()
+    result = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, people)
+    )
+    closer.join()
+    assert result.exit_code == 1
+    assert "The round was closed while the messages were going out" in result.output
+    assert 0 < len(inbox.messages) < 20 and not CODE.search(result.output)

@@ -85,8 +85,8 @@ def remind_command(round_id: str) -> None:
     run = delivery.deliver(
         db, round_, delivery.plan(db, round_, "remind"), mail, base_url, _progress
     )
+    record(db, None, "mail.remind", round_.id, num=run.sent, via="cli")  # also when stopped
     _say_stopped(run)
-    record(db, None, "mail.remind", round_.id, num=run.sent, via="cli")
     click.echo(f"Reminded {run.sent}, failed {run.failed}.")
 
 
