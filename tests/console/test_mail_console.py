@@ -15,6 +15,7 @@ from survey.store import mailing
 
 CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
 PEOPLE = [f"pracownik{n}@firma.example" for n in range(1, 9)]
+NAMES = [("uk", "Українська"), ("en", "English"), ("pl", "Polski")]
 
 
 @pytest.fixture
@@ -120,7 +121,10 @@ def test_each_line_s_language_goes_through_the_preview_to_the_mails(inbox, hr, o
     assert "„anna@firma.pl uk”" in page and "(pl, en, uk)" in page  # how to name a language
     listed = "anna@firma.example uk\njan@firma.example, en\nola@firma.example"
     preview = hr.post(url, data={"side": "a", "addresses": listed})
-    assert preview.status_code == 200 and "3 nowe adresy" in preview.get_data(as_text=True)
+    shown = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "3 nowe adresy" in shown
+    assert re.search(r"Języki wiadomości: (<span lang=\"\w+\">\w+</span>: 1(, |\.)){3}", shown)
+    assert all(f'lang="{lang}">{name}</span>: 1' in shown for lang, name in NAMES)
     confirm = re.search(
         r'name="addresses" type="hidden" value="([^"]*)"', preview.get_data(as_text=True)
     )
