@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import json
 import re
 import socket
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
+
+from survey.store.connection import write_transaction
 
 CODE_IN_LINK = re.compile(r"/r/([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})")
 
@@ -95,3 +98,23 @@ def serving(monkeypatch):
         yield box
     finally:
         controller.stop()
+
+
+def offer_only(db, languages: list[str]) -> None:
+    """Make the rounds' frozen questionnaires offer only `languages`, as rounds made from a
+    questionnaire file with only those texts would (the shipped ones offer every language)."""
+
+    def keep(value):
+        if isinstance(value, dict):
+            return {k: keep(v) for k, v in value.items() if k not in dropped}
+        return [keep(v) for v in value] if isinstance(value, list) else value
+
+    for round_id, frozen in db.execute("SELECT id, questionnaire_json FROM rounds").fetchall():
+        data = json.loads(frozen)
+        dropped = set(data["languages"]) - set(languages)
+        data = keep(data) | {"languages": languages}
+        with write_transaction(db):
+            db.execute(
+                "UPDATE rounds SET questionnaire_json = ? WHERE id = ?",
+                [json.dumps(data), round_id],
+            )

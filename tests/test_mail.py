@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from mail_server import PUBLIC_URL, SENDER, code_of, serving
+from mail_server import PUBLIC_URL, SENDER, code_of, offer_only, serving
 from respondent_helpers import answer_everything, thanked
 
 from survey.store import invites, mailing
@@ -560,3 +560,15 @@ def test_closing_the_round_stops_a_command_line_sending_at_once(
     assert result.exit_code == 1
     assert "The round was closed while the messages were going out" in result.output
     assert 0 < len(inbox.messages) < 20 and not CODE.search(result.output)
+
+
+def test_a_language_the_round_s_questionnaire_lacks_is_refused_and_nothing_is_made(
+    run_cli, app, tmp_path, inbox, open_round_id, db
+):
+    offer_only(db, ["pl", "en"])
+    people = addresses_file(tmp_path, ["jan@firma.example en", "anna@firma.example uk"])
+    result = run_cli("mail", "invite", str(open_round_id), "--side", "a", people)
+    assert result.exit_code == 1
+    assert "Language 'uk' is not offered by 'sales-production' (pl, en)." in result.output
+    assert inbox.messages == []
+    assert invites.issued_counts(db, open_round_id) == {"a": 0, "b": 0}

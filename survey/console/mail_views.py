@@ -75,6 +75,7 @@ def round_mail(round_id: int):
             return _page(round_, form, 400)
     try:
         addresses = mailing.parse_addresses(text)
+        mail_invites.check_languages(round_, addresses)
         delivery.settings()
     except SurveyError as exc:
         _refused(exc)

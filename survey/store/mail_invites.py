@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from . import invites, mailing
 from .connection import write_transaction
 from .errors import WrongState
-from .rounds import Round, get_round
+from .rounds import Round, check_language, get_round
 from .sides import require
 
 
@@ -27,6 +27,7 @@ def invite(
     require(side)
     with write_transaction(db):
         round_ = open_for_mail(db, round_id)
+        check_languages(round_, addresses)
         fresh = mailing.new_addresses(db, round_id, addresses, sealer)
         # Codes are written in the order made, and a page's cells keep that order: shuffled
         # first, so the invites' order says nothing of the uploaded list's order.
@@ -35,6 +36,12 @@ def invite(
             codes = invites.generate(db, round_.id, side, len(fresh), key)
             mailing.store(db, round_.id, side, list(zip(fresh, codes, strict=True)), sealer)
     return len(fresh), len(addresses) - len(fresh)
+
+
+def check_languages(round_: Round, addresses: list[mailing.Listed]) -> None:
+    """Every language the lines name must be one the round's questionnaire has texts in."""
+    for lang in sorted({listed.lang for listed in addresses if listed.lang}):
+        check_language(round_.questionnaire, lang)
 
 
 def due_reminder(

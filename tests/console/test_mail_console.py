@@ -9,7 +9,7 @@ import re
 import time
 
 import pytest
-from mail_server import code_of, serving
+from mail_server import code_of, offer_only, serving
 
 from survey.store import mailing
 
@@ -162,3 +162,12 @@ def test_the_mail_page_counts_the_addresses_that_bounced_later(
     page = hr.get(url).get_data(as_text=True)
     assert "3 zaproszenia wysłane" in page and "1 adres zwrócony później" in page
     assert PEOPLE[1] not in page
+
+
+def test_a_language_the_questionnaire_lacks_is_refused_in_polish(inbox, hr, open_round_id, db):
+    offer_only(db, ["pl", "en"])
+    url = f"/console/rounds/{open_round_id}/mail"
+    response = hr.post(url, data={"side": "a", "addresses": "anna@firma.example uk"})
+    assert response.status_code == 400
+    assert "nie ma wersji językowej „uk”" in response.get_data(as_text=True)
+    assert mailing.counts(db, open_round_id)["pending"] == 0
