@@ -3,13 +3,17 @@ message it accepted, and can refuse chosen addresses for a while or for good."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
+import json
 import re
 import socket
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
+
+from survey.store.connection import write_transaction
 
 CODE_IN_LINK = re.compile(r"/r/([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})")
 
@@ -28,6 +32,8 @@ class Inbox:
     messages: list[email.message.EmailMessage] = field(default_factory=list)
     busy: dict[str, int] = field(default_factory=dict)
     unknown: set[str] = field(default_factory=set)
+    envelope_senders: dict[str, str] = field(default_factory=dict)  # address -> MAIL FROM
+    delay: float = 0.0  # seconds before each message is accepted: a slow server
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.unknown:
@@ -39,8 +45,12 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)  # type: ignore[arg-type]
+        for address in envelope.rcpt_tos:
+            self.envelope_senders[address] = envelope.mail_from
         return "250 Message accepted"
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
@@ -88,3 +98,23 @@ def serving(monkeypatch):
         yield box
     finally:
         controller.stop()
+
+
+def offer_only(db, languages: list[str]) -> None:
+    """Make the rounds' frozen questionnaires offer only `languages`, as rounds made from a
+    questionnaire file with only those texts would (the shipped ones offer every language)."""
+
+    def keep(value):
+        if isinstance(value, dict):
+            return {k: keep(v) for k, v in value.items() if k not in dropped}
+        return [keep(v) for v in value] if isinstance(value, list) else value
+
+    for round_id, frozen in db.execute("SELECT id, questionnaire_json FROM rounds").fetchall():
+        data = json.loads(frozen)
+        dropped = set(data["languages"]) - set(languages)
+        data = keep(data) | {"languages": languages}
+        with write_transaction(db):
+            db.execute(
+                "UPDATE rounds SET questionnaire_json = ? WHERE id = ?",
+                [json.dumps(data), round_id],
+            )

@@ -27,6 +27,8 @@ WEB_MODULES = [
     "store/accounts.py",
     "workshop/store.py",
     "workshop/documents.py",
+    "store/mailing.py",
+    "store/mail_invites.py",
 ]
 # Web-visible literals next to English-only f-strings (questionnaire file checks).
 MIXED_MODULES = ["store/questionnaire.py"]

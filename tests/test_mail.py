@@ -3,16 +3,25 @@ with no code of a mailed invitation ever shown, and no address left after close.
 
 from __future__ import annotations
 
+import datetime as dt
+import mailbox
 import re
+import threading
+import time
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
-from mail_server import PUBLIC_URL, SENDER, code_of, serving
+from mail_server import PUBLIC_URL, SENDER, code_of, offer_only, serving
 from respondent_helpers import answer_everything, thanked
 
 from survey.store import invites, mailing
 from survey.store.connection import open_db
-from survey.store.rounds import close_round
+from survey.store.rounds import DEFAULT_TIMEZONE, close_round, create_round, open_round
 
 CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}")
 
@@ -162,10 +171,12 @@ def test_closing_in_the_store_forgets_the_round_s_addresses(db, open_round_id, t
     from survey.store import mail_invites
 
     sealer = mailing.Sealer(mailing.load_key(tmp_path))
-    added, _ = mail_invites.invite(db, open_round_id, "a", PEOPLE, "k", sealer)
+    added, _ = mail_invites.invite(
+        db, open_round_id, "a", [mailing.Listed(p) for p in PEOPLE], "k", sealer
+    )
     assert added == len(PEOPLE) and mailing.counts(db, open_round_id)["pending"] == len(PEOPLE)
     close_round(db, open_round_id)
-    assert mailing.counts(db, open_round_id) == {"pending": 0, "sent": 0, "failed": 0}
+    assert mailing.counts(db, open_round_id) == {"pending": 0, "sent": 0, "failed": 0, "bounced": 0}
 
 
 def test_the_password_comes_from_the_environment_and_the_server_checks_it(
@@ -281,7 +292,12 @@ def test_a_sending_killed_midway_loses_no_invitation_and_a_rerun_sends_the_rest(
     assert all(len(found) == 1 for found in codes.values())  # always with the same code
     db = open_db(db_path)
     assert invites.issued_counts(db, open_round_id) == {"a": 40, "b": 0}
-    assert mailing.counts(db, open_round_id) == {"pending": 0, "sent": 40, "failed": 0}
+    assert mailing.counts(db, open_round_id) == {
+        "pending": 0,
+        "sent": 40,
+        "failed": 0,
+        "bounced": 0,
+    }
 
 
 def test_without_public_url_the_command_mails_nothing_and_makes_no_code(
@@ -296,4 +312,263 @@ def test_without_public_url_the_command_mails_nothing_and_makes_no_code(
     assert result.exit_code == 1 and "PUBLIC_URL is not set" in result.output
     assert inbox.messages == []
     db = open_db(app.config["DATABASE"])
+    assert invites.issued_counts(db, open_round_id) == {"a": 0, "b": 0}
+
+
+# --- the person's language (issue 22 items 1 and 4) -----------------------------------
+
+
+def _round_closing_in(db, days: int) -> int:
+    """An open round (Polish, the default) whose closing day is `days` from today."""
+    today = dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
+    closes = (today + dt.timedelta(days=days)).isoformat()
+    round_id = create_round(
+        db, "Badanie", "sales-production", "Sprzedaż", "Produkcja", closes_on=closes
+    )
+    open_round(db, round_id)
+    return round_id
+
+
+def _link_of(message) -> str:
+    plain = message.get_body(("plain",)).get_content()
+    return next(word for word in plain.split() if word.startswith(f"{PUBLIC_URL}/r/"))
+
+
+def _page_language(client, link: str) -> str:
+    """The language the survey opens in from a mailed link (the welcome page's lang)."""
+    parts = urlsplit(link)
+    started = client.get(f"{parts.path}?{parts.query}")
+    assert started.status_code == 302, started.get_data(as_text=True)
+    page = client.get(started.headers["Location"]).get_data(as_text=True)
+    return re.search(r'<html lang="([a-z]+)"', page).group(1)
+
+
+MIXED = {  # address -> the language its line names (None: the round's, Polish)
+    "anna@firma.example": "uk",
+    "jan@firma.example": "en",
+    "ola@firma.example": None,
+    "petro@firma.example": "uk",
+}
+
+
+def test_a_mixed_list_gets_each_mail_in_its_own_language_and_its_link_opens_in_it(
+    run_cli, app, tmp_path, inbox, db
+):
+    round_id = _round_closing_in(db, 2)
+    lines = ["anna@firma.example uk", "jan@firma.example,en", "ola@firma.example"]
+    lines.append("petro@firma.example\tUK")  # a tab and capitals: still the language
+    result = run_cli(
+        "mail", "invite", str(round_id), "--side", "a", addresses_file(tmp_path, lines)
+    )
+    assert result.exit_code == 0, result.output
+    assert "Invitations: 4 sent, 0 failed." in result.output
+    got = {m["To"]: m for m in inbox.messages}
+    assert sorted(got) == sorted(MIXED)
+    subjects = {"uk": "Ваше запрошення", "en": "Your invitation", "pl": "Twoje zaproszenie"}
+    days_left = {  # 2 days: the "few" form in Ukrainian and Polish
+        "uk": "Опитування закривається через 2 дні.",
+        "en": "The survey closes in 2 days.",
+        "pl": "Ankieta zamyka się za 2 dni.",
+    }
+    for address, lang in MIXED.items():
+        lang = lang or "pl"
+        message = got[address]
+        plain = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert message["Subject"].startswith(subjects[lang])  # no folded leading space
+        assert days_left[lang] in plain and days_left[lang] in html
+        assert f'<html lang="{lang}">' in html
+        assert _link_of(message).endswith(f"?lang={lang}")
+        assert _page_language(app.test_client(), _link_of(message)) == lang
+    assert "Запрошуємо вас" in got["anna@firma.example"].get_body(("plain",)).get_content()
+    # The language is sealed with the address, not kept beside it.
+    columns = {row[1] for row in db.execute("PRAGMA table_info(mail_recipients)")}
+    assert columns == {"id", "round_id", "side", "tag", "sealed", "state", "bounced"}
+    sealer = mailing.Sealer(mailing.load_key(tmp_path / "instance"))
+    opened = [sealer.open(row[0]) for row in db.execute("SELECT sealed FROM mail_recipients")]
+    assert {address: lang for address, _code, lang in opened} == MIXED
+    # The reminder goes out in each person's language too, with their own code.
+    codes = {address: code_of(message) for address, message in got.items()}
+    inbox.clear()
+    assert run_cli("mail", "remind", str(round_id)).exit_code == 0
+    reminders = {m["To"]: m for m in inbox.messages}
+    assert sorted(reminders) == sorted(MIXED)
+    reminder_subjects = {"uk": "Нагадування", "en": "Reminder", "pl": "Przypomnienie"}
+    for address, lang in MIXED.items():
+        assert reminder_subjects[lang or "pl"] in reminders[address]["Subject"]
+        assert code_of(reminders[address]) == codes[address]
+        assert _link_of(reminders[address]).endswith(f"?lang={lang or 'pl'}")
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [
+        (1, "через 1 день."),
+        (2, "через 2 дні."),
+        (4, "через 4 дні."),
+        (5, "через 5 днів."),
+        (11, "через 11 днів."),
+        (21, "через 21 день."),
+        (22, "через 22 дні."),
+    ],
+)
+def test_ukrainian_mails_count_the_days_left_with_the_right_plural_form(
+    run_cli, tmp_path, inbox, db, days, words
+):
+    round_id = _round_closing_in(db, days)
+    people = addresses_file(tmp_path, ["anna@firma.example uk"])
+    assert run_cli("mail", "invite", str(round_id), "--side", "b", people).exit_code == 0
+    (message,) = inbox.messages
+    assert f"Опитування закривається {words}" in message.get_body(("plain",)).get_content()
+
+
+def test_an_unknown_language_refuses_the_list_naming_its_line_and_stores_nothing(
+    run_cli, app, tmp_path, inbox, open_round_id
+):
+    people = ["anna@firma.example uk", "hans@firma.example de", "ola@firma.example"]
+    result = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, people)
+    )
+    assert result.exit_code == 1
+    assert "Line 2 names the language “de”, which Lustro does not speak" in result.output
+    assert "(it speaks pl, en, uk)" in result.output
+    assert inbox.messages == []
+    db = open_db(app.config["DATABASE"])
+    assert invites.issued_counts(db, open_round_id) == {"a": 0, "b": 0}
+    assert db.execute("SELECT count(*) FROM mail_recipients").fetchone()[0] == 0
+    db.conn.close()
+
+
+def test_the_invite_help_says_how_a_line_names_a_language(run_cli):
+    result = run_cli("mail", "invite", "--help")
+    assert result.exit_code == 0
+    assert "anna@firma.pl uk" in result.output and "pl, en, uk" in result.output
+
+
+# --- bounces that arrive later (issue 22 item 1: "sent, failed, bounced addresses") -----
+
+BOUNCE_ADDRESS = "zwroty@firma.example"
+VERP = re.compile(r"zwroty\+([0-9a-f]{24})@firma\.example")
+
+
+def delivery_report(
+    to: str, recipient: str, action: str = "failed", status: str = "5.1.1"
+) -> bytes:
+    """A delivery status notification as a receiving mail server writes one (RFC 3464):
+    multipart/report with a human part, the message/delivery-status fields, and the
+    returned message's headers."""
+    report = MIMEMultipart("report", **{"report-type": "delivery-status"})
+    report["From"] = "Mail Delivery System <MAILER-DAEMON@mx.odbiorca.example>"
+    report["To"] = to
+    report["Subject"] = "Undelivered Mail Returned to Sender"
+    report.attach(MIMEText("This is the mail system at host mx.odbiorca.example.\n"))
+    per_message = Message()
+    per_message["Reporting-MTA"] = "dns; mx.odbiorca.example"
+    per_message["Arrival-Date"] = "Fri, 4 Dec 2026 10:00:00 +0100"
+    per_recipient = Message()
+    per_recipient["Final-Recipient"] = f"rfc822; {recipient}"
+    per_recipient["Original-Recipient"] = f"rfc822;{recipient}"
+    per_recipient["Action"] = action
+    per_recipient["Status"] = status
+    per_recipient["Diagnostic-Code"] = "smtp; 550 5.1.1 <user>: Recipient address rejected"
+    fields = Message()  # its payload: the blocks of fields, per message then per recipient
+    fields["Content-Type"] = "message/delivery-status"
+    fields.set_payload([per_message, per_recipient])
+    report.attach(fields)
+    headers = MIMEText(f"Return-Path: <{to}>\nFrom: {SENDER}\nTo: {recipient}\n")
+    headers.replace_header("Content-Type", "text/rfc822-headers")
+    report.attach(headers)
+    return report.as_bytes()
+
+
+def test_delivery_reports_that_come_back_later_count_as_bounced_and_get_no_reminder(
+    run_cli, app, tmp_path, inbox, open_round_id, monkeypatch
+):
+    monkeypatch.setenv("SURVEY_MAIL_BOUNCE_ADDRESS", BOUNCE_ADDRESS)
+    result = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, PEOPLE)
+    )
+    assert result.exit_code == 0, result.output
+    # Each invitation has its own envelope sender, which names neither address nor code.
+    senders = inbox.envelope_senders
+    assert sorted(senders) == sorted(PEOPLE)
+    assert all(VERP.fullmatch(sender) for sender in senders.values())
+    assert len(set(senders.values())) == len(PEOPLE)
+    codes = {m["To"]: code_of(m) for m in inbox.messages}
+    for address, sender in senders.items():
+        assert address.split("@")[0] not in sender and codes[address][:4] not in sender
+    assert all(m["From"] == SENDER for m in inbox.messages)  # people see the usual sender
+    # Reports come back: saved as a maildir, an mbox file and single message files.
+    maildir = mailbox.Maildir(tmp_path / "Zwroty", create=True)
+    # 1: back to the envelope address, naming a forwarded address nobody was invited at
+    maildir.add(delivery_report(senders[PEOPLE[0]], "osoba1@stara-skrzynka.example"))
+    # 2: with no envelope address (a server that writes to the From), matched by recipient
+    maildir.add(delivery_report(SENDER, PEOPLE[1].upper()))
+    box = mailbox.mbox(tmp_path / "zwroty.mbox", create=True)
+    box.add(delivery_report(senders[PEOPLE[2]], PEOPLE[2], action="delayed", status="4.4.1"))
+    box.add(delivery_report(senders[PEOPLE[3]], PEOPLE[3]))  # 3: failed, in the mbox
+    box.close()
+    (tmp_path / "nieznany.eml").write_bytes(delivery_report(SENDER, "ktos@inna.example"))
+    (tmp_path / "zwykly.eml").write_bytes(b"From: jan@firma.example\nSubject: hej\n\nhej\n")
+    files = [str(tmp_path / name) for name in ("Zwroty", "zwroty.mbox", "nieznany.eml")]
+    files.append(str(tmp_path / "zwykly.eml"))
+    read = run_cli("mail", "bounces", str(open_round_id), *files)
+    assert read.exit_code == 0, read.output
+    assert "Read 6 messages, 4 of them reports of a failed delivery" in read.output
+    assert "3 more addresses bounced, 3 in all." in read.output
+    assert "1 reports named no invitation of this round." in read.output
+    for address in [*PEOPLE, "osoba1@stara-skrzynka.example", "ktos@inna.example"]:
+        assert address.lower() not in read.output.lower()  # counts only, no address
+    assert not CODE.search(read.output) and not VERP.search(read.output)
+    db = open_db(app.config["DATABASE"])
+    assert mailing.counts(db, open_round_id) == {
+        "pending": 0,
+        "sent": 6,
+        "failed": 0,
+        "bounced": 3,
+    }
+    db.conn.close()
+    # The same reports read again change nothing.
+    again = run_cli("mail", "bounces", str(open_round_id), *files)
+    assert "0 more addresses bounced, 3 in all." in again.output
+    # A bounced address gets no reminder; the delayed one and the others do.
+    inbox.clear()
+    reminded = run_cli("mail", "remind", str(open_round_id))
+    assert "Reminded 3, failed 0." in reminded.output
+    assert sorted(m["To"] for m in inbox.messages) == sorted([PEOPLE[2], *PEOPLE[4:]])
+
+
+def test_closing_the_round_stops_a_command_line_sending_at_once(
+    run_cli, tmp_path, inbox, open_round_id, db_path
+):
+    inbox.delay = 0.1  # a slow server: 40 messages over 4 connections take a second
+    people = [f"osoba{n}@firma.example" for n in range(40)]
+
+    def close_when_mail_arrives() -> None:
+        while not inbox.messages:
+            time.sleep(0.01)
+        db = open_db(db_path)
+        close_round(db, open_round_id)
+        db.conn.close()
+
+    closer = threading.Thread(target=close_when_mail_arrives)
+    closer.start()
+    result = run_cli(
+        "mail", "invite", str(open_round_id), "--side", "a", addresses_file(tmp_path, people)
+    )
+    closer.join()
+    assert result.exit_code == 1
+    assert "The round was closed while the messages were going out" in result.output
+    assert 0 < len(inbox.messages) < 20 and not CODE.search(result.output)
+
+
+def test_a_language_the_round_s_questionnaire_lacks_is_refused_and_nothing_is_made(
+    run_cli, app, tmp_path, inbox, open_round_id, db
+):
+    offer_only(db, ["pl", "en"])
+    people = addresses_file(tmp_path, ["jan@firma.example en", "anna@firma.example uk"])
+    result = run_cli("mail", "invite", str(open_round_id), "--side", "a", people)
+    assert result.exit_code == 1
+    assert "Language 'uk' is not offered by 'sales-production' (pl, en)." in result.output
+    assert inbox.messages == []
     assert invites.issued_counts(db, open_round_id) == {"a": 0, "b": 0}

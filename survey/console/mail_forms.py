@@ -8,6 +8,8 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from ..store.languages import LANGUAGES
+
 
 class MailListForm(FlaskForm):
     """The addresses of one side, pasted or uploaded: first shown as a preview."""
@@ -16,7 +18,13 @@ class MailListForm(FlaskForm):
     addresses = TextAreaField(
         _l("E-mail addresses"),
         validators=[Optional()],
-        description=_l("One address a line. Or upload a text file below."),
+        description=_l(
+            "One address a line, optionally followed by the person's language after a space "
+            "or a comma (%(languages)s), for example “anna@firma.pl uk”; a line without one "
+            "gets the round's language. Or upload a text file (or a spreadsheet saved as CSV, "
+            "address,language, no header line) below.",
+            languages=", ".join(LANGUAGES),
+        ),
         render_kw={"rows": 8, "spellcheck": "false", "autocomplete": "off"},
     )
     upload = FileField(_l("Or a text file of addresses (one a line)"))

@@ -4,6 +4,8 @@ Every page shows counts only: no address list, and never a code."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +18,7 @@ from ..public_address import public_url
 from ..store import mail_invites, mailing
 from ..store.audit import record
 from ..store.errors import SurveyError
+from ..store.languages import LANGUAGE_NAMES
 from ..store.rounds import Round, get_round
 from ..store.sides import SIDES, count_per_side, require
 from .blueprint import bp, hr_only
@@ -72,12 +75,15 @@ def round_mail(round_id: int):
             return _page(round_, form, 400)
     try:
         addresses = mailing.parse_addresses(text)
+        mail_invites.check_languages(round_, addresses)
         delivery.settings()
     except SurveyError as exc:
         _refused(exc)
         return _page(round_, form, 400)
     fresh = mailing.new_addresses(get_db(), round_id, addresses, delivery.sealer())
-    confirm = MailSendForm(formdata=None, side=form.side.data, addresses="\n".join(addresses))
+    confirm = MailSendForm(
+        formdata=None, side=form.side.data, addresses="\n".join(a.line() for a in addresses)
+    )
     return render_template(
         "console/mail_preview.html",
         round=round_,
@@ -85,8 +91,16 @@ def round_mail(round_id: int):
         fresh=len(fresh),
         known=len(addresses) - len(fresh),
         preview=_preview(round_, "invite"),
+        languages=_languages(round_, fresh),
         form=confirm,
     )
+
+
+def _languages(round_: Round, fresh: list[mailing.Listed]) -> list[tuple[str, str, int]]:
+    """How many of the new addresses get each language (code, its own name, count), most
+    first: so HR sees the languages on the lines were read as meant."""
+    counted = Counter(listed.lang or round_.lang for listed in fresh)
+    return [(lang, LANGUAGE_NAMES[lang], n) for lang, n in counted.most_common()]
 
 
 def _not_text() -> str:

@@ -8,8 +8,9 @@ sending mails them again (a second copy, never a lost invitation)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -69,10 +70,17 @@ def deliver(
     base_url: str,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> mailing.Run:
-    """Send the plan's messages, each link under `base_url`; returns the finished run
-    (sent, failed)."""
-    words = messages.texts(round_, job.run.kind, base_url)
+    """Send the plan's messages, each in its person's language with its link under
+    `base_url`; returns the finished run (sent, failed). The round's status is asked before
+    each message: closing it stops the sending at once (the run says so). A mail server
+    that refuses its certificate, the login or TLS stops it too (MailRefused, raised)."""
+    by_lang = {
+        lang: messages.texts(round_, job.run.kind, base_url, lang)
+        for lang in {target.lang or round_.lang for target in job.targets}
+    }
+    seal = sealer()
     counted = {"sent": 0, "failed": 0}
+    stopped: list[str] = []
     went: dict[bool, list[int]] = {True: [], False: []}
 
     def write_back(finished: bool) -> None:
@@ -81,7 +89,14 @@ def deliver(
             mailing.mark(db, went[False], mailing.FAILED)
         went[True].clear()
         went[False].clear()
-        mailing.update_run(db, job.run.id, counted["sent"], counted["failed"], finished)
+        mailing.update_run(
+            db,
+            job.run.id,
+            counted["sent"],
+            counted["failed"],
+            finished,
+            stopped[0] if stopped else None,
+        )
         if progress:
             progress(counted["sent"], counted["failed"], job.run.total)
 
@@ -91,16 +106,36 @@ def deliver(
         if (counted["sent"] + counted["failed"]) % PROGRESS_EVERY == 0:
             write_back(False)
 
+    def each() -> Iterator[tuple[int, Message, str | None]]:
+        for target in job.targets:  # taken one at a time, under send_each's lock
+            if not mail_invites.still_open(db, round_.id):
+                stopped.append(mailing.STOPPED_BY_CLOSE)
+                return
+            words = by_lang[target.lang or round_.lang]
+            message = messages.compose(words, target, base_url, mail.sender, template)
+            yield target.id, message, envelope_sender(mail, seal, round_.id, target.address)
+
     template = messages.html_template()
-    each = (
-        (target.id, messages.compose(words, target, base_url, mail.sender, template))
-        for target in job.targets
-    )
     try:
-        sending.send_each(mail, each, done)
+        sending.send_each(mail, each(), done)
+    except sending.MailRefused as refused:
+        stopped.append(refused.reason)
+        raise
     finally:
         write_back(True)
     return mailing.get_run(db, job.run.id)
+
+
+def envelope_sender(
+    mail: MailSettings, seal: mailing.Sealer, round_id: int, address: str
+) -> str | None:
+    """MAIL_BOUNCE_ADDRESS with the invitation's bounce token after a "+" in its local part
+    (`ankieta+3f9c…@firma.pl`), so a delivery report sent back names its invitation; None
+    (the From address) when no bounce address is set."""
+    if not mail.bounce_address:
+        return None
+    local, _, domain = mail.bounce_address.rpartition("@")
+    return f"{local}+{seal.bounce_token(round_id, seal.tag(address))}@{domain}"
 
 
 def in_background(app: Flask, round_id: int, job: Plan, mail: MailSettings, base_url: str) -> None:
@@ -112,6 +147,8 @@ def in_background(app: Flask, round_id: int, job: Plan, mail: MailSettings, base
             db = open_db(app.config["DATABASE"])
             try:
                 deliver(db, get_round(db, round_id), job, mail, base_url)
+            except sending.MailRefused:
+                pass  # the run says why it stopped; the progress page shows it
             finally:
                 db.conn.close()
 

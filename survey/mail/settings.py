@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store.errors import InvalidInput
+from ..store.mailing import ADDRESS as _ADDRESS
 
 PASSWORD_VARIABLE = "SURVEY_MAIL_PASSWORD"
 
@@ -25,6 +26,8 @@ class MailSettings:
     password: str | None = None
     sender: str = ""
     timeout: float = 30.0
+    ca_file: str | None = None  # MAIL_CA_FILE: certificates to trust besides the system's
+    bounce_address: str | None = None  # MAIL_BOUNCE_ADDRESS: where delivery reports go
 
     def __repr__(self) -> str:  # never the password, in a log or a traceback
         return f"MailSettings(server={self.server!r}, port={self.port}, sender={self.sender!r})"
@@ -56,6 +59,12 @@ def settings_from(config: Mapping[str, Any], file_config: Mapping[str, Any]) -> 
     if use_ssl and use_tls:
         raise InvalidInput("Set MAIL_USE_TLS or MAIL_USE_SSL, not both.")
     port = int(config.get("MAIL_PORT") or (465 if use_ssl else 587 if use_tls else 25))
+    ca_file = config.get("MAIL_CA_FILE") or None
+    if ca_file and not Path(ca_file).is_file():
+        raise InvalidInput(f"MAIL_CA_FILE {ca_file} is not a file of certificates.")
+    bounce = config.get("MAIL_BOUNCE_ADDRESS") or None
+    if bounce and not _ADDRESS.fullmatch(str(bounce)):
+        raise InvalidInput(f"MAIL_BOUNCE_ADDRESS {bounce} is not an e-mail address.")
     return MailSettings(
         server=str(server),
         port=port,
@@ -64,6 +73,8 @@ def settings_from(config: Mapping[str, Any], file_config: Mapping[str, Any]) -> 
         username=config.get("MAIL_USERNAME") or None,
         password=_password(config),
         sender=str(sender),
+        ca_file=str(ca_file) if ca_file else None,
+        bounce_address=str(bounce) if bounce else None,
     )
 
 

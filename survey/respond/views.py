@@ -106,9 +106,11 @@ def private_pages(response):
     return response
 
 
-def _begin(entered: str, confirmed: bool = False):
-    """Check the code and start answering (the code is spent only at submit). Used and
-    unused codes get the same answer: only this browser's own memory differs."""
+def _begin(entered: str, confirmed: bool = False, lang: str | None = None):
+    """Check the code and start answering (the code is spent only at submit), in `lang`
+    when the link names one (a mailed invitation in the person's language), else in the
+    round's. Used and unused codes get the same answer: only this browser's own memory
+    differs."""
     entry = answering.check_code(get_db(), entered, _key())
     if kiosk_round() not in (None, entry.round.id):
         raise UnknownCode("A kiosk takes codes of its own round only.")
@@ -127,8 +129,9 @@ def _begin(entered: str, confirmed: bool = False):
             back=_where_they_were(),
         )
     g.state = browser.State(entry.code, entry.round.id)
-    if entry.round.lang in LANGUAGES:
-        session["lang"] = entry.round.lang
+    chosen = lang if lang in LANGUAGES else entry.round.lang
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
     return redirect(url_for("respond.welcome"))
 
 
@@ -211,7 +214,7 @@ def enter():
 @bp.get("/r/<code>")
 @limiter.shared_limit(CODE_LIMIT, scope="invite-codes", deduct_when=_failed)
 def from_link(code: str):
-    return _begin(code)
+    return _begin(code, lang=request.args.get("lang"))
 
 
 @bp.post("/restart")

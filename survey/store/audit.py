@@ -29,6 +29,7 @@ ACTIONS = {
     "invites.download": "downloaded invite codes",
     "mail.invite": "mailed invitations",
     "mail.remind": "mailed a reminder",
+    "mail.bounces": "read delivery reports",
     "responses.import": "imported responses",
     "comment.hide": "hid a comment",
     "comment.unhide": "showed a comment again",
@@ -63,6 +64,10 @@ DETAILS = {
     "mail.remind.cli": (
         "%(num)s person reminded, on the command line",
         "%(num)s people reminded, on the command line",
+    ),
+    "mail.bounces.cli": (
+        "%(num)s more address bounced, on the command line",
+        "%(num)s more addresses bounced, on the command line",
     ),
 }
 # A downloaded report, and a comparison (report.download).

@@ -31,16 +31,35 @@ from sqlite_utils import Database
 
 from .connection import private_file, write_transaction
 from .errors import InvalidInput
+from .languages import LANGUAGES
 
+BOUNCE_TOKEN_LENGTH = 24  # hex digits: 96 bits
 KEY_FILE = "mail.key"  # in the instance folder, mode 0600
 MAX_ADDRESS_LENGTH = 254  # RFC 5321's limit for a path
 MAX_ADDRESSES = 5000  # one upload, as for codes
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+BOUNCED = "bounced"  # a count, not a state: a sent invitation a delivery report refused later
 KINDS = ("invite", "remind")
-_ADDRESS = re.compile(
+# Why a sending stopped before its end (mail_runs.stopped); the console says each in words.
+STOPPED_BY_CLOSE = "closed"
+_SEPARATOR = re.compile(r"[\s,;]+")  # between an address and its language: `a@b.pl uk`, CSV too
+ADDRESS = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One line of an address list: the address, and the person's language when the line
+    names one (else the round's language is theirs)."""
+
+    address: str
+    lang: str | None = None
+
+    def line(self) -> str:
+        """The line again, as parse_addresses reads it (the console's confirm form)."""
+        return f"{self.address} {self.lang}" if self.lang else self.address
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,7 @@ class Recipient:
     side: str
     address: str
     code: str
+    lang: str | None = None  # the person's own language; None: the round's
 
 
 class Sealer:
@@ -60,20 +80,30 @@ class Sealer:
         self._fernet = Fernet(key)
         self._tag_key = hashlib.sha256(b"lustro mail tag\0" + key).digest()
 
-    def seal(self, address: str, code: str) -> str:
-        data = json.dumps({"address": address, "code": code}).encode()
+    def seal(self, address: str, code: str, lang: str | None = None) -> str:
+        """The address, its code and the person's language (when given), in one token: the
+        language is about the person too, so it is sealed and goes at close with them."""
+        fields = {"address": address, "code": code} | ({"lang": lang} if lang else {})
+        data = json.dumps(fields).encode()
         return self._fernet.encrypt_at_time(data, current_time=0).decode()
 
-    def open(self, token: str) -> tuple[str, str]:
+    def open(self, token: str) -> tuple[str, str, str | None]:
         try:
             data = json.loads(self._fernet.decrypt(token))
         except InvalidToken as exc:
             raise RuntimeError("The mail key does not open these invitations.") from exc
-        return data["address"], data["code"]
+        return data["address"], data["code"], data.get("lang")
 
     def tag(self, address: str) -> str:
         """The same for an address however it is capitalised; useless without the key."""
         return hmac.new(self._tag_key, address.lower().encode(), hashlib.sha256).hexdigest()
+
+    def bounce_token(self, round_id: int, tag: str) -> str:
+        """The opaque part of an invitation's envelope sender (MAIL_BOUNCE_ADDRESS's local
+        part + this), so a delivery report sent back to it names its invitation: worked
+        out again from the key, never stored; names nobody without the key."""
+        data = f"bounce\0{round_id}\0{tag}".encode()
+        return hmac.new(self._tag_key, data, hashlib.sha256).hexdigest()[:BOUNCE_TOKEN_LENGTH]
 
 
 def load_key(instance_path: str | Path) -> bytes:
@@ -87,24 +117,36 @@ def load_key(instance_path: str | Path) -> bytes:
     return path.read_bytes().strip()
 
 
-def parse_addresses(text: str) -> list[str]:
-    """One address a line (blank lines skipped, repeats dropped), all or nothing: the first
-    line that is not an address refuses the whole list."""
-    addresses: list[str] = []
+def parse_addresses(text: str) -> list[Listed]:
+    """One address a line, optionally followed by the person's language (`anna@firma.pl
+    uk`, or `anna@firma.pl,uk` from a spreadsheet); blank lines skipped, repeats dropped
+    (the first line of an address counts). All or nothing: the first line that is not an
+    address, or names a language Lustro does not speak, refuses the whole list."""
+    addresses: list[Listed] = []
     seen: set[str] = set()
     for number, line in enumerate(text.splitlines(), start=1):
-        address = line.strip()
-        if not address:
+        stripped = line.strip().strip(",;").strip()
+        if not stripped:
             continue
-        if len(address) > MAX_ADDRESS_LENGTH or not _ADDRESS.fullmatch(address):
+        address, *rest = _SEPARATOR.split(stripped, maxsplit=1)
+        if len(address) > MAX_ADDRESS_LENGTH or not ADDRESS.fullmatch(address):
             raise InvalidInput(
                 "Line %(line)s is not an e-mail address: “%(text)s”. Nothing was sent.",
                 line=number,
-                text=address[:80],
+                text=stripped[:80],
+            )
+        lang = rest[0].strip().lower() if rest else None
+        if lang is not None and lang not in LANGUAGES:
+            raise InvalidInput(
+                "Line %(line)s names the language “%(lang)s”, which Lustro does not speak "
+                "(it speaks %(languages)s). Nothing was sent.",
+                line=number,
+                lang=rest[0][:20],
+                languages=", ".join(LANGUAGES),
             )
         if address.lower() not in seen:
             seen.add(address.lower())
-            addresses.append(address)
+            addresses.append(Listed(address, lang))
     if not addresses:
         raise InvalidInput("The list holds no e-mail address.")
     if len(addresses) > MAX_ADDRESSES:
@@ -116,17 +158,19 @@ def parse_addresses(text: str) -> list[str]:
     return addresses
 
 
-def new_addresses(db: Database, round_id: int, addresses: list[str], sealer: Sealer) -> list[str]:
+def new_addresses(
+    db: Database, round_id: int, addresses: list[Listed], sealer: Sealer
+) -> list[Listed]:
     """The addresses of the list this round has not invited yet."""
     known = {
         row["tag"]
         for row in db.query("SELECT tag FROM mail_recipients WHERE round_id = ?", [round_id])
     }
-    return [address for address in addresses if sealer.tag(address) not in known]
+    return [listed for listed in addresses if sealer.tag(listed.address) not in known]
 
 
 def store(
-    db: Database, round_id: int, side: str, pairs: list[tuple[str, str]], sealer: Sealer
+    db: Database, round_id: int, side: str, pairs: list[tuple[Listed, str]], sealer: Sealer
 ) -> None:
     """Keep the (address, code) pairs sealed, in random order. Call inside the write
     transaction that made the codes, so an address never waits without its code."""
@@ -136,11 +180,11 @@ def store(
         {
             "round_id": round_id,
             "side": side,
-            "tag": sealer.tag(address),
-            "sealed": sealer.seal(address, code),
+            "tag": sealer.tag(listed.address),
+            "sealed": sealer.seal(listed.address, code, listed.lang),
             "state": PENDING,
         }
-        for address, code in shuffled
+        for listed, code in shuffled
     )
 
 
@@ -148,11 +192,12 @@ def recipients(db: Database, round_id: int, sealer: Sealer, state: str) -> list[
     """The round's invitations in one state, opened, in a fresh random order."""
     found = []
     for row in db.query(
-        "SELECT id, side, sealed FROM mail_recipients WHERE round_id = ? AND state = ?",
+        "SELECT id, side, sealed FROM mail_recipients"
+        " WHERE round_id = ? AND state = ? AND bounced = 0",
         [round_id, state],
     ):
-        address, code = sealer.open(row["sealed"])
-        found.append(Recipient(row["id"], row["side"], address, code))
+        address, code, lang = sealer.open(row["sealed"])
+        found.append(Recipient(row["id"], row["side"], address, code, lang))
     secrets.SystemRandom().shuffle(found)
     return found
 
@@ -166,14 +211,56 @@ def mark(db: Database, ids: list[int], state: str) -> None:
 
 
 def counts(db: Database, round_id: int) -> dict[str, int]:
-    """How many invitations are pending, sent and failed (counts only, never who)."""
-    found = dict.fromkeys((PENDING, SENT, FAILED), 0)
+    """How many invitations are pending, sent and failed, and how many of those sent
+    bounced later (counts only, never who)."""
+    found = dict.fromkeys((PENDING, SENT, FAILED, BOUNCED), 0)
     for row in db.query(
-        "SELECT state, count(*) AS n FROM mail_recipients WHERE round_id = ? GROUP BY state",
+        "SELECT state, count(*) AS n, sum(bounced) AS b FROM mail_recipients"
+        " WHERE round_id = ? GROUP BY state",
         [round_id],
     ):
         found[row["state"]] = row["n"]
+        found[BOUNCED] += row["b"] or 0
     return found
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one delivery report (RFC 3464) names as failed: the tokens of the envelope
+    address it came back to, and the recipient addresses it gives."""
+
+    tokens: frozenset[str]
+    addresses: frozenset[str]
+
+
+def mark_bounced(
+    db: Database, round_id: int, reports: list[Report], sealer: Sealer
+) -> tuple[int, int]:
+    """Mark the sent invitations the reports name as bounced (never reminded again):
+    matched by envelope token, else by the address's tag. Returns (newly bounced, reports
+    that matched no invitation of the round)."""
+    rows = list(
+        db.query(
+            "SELECT id, tag, bounced FROM mail_recipients WHERE round_id = ? AND state = ?",
+            [round_id, SENT],
+        )
+    )
+    by_token = {sealer.bounce_token(round_id, row["tag"]): row for row in rows}
+    by_tag = {row["tag"]: row for row in rows}
+    hit: set[int] = set()
+    unmatched = 0
+    for report in reports:
+        found = [by_token[t] for t in report.tokens if t in by_token] or [
+            by_tag[sealer.tag(a)] for a in report.addresses if sealer.tag(a) in by_tag
+        ]
+        if not found:
+            unmatched += 1
+        hit.update(row["id"] for row in found if not row["bounced"])
+    with write_transaction(db):
+        db.conn.executemany(
+            "UPDATE mail_recipients SET bounced = 1 WHERE id = ?", [(id_,) for id_ in hit]
+        )
+    return len(hit), unmatched
 
 
 def forget_round(db: Database, round_id: int) -> int:
@@ -196,6 +283,7 @@ class Run:
     sent: int
     failed: int
     finished: bool
+    stopped: str | None = None  # why it ended before its end (STOPPED_BY_CLOSE, ...)
 
 
 def start_run(db: Database, round_id: int, kind: str, day: str, total: int) -> Run:
@@ -223,21 +311,24 @@ def start_run(db: Database, round_id: int, kind: str, day: str, total: int) -> R
     return get_run(db, int(run_id))  # type: ignore[arg-type]
 
 
-def update_run(db: Database, run_id: int, sent: int, failed: int, finished: bool) -> None:
+def update_run(
+    db: Database, run_id: int, sent: int, failed: int, finished: bool, stopped: str | None = None
+) -> None:
     with write_transaction(db):
         db.execute(
-            "UPDATE mail_runs SET sent = ?, failed = ?, finished = ? WHERE id = ?",
-            [sent, failed, int(finished), run_id],
+            "UPDATE mail_runs SET sent = ?, failed = ?, finished = ?, stopped = ? WHERE id = ?",
+            [sent, failed, int(finished), stopped, run_id],
         )
 
 
 def get_run(db: Database, run_id: int) -> Run:
     row = db.execute(
-        "SELECT id, round_id, kind, day, total, sent, failed, finished FROM mail_runs WHERE id = ?",
+        "SELECT id, round_id, kind, day, total, sent, failed, finished, stopped"
+        " FROM mail_runs WHERE id = ?",
         [run_id],
     ).fetchone()
-    id_, round_id, kind, day, total, sent, failed, finished = row
-    return Run(id_, round_id, kind, day, total, sent, failed, bool(finished))
+    id_, round_id, kind, day, total, sent, failed, finished, stopped = row
+    return Run(id_, round_id, kind, day, total, sent, failed, bool(finished), stopped)
 
 
 def runs(db: Database, round_id: int) -> list[Run]:

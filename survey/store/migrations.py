@@ -652,3 +652,12 @@ def m303_slot_maps(db: Database) -> None:
                     text.ljust(M303_CHUNK, M303_UNUSED),
                 ],
             )
+
+
+@migrations()
+def m304_mail_bounces_and_stops(db: Database) -> None:
+    """Issue 22: an invitation a delivery report later says bounced (never reminded), and
+    why a sending stopped before its end (the round closed; the mail server's certificate,
+    login or TLS refused)."""
+    db.execute("ALTER TABLE mail_recipients ADD COLUMN bounced INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE mail_runs ADD COLUMN stopped TEXT")

@@ -111,7 +111,9 @@ def _clean_sides(side_a: str, side_b: str) -> tuple[str, str]:
     return side_a, side_b
 
 
-def _check_language(questionnaire: qn.Questionnaire, lang: str) -> None:
+def check_language(questionnaire: qn.Questionnaire, lang: str) -> None:
+    """Refuse a language the questionnaire has no texts in (a round's, or a mailed
+    person's: their pages would otherwise mix two languages)."""
     if lang not in questionnaire.languages:
         raise InvalidInput(
             "Language '%(lang)s' is not offered by '%(questionnaire)s' (%(offered)s).",
@@ -174,7 +176,7 @@ def create_round(
     name = _clean_name(name)
     side_a, side_b = _clean_sides(side_a, side_b)
     questionnaire = qn.load(questionnaire_id)
-    _check_language(questionnaire, lang)
+    check_language(questionnaire, lang)
     check_settings(
         threshold=threshold,
         comment_threshold=comment_threshold,
@@ -331,7 +333,7 @@ def update_round(db: Database, round_id: int, **changes: Any) -> Round:
                     )
         merged["name"] = _clean_name(merged["name"])
         merged["side_a"], merged["side_b"] = _clean_sides(merged["side_a"], merged["side_b"])
-        _check_language(current.questionnaire, merged["lang"])
+        check_language(current.questionnaire, merged["lang"])
         check_settings(
             threshold=merged["threshold"],
             comment_threshold=merged["comment_threshold"],
