@@ -13,8 +13,11 @@ the same store functions a Send uses, before the server starts). Then, per set:
   within `--burst-seconds`; each Send is timed from its planned moment to its answer. The
   people's browser state (the encrypted cookies the pages write) is sealed here with the
   instance's key instead of walking every page first; each one then loads the start page
-  once for its session and CSRF token, as a browser does, before the burst. Printed:
-  acknowledged, refused as busy (503), other errors, stored, Send p50/p99/max.
+  once for its session and CSRF token, as a browser does, before the burst. The Sends
+  are then fired from pre-encoded request bytes by bench/raw_client.py, a process of its
+  own (an httpx client on one event loop took more CPU than the server). Printed:
+  acknowledged, refused as busy (503), other errors, stored, Send p50/p99/max, and for
+  the Send phase alone the server's CPU per Send and the client's CPU.
 - crowd: `--crowd` respondents at once walk the whole survey (bench/walker.py) while
   `--hogs` processes spin on the CPU beside them; printed: errors, Send p99 and the longest
   wait of any worker's writer for SQLite's write lock (asked of the workers themselves).
@@ -31,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import pickle
 import random
 import re
 import shutil
@@ -191,45 +195,61 @@ def _with_session(cookie: str, headers) -> str:
     return "; ".join(f"{n}={v}" for n, v in found.items())
 
 
-async def burst(base: str, people: list[str], seconds: float) -> dict:
-    """Everyone at the review page; then each presses Send at its planned moment."""
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+async def start_pages(base: str, people: list[str]) -> list[tuple[str, str]]:
+    """Everyone loads the start page once (for the session and the CSRF token), as a
+    browser does before the review page; (Cookie header, token) for each. Not timed."""
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
     async with httpx.AsyncHTTPTransport(limits=limits) as transport:
         semaphore = asyncio.Semaphore(32)
-        ready: list[tuple[str, str]] = []
 
-        async def load_start(cookie: str) -> None:
+        async def load_start(cookie: str) -> tuple[str, str]:
             async with semaphore:
                 status, headers, body = await request(transport, base, "GET", "/", cookie)
-                ready.append((_with_session(cookie, headers), TOKEN.search(body).group(1)))
+                return _with_session(cookie, headers), TOKEN.search(body).group(1)
 
-        await asyncio.gather(*(load_start(c) for c in people))
-        latencies: list[float] = []
-        outcome = {"acknowledged": 0, "busy": 0, "errors": 0}
-        start = time.perf_counter() + 0.5
-        step = seconds / len(ready)
+        return list(await asyncio.gather(*(load_start(c) for c in people)))
 
-        async def send(number: int, cookie: str, token: str) -> None:
-            planned = start + number * step
-            await asyncio.sleep(max(0.0, planned - time.perf_counter()))
-            try:
-                status, _, body = await request(
-                    transport, base, "POST", "/submit", cookie, {"csrf_token": token}
-                )
-            except httpx.HTTPError:
-                status, body = 0, ""
-            latencies.append(time.perf_counter() - planned)
-            if status == 200 and THANKED in body:
-                outcome["acknowledged"] += 1
-            elif status == 503:
-                outcome["busy"] += 1
-            else:
-                outcome["errors"] += 1
 
-        await asyncio.gather(*(send(n, c, t) for n, (c, t) in enumerate(ready)))
-    ms = [1000 * x for x in latencies]
-    outcome.update(p50=percentile(ms, 0.5), p99=percentile(ms, 0.99), max=max(ms))
-    return outcome
+def send_request(host: str, port: int, cookie: str, token: str) -> bytes:
+    """The Send of a browser at the review page, encoded once before the burst."""
+    body = urlencode({"csrf_token": token}).encode()
+    head = (
+        f"POST /submit HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookie}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
+def burst(folder: Path, port: int, ready: list[tuple[str, str]], seconds: float) -> dict:
+    """The Sends fired by bench/raw_client.py in a process of its own; its figures."""
+    host = "127.0.0.1"
+    plan = {
+        "host": host,
+        "port": port,
+        "seconds": seconds,
+        "requests": [send_request(host, port, c, t) for c, t in ready],
+        "expect": THANKED,
+    }
+    plan_file, out_file = folder / "burst-plan.pickle", folder / "burst-out.pickle"
+    plan_file.write_bytes(pickle.dumps(plan))
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "raw_client.py"), str(plan_file), str(out_file)],
+        check=True,
+    )
+    result = pickle.loads(out_file.read_bytes())
+    out_file.unlink()
+    statuses = result["statuses"]
+    ms = [1000 * x for x in result["latencies"]]
+    return {
+        "acknowledged": result["thanked"],
+        "busy": sum(s == 503 for s in statuses),
+        "errors": len(statuses) - result["thanked"] - sum(s == 503 for s in statuses),
+        "p50": percentile(ms, 0.5),
+        "p99": percentile(ms, 0.99),
+        "max": max(ms),
+        "client_cpu": result["cpu"],
+    }
 
 
 async def _whole_survey(base: str, code: str, timings: Timings, args) -> None:
@@ -315,6 +335,7 @@ class Bench:
 
     def __init__(self, args, folder: Path, rounds: dict, server, base: str) -> None:
         self.args, self.database, self.server, self.base = args, folder / "survey.db", server, base
+        self.port = int(base.rsplit(":", 1)[1])
         self.app = rounds.pop("app")
         self.main_round, self.main_codes = rounds.pop("main")
         self.rounds = rounds
@@ -330,11 +351,11 @@ class Bench:
             self.app, self.main_round, take(self.main_codes, args.burst), self.rng
         )
         before = stored(self.database, self.main_round)
-        pids, client_cpu = family(self.server.pid), time.process_time()
+        ready = asyncio.run(start_pages(self.base, people))
+        pids = family(self.server.pid)
         server_cpu, wall = cpu_seconds(pids), time.perf_counter()
-        outcome = asyncio.run(burst(self.base, people, args.burst_seconds))
+        outcome = burst(self.database.parent, self.port, ready, args.burst_seconds)
         server_cpu, wall = cpu_seconds(pids) - server_cpu, time.perf_counter() - wall
-        client_cpu = time.process_time() - client_cpu
         after = stored(self.database, self.main_round)
         responses = after[0] - before[0]
         print(
@@ -344,9 +365,9 @@ class Bench:
             f"Send p50 {outcome['p50']:.0f} ms, p99 {outcome['p99']:.0f} ms, max {outcome['max']:.0f} ms"
         )
         print(
-            f"         in {wall:.0f} s with the start pages: server CPU {server_cpu:.1f} s "
-            f"({1000 * server_cpu / args.burst:.1f} ms a Send with its start page, "
-            f"{server_cpu / wall:.2f} cores busy), load client CPU {client_cpu:.1f} s"
+            f"         Send phase alone, {wall:.1f} s: server CPU {server_cpu:.2f} s "
+            f"({1000 * server_cpu / args.burst:.2f} ms a Send, {server_cpu / wall:.2f} cores "
+            f"busy); load client CPU {outcome['client_cpu']:.2f} s (its own process)"
         )
         if responses != outcome["acknowledged"] or after[0] != after[1]:
             raise SystemExit("MISMATCH: acknowledged and stored differ")
@@ -354,6 +375,7 @@ class Bench:
             self.keep(f"burst {name}", outcome[name])
         self.keep("burst server CPU ms a Send", 1000 * server_cpu / args.burst)
         self.keep("burst server cores busy", server_cpu / wall)
+        self.keep("burst client CPU s", outcome["client_cpu"])
 
     def crowd(self) -> None:
         args = self.args
