@@ -352,12 +352,16 @@ class Bench:
         )
         before = stored(self.database, self.main_round)
         ready = asyncio.run(start_pages(self.base, people))
+        writer_stats(self.base, reset=True)
         pids = family(self.server.pid)
         server_cpu, wall = cpu_seconds(pids), time.perf_counter()
         outcome = burst(self.database.parent, self.port, ready, args.burst_seconds)
         server_cpu, wall = cpu_seconds(pids) - server_cpu, time.perf_counter() - wall
         after = stored(self.database, self.main_round)
         responses = after[0] - before[0]
+        stats = writer_stats(self.base)
+        commits = sum(s["commits"] for s in stats.values())
+        largest = max((s["largest_group"] for s in stats.values()), default=0)
         print(
             f"  burst: {args.burst} Sends within {args.burst_seconds:g} s: acknowledged "
             f"{outcome['acknowledged']}, busy (503) {outcome['busy']}, errors "
@@ -367,7 +371,8 @@ class Bench:
         print(
             f"         Send phase alone, {wall:.1f} s: server CPU {server_cpu:.2f} s "
             f"({1000 * server_cpu / args.burst:.2f} ms a Send, {server_cpu / wall:.2f} cores "
-            f"busy); load client CPU {outcome['client_cpu']:.2f} s (its own process)"
+            f"busy); load client CPU {outcome['client_cpu']:.2f} s (its own process); "
+            f"{commits} commits (workers answering {len(stats)}), largest group {largest}"
         )
         if responses != outcome["acknowledged"] or after[0] != after[1]:
             raise SystemExit("MISMATCH: acknowledged and stored differ")
@@ -447,6 +452,7 @@ def main() -> None:
     parser.add_argument("--no-big", action="store_true", help="leave out the 20,000-code rounds")
     parser.add_argument("--parts", default="burst,crowd,cost", help="the parts to run, in order")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads a worker")
     add_walk_arguments(parser)
     args = parser.parse_args()
     parts = args.parts.split(",")
@@ -457,12 +463,14 @@ def main() -> None:
     print(f"preparing (load average {os.getloadavg()[0]:.1f}) ...")
     rounds = prepare(folder, args)
     port = free_port()
-    server = start_server(folder, port, workers)
+    server = start_server(folder, port, workers, args.threads)
     base = f"http://127.0.0.1:{port}"
     bench = Bench(args, folder, rounds, server, base)
     loads: list[float] = []
     try:
-        print(f"server: gunicorn, {workers} workers x 4 threads, {os.cpu_count()} cores shared")
+        print(
+            f"server: gunicorn, {workers} workers x {args.threads} threads, {os.cpu_count()} cores shared"
+        )
         asyncio.run(surveys(base, take(bench.main_codes, 10), 5, args))  # warm-up
         for number in range(1, args.sets + 1):
             loads.append(os.getloadavg()[0])

@@ -82,11 +82,16 @@ def stored(database: Path, round_id: int) -> int:
         return conn.execute(sql, [round_id]).fetchone()[0]
 
 
-def start_server(folder: Path, port: int, workers: int) -> subprocess.Popen:
+def start_server(folder: Path, port: int, workers: int, threads: int = 4) -> subprocess.Popen:
     from survey.serving import production_command
 
     command = production_command(
-        str(folder / "survey.db"), "127.0.0.1", port, workers, "bench.bench_app:create_bench_app()"
+        str(folder / "survey.db"),
+        "127.0.0.1",
+        port,
+        workers,
+        "bench.bench_app:create_bench_app()",
+        threads,
     )
     server = subprocess.Popen(
         command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

@@ -59,6 +59,7 @@ def production_command(
     port: int = 8000,
     workers: int | None = None,
     app_spec: str = "survey:create_app()",
+    threads: int = 4,
 ) -> list[str]:
     """The gunicorn command line for production: workers sized for the machine and
     sharing the imported app, no access log (it would record addresses and times),
@@ -72,7 +73,7 @@ def production_command(
         "--bind", f"{host}:{port}",
         "--workers", str(workers),
         "--worker-class", "gthread",
-        "--threads", "4",
+        "--threads", str(threads),
         "--no-control-socket",
         # The app is imported once, before the workers fork: they share its memory instead
         # of each importing it again. Database connections are opened in each worker, on
