@@ -4,7 +4,7 @@ costs in a big round nearly full, against the production server.
     nice -n 5 .venv/bin/python bench/burst.py [--sets 3]
 
 Starts gunicorn with the command line of `survey serve --prod` (bench/load.py's server,
-5 workers x 4 threads) on a fresh database in a temporary folder, on 127.0.0.1 only, with
+cores + 1 workers x 8 threads) on a fresh database in a temporary folder, on 127.0.0.1 only, with
 one round for the burst and the crowd and four rounds for the cost: 5,000 codes a side
 fresh and 90 % full, 20,000 codes a side fresh and 90 % full (the full ones filled through
 the same store functions a Send uses, before the server starts). Then, per set:
@@ -55,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 from bench.load import free_port, percentile, start_server  # noqa: E402
 from bench.procstat import cpu_seconds, family  # noqa: E402
 from bench.walker import Respondent, Timings, add_walk_arguments  # noqa: E402
+from survey.serving import THREADS, default_workers  # noqa: E402
 
 THANKED = "Twoje odpowiedzi dotarły."
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -451,13 +452,15 @@ def main() -> None:
     parser.add_argument("--cost-users", type=int, default=8, help="surveys at a time (cost part)")
     parser.add_argument("--no-big", action="store_true", help="leave out the 20,000-code rounds")
     parser.add_argument("--parts", default="burst,crowd,cost", help="the parts to run, in order")
-    parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads a worker")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default cores + 1)")
+    parser.add_argument(
+        "--threads", type=int, default=THREADS, help="gunicorn threads a worker (default 8)"
+    )
     add_walk_arguments(parser)
     args = parser.parse_args()
     parts = args.parts.split(",")
     args.skip_cost = "cost" not in parts  # its four big rounds are not made
-    workers = args.workers or (os.cpu_count() or 1) * 2 + 1
+    workers = args.workers or default_workers()
 
     folder = Path(tempfile.mkdtemp(prefix="lustro-burst-"))
     print(f"preparing (load average {os.getloadavg()[0]:.1f}) ...")
