@@ -105,20 +105,13 @@ class Committer:
     def _loop(self) -> None:
         try:
             db = connection.open_db(self.path)
-            # The writer's own connection waits at most LOCK_TRY_MS between groups (see
-            # _begin), and is given the bound once it holds the lock; its file's name is
-            # asked once. Each query made holding the lock gives up the GIL and waits to
-            # take it back from this worker's busy request threads, while every other
-            # process's writer waits for the lock.
-            db.execute(f"PRAGMA busy_timeout = {LOCK_TRY_MS}")
-            name = connection.database_file(db)
         except Exception as error:
             self._fail_queued(error, stop=True)
             return
         try:
             while self._wait_for_work():
                 try:
-                    self._one_group(db, name)
+                    self._one_group(db)
                 except Exception as error:  # before any Send was taken (the lock itself)
                     self._fail_queued(error)
         finally:
@@ -145,9 +138,9 @@ class Committer:
                 return False
             return True
 
-    def _one_group(self, db: Database, name: str) -> None:
+    def _one_group(self, db: Database) -> None:
         started = time.monotonic()  # the lock wait: this process's, every process's, SQLite's
-        with connection.process_writer, connection.writer_turn(db, name=name):
+        with connection.process_writer, connection.writer_turn(db):
             if not self._begin(db):
                 return  # everyone waiting gave up: nothing was taken
             self.stats.longest_lock_wait = max(
@@ -158,10 +151,10 @@ class Committer:
                 for job in jobs:
                     job.taken = True
             try:
-                db.execute(f"PRAGMA busy_timeout = {int(self.bound * 1000)}")
-                connection.overwrite_journal(db, name)  # what an earlier writer may have left
+                connection.overwrite_journal(db)  # what an earlier writer may have left
                 for job in jobs:
                     self._run_one(db, job)
+                db.execute(f"PRAGMA busy_timeout = {int(self.bound * 1000)}")
                 db.conn.execute("COMMIT")
             except BaseException as error:  # the commit failed: nothing of the group stays
                 if db.conn.in_transaction:
@@ -169,6 +162,8 @@ class Committer:
                 for job in jobs:
                     if job.error is None:
                         job.error = _as_busy(error)
+            finally:
+                db.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
             stored = sum(job.error is None for job in jobs)
             self.stats.commits += 1
             self.stats.stored += stored
@@ -176,24 +171,27 @@ class Committer:
             try:
                 # Before anyone is answered, as a Send alone did it: once thanked, no
                 # pre-image of that Send is left in the journal (issue 20, S2).
-                connection.zero_journal(db, False, name, busy_timeout_ms=LOCK_TRY_MS)
+                connection.zero_journal(db, wait=False)
             finally:
                 for job in jobs:
                     job.done.set()
 
     def _begin(self, db: Database) -> bool:
-        """BEGIN IMMEDIATE in short tries (the connection's busy timeout is LOCK_TRY_MS
-        here) while anyone still waits; False when nobody does."""
-        while True:
-            with self._lock:
-                if not self._queue:
-                    return False
-            try:
-                db.conn.execute("BEGIN IMMEDIATE")
-                return True
-            except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
-                    raise
+        """BEGIN IMMEDIATE in short tries while anyone still waits; False when nobody does."""
+        db.execute(f"PRAGMA busy_timeout = {LOCK_TRY_MS}")
+        try:
+            while True:
+                with self._lock:
+                    if not self._queue:
+                        return False
+                try:
+                    db.conn.execute("BEGIN IMMEDIATE")
+                    return True
+                except sqlite3.OperationalError as error:
+                    if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                        raise
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
 
     @staticmethod
     def _run_one(db: Database, job: _Job) -> None:

@@ -132,17 +132,14 @@ def database_file(db: Database) -> str:
 
 
 @contextmanager
-def writer_turn(
-    db: Database, timeout: float | None = None, name: str | None = None
-) -> Iterator[None]:
+def writer_turn(db: Database, timeout: float | None = None) -> Iterator[None]:
     """This writer's turn among the writers of every process (gunicorn's workers, the
     command line): SQLite's busy handler alone polls in growing sleeps (up to 100 ms), so
     writers of several processes each waited out the others' sleeps and a burst of Sends
     went at a few dozen a second. Waits at most `timeout` seconds (None: until its turn),
     then goes on without it, and SQLite's own lock decides as before. Call it holding
-    process_writer (threads of one process share the file's lock). `name`: the
-    database file when the caller knows it (saves a query)."""
-    name = database_file(db) if name is None else name
+    process_writer (threads of one process share the file's lock)."""
+    name = database_file(db)
     if not name:
         yield
         return
@@ -197,16 +194,10 @@ def write_transaction(db: Database) -> Iterator[Database]:
             zero_journal(db, wait=False)
 
 
-def zero_journal(
-    db: Database,
-    wait: bool = True,
-    name: str | None = None,
-    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-) -> bool:
+def zero_journal(db: Database, wait: bool = True) -> bool:
     """Overwrite the rollback journal with zeros in place, under SQLite's write lock (a
     transaction that writes nothing). With wait=False, give way when another writer holds
-    the lock: it zeroes the journal after its own commit; the connection's busy timeout is
-    then set to `busy_timeout_ms`. True when zeroed here. `name`: see overwrite_journal."""
+    the lock: it zeroes the journal after its own commit. True when zeroed here."""
     with process_writer:
         if not wait:
             db.execute("PRAGMA busy_timeout = 0")
@@ -218,9 +209,9 @@ def zero_journal(
             return False
         finally:
             if not wait:
-                db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+                db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
-            overwrite_journal(db, name)
+            overwrite_journal(db)
         finally:
             db.conn.execute("COMMIT")  # nothing was written: this only releases the lock
         return True
@@ -247,12 +238,10 @@ def _used_length(data: bytes) -> int:
     return 0
 
 
-def overwrite_journal(db: Database, name: str | None = None) -> None:
+def overwrite_journal(db: Database) -> None:
     """Zero the journal up to its last byte that is not zero (the rest is zeros already)
-    and fsync; then cut it back to JOURNAL_KEEP_BYTES. The caller holds the write lock.
-    `name`: the database file when the caller knows it (the group-commit writer: every
-    query while it holds the lock is one more wait for the GIL)."""
-    name = database_file(db) if name is None else name
+    and fsync; then cut it back to JOURNAL_KEEP_BYTES. The caller holds the write lock."""
+    name = db.execute("PRAGMA database_list").fetchone()[2]
     if not name:
         return  # an in-memory database has no journal file
     try:
