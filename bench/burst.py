@@ -363,6 +363,7 @@ class Bench:
         stats = writer_stats(self.base)
         commits = sum(s["commits"] for s in stats.values())
         largest = max((s["largest_group"] for s in stats.values()), default=0)
+        held = sum(s.get("held_seconds", 0.0) for s in stats.values())
         print(
             f"  burst: {args.burst} Sends within {args.burst_seconds:g} s: acknowledged "
             f"{outcome['acknowledged']}, busy (503) {outcome['busy']}, errors "
@@ -373,7 +374,8 @@ class Bench:
             f"         Send phase alone, {wall:.1f} s: server CPU {server_cpu:.2f} s "
             f"({1000 * server_cpu / args.burst:.2f} ms a Send, {server_cpu / wall:.2f} cores "
             f"busy); load client CPU {outcome['client_cpu']:.2f} s (its own process); "
-            f"{commits} commits (workers answering {len(stats)}), largest group {largest}"
+            f"{commits} commits (workers answering {len(stats)}), largest group {largest}, "
+            f"write lock held {held:.1f} s in all ({1000 * held / max(1, commits):.1f} ms a commit)"
         )
         if responses != outcome["acknowledged"] or after[0] != after[1]:
             raise SystemExit("MISMATCH: acknowledged and stored differ")
@@ -382,6 +384,7 @@ class Bench:
         self.keep("burst server CPU ms a Send", 1000 * server_cpu / args.burst)
         self.keep("burst server cores busy", server_cpu / wall)
         self.keep("burst client CPU s", outcome["client_cpu"])
+        self.keep("burst write lock held s", held)
 
     def crowd(self) -> None:
         args = self.args
