@@ -4,7 +4,7 @@ costs in a big round nearly full, against the production server.
     nice -n 5 .venv/bin/python bench/burst.py [--sets 3]
 
 Starts gunicorn with the command line of `survey serve --prod` (bench/load.py's server,
-cores + 1 workers x 8 threads) on a fresh database in a temporary folder, on 127.0.0.1 only, with
+cores + 1 workers x 16 threads) on a fresh database in a temporary folder, on 127.0.0.1 only, with
 one round for the burst and the crowd and four rounds for the cost: 5,000 codes a side
 fresh and 90 % full, 20,000 codes a side fresh and 90 % full (the full ones filled through
 the same store functions a Send uses, before the server starts). Then, per set:
@@ -457,7 +457,7 @@ def main() -> None:
     parser.add_argument("--parts", default="burst,crowd,cost", help="the parts to run, in order")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default cores + 1)")
     parser.add_argument(
-        "--threads", type=int, default=THREADS, help="gunicorn threads a worker (default 8)"
+        "--threads", type=int, default=THREADS, help="gunicorn threads a worker (default 16)"
     )
     add_walk_arguments(parser)
     args = parser.parse_args()

@@ -55,10 +55,10 @@ def serve(app: Flask, host: str = "127.0.0.1", port: int = 5000) -> None:
 
 # A worker's threads share its GIL, and its group-commit writer stores at most as many
 # Sends in one commit as it has threads waiting; the writers of all processes take turns
-# on the write lock. So fewer, larger workers: on 2 cores a burst of 1,500 Sends had a
-# p99 of 2.8 s with 3 workers x 8 threads against 4.6 s with 5 x 4, and 4.0 against
-# 5.6 ms of server CPU a Send (issue 23, bench/burst.py; notes in the README).
-THREADS = 8
+# on the write lock. So fewer, larger workers: on 2 cores, a burst of 1,500 Sends within
+# 5 s had a p99 of 2.8 s with 3 workers x 8 threads against 4.6 s with 5 x 4, and 16
+# threads beat 8 in each of four interleaved rounds (issue 23, bench/burst.py).
+THREADS = 16
 
 
 def default_workers() -> int:
