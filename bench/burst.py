@@ -4,7 +4,7 @@ costs in a big round nearly full, against the production server.
     nice -n 5 .venv/bin/python bench/burst.py [--sets 3]
 
 Starts gunicorn with the command line of `survey serve --prod` (bench/load.py's server,
-5 workers x 4 threads) on a fresh database in a temporary folder, on 127.0.0.1 only, with
+cores + 1 workers x 16 threads) on a fresh database in a temporary folder, on 127.0.0.1 only, with
 one round for the burst and the crowd and four rounds for the cost: 5,000 codes a side
 fresh and 90 % full, 20,000 codes a side fresh and 90 % full (the full ones filled through
 the same store functions a Send uses, before the server starts). Then, per set:
@@ -13,8 +13,11 @@ the same store functions a Send uses, before the server starts). Then, per set:
   within `--burst-seconds`; each Send is timed from its planned moment to its answer. The
   people's browser state (the encrypted cookies the pages write) is sealed here with the
   instance's key instead of walking every page first; each one then loads the start page
-  once for its session and CSRF token, as a browser does, before the burst. Printed:
-  acknowledged, refused as busy (503), other errors, stored, Send p50/p99/max.
+  once for its session and CSRF token, as a browser does, before the burst. The Sends
+  are then fired from pre-encoded request bytes by bench/raw_client.py, a process of its
+  own (an httpx client on one event loop took more CPU than the server). Printed:
+  acknowledged, refused as busy (503), other errors, stored, Send p50/p99/max, and for
+  the Send phase alone the server's CPU per Send and the client's CPU.
 - crowd: `--crowd` respondents at once walk the whole survey (bench/walker.py) while
   `--hogs` processes spin on the CPU beside them; printed: errors, Send p99 and the longest
   wait of any worker's writer for SQLite's write lock (asked of the workers themselves).
@@ -31,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import pickle
 import random
 import re
 import shutil
@@ -51,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 from bench.load import free_port, percentile, start_server  # noqa: E402
 from bench.procstat import cpu_seconds, family  # noqa: E402
 from bench.walker import Respondent, Timings, add_walk_arguments  # noqa: E402
+from survey.serving import THREADS, default_workers  # noqa: E402
 
 THANKED = "Twoje odpowiedzi dotarły."
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -191,45 +196,61 @@ def _with_session(cookie: str, headers) -> str:
     return "; ".join(f"{n}={v}" for n, v in found.items())
 
 
-async def burst(base: str, people: list[str], seconds: float) -> dict:
-    """Everyone at the review page; then each presses Send at its planned moment."""
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+async def start_pages(base: str, people: list[str]) -> list[tuple[str, str]]:
+    """Everyone loads the start page once (for the session and the CSRF token), as a
+    browser does before the review page; (Cookie header, token) for each. Not timed."""
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
     async with httpx.AsyncHTTPTransport(limits=limits) as transport:
         semaphore = asyncio.Semaphore(32)
-        ready: list[tuple[str, str]] = []
 
-        async def load_start(cookie: str) -> None:
+        async def load_start(cookie: str) -> tuple[str, str]:
             async with semaphore:
                 status, headers, body = await request(transport, base, "GET", "/", cookie)
-                ready.append((_with_session(cookie, headers), TOKEN.search(body).group(1)))
+                return _with_session(cookie, headers), TOKEN.search(body).group(1)
 
-        await asyncio.gather(*(load_start(c) for c in people))
-        latencies: list[float] = []
-        outcome = {"acknowledged": 0, "busy": 0, "errors": 0}
-        start = time.perf_counter() + 0.5
-        step = seconds / len(ready)
+        return list(await asyncio.gather(*(load_start(c) for c in people)))
 
-        async def send(number: int, cookie: str, token: str) -> None:
-            planned = start + number * step
-            await asyncio.sleep(max(0.0, planned - time.perf_counter()))
-            try:
-                status, _, body = await request(
-                    transport, base, "POST", "/submit", cookie, {"csrf_token": token}
-                )
-            except httpx.HTTPError:
-                status, body = 0, ""
-            latencies.append(time.perf_counter() - planned)
-            if status == 200 and THANKED in body:
-                outcome["acknowledged"] += 1
-            elif status == 503:
-                outcome["busy"] += 1
-            else:
-                outcome["errors"] += 1
 
-        await asyncio.gather(*(send(n, c, t) for n, (c, t) in enumerate(ready)))
-    ms = [1000 * x for x in latencies]
-    outcome.update(p50=percentile(ms, 0.5), p99=percentile(ms, 0.99), max=max(ms))
-    return outcome
+def send_request(host: str, port: int, cookie: str, token: str) -> bytes:
+    """The Send of a browser at the review page, encoded once before the burst."""
+    body = urlencode({"csrf_token": token}).encode()
+    head = (
+        f"POST /submit HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookie}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
+def burst(folder: Path, port: int, ready: list[tuple[str, str]], seconds: float) -> dict:
+    """The Sends fired by bench/raw_client.py in a process of its own; its figures."""
+    host = "127.0.0.1"
+    plan = {
+        "host": host,
+        "port": port,
+        "seconds": seconds,
+        "requests": [send_request(host, port, c, t) for c, t in ready],
+        "expect": THANKED,
+    }
+    plan_file, out_file = folder / "burst-plan.pickle", folder / "burst-out.pickle"
+    plan_file.write_bytes(pickle.dumps(plan))
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "raw_client.py"), str(plan_file), str(out_file)],
+        check=True,
+    )
+    result = pickle.loads(out_file.read_bytes())
+    out_file.unlink()
+    statuses = result["statuses"]
+    ms = [1000 * x for x in result["latencies"]]
+    return {
+        "acknowledged": result["thanked"],
+        "busy": sum(s == 503 for s in statuses),
+        "errors": len(statuses) - result["thanked"] - sum(s == 503 for s in statuses),
+        "p50": percentile(ms, 0.5),
+        "p99": percentile(ms, 0.99),
+        "max": max(ms),
+        "client_cpu": result["cpu"],
+    }
 
 
 async def _whole_survey(base: str, code: str, timings: Timings, args) -> None:
@@ -315,6 +336,7 @@ class Bench:
 
     def __init__(self, args, folder: Path, rounds: dict, server, base: str) -> None:
         self.args, self.database, self.server, self.base = args, folder / "survey.db", server, base
+        self.port = int(base.rsplit(":", 1)[1])
         self.app = rounds.pop("app")
         self.main_round, self.main_codes = rounds.pop("main")
         self.rounds = rounds
@@ -330,13 +352,18 @@ class Bench:
             self.app, self.main_round, take(self.main_codes, args.burst), self.rng
         )
         before = stored(self.database, self.main_round)
-        pids, client_cpu = family(self.server.pid), time.process_time()
+        ready = asyncio.run(start_pages(self.base, people))
+        writer_stats(self.base, reset=True)
+        pids = family(self.server.pid)
         server_cpu, wall = cpu_seconds(pids), time.perf_counter()
-        outcome = asyncio.run(burst(self.base, people, args.burst_seconds))
+        outcome = burst(self.database.parent, self.port, ready, args.burst_seconds)
         server_cpu, wall = cpu_seconds(pids) - server_cpu, time.perf_counter() - wall
-        client_cpu = time.process_time() - client_cpu
         after = stored(self.database, self.main_round)
         responses = after[0] - before[0]
+        stats = writer_stats(self.base)
+        commits = sum(s["commits"] for s in stats.values())
+        largest = max((s["largest_group"] for s in stats.values()), default=0)
+        held = sum(s.get("held_seconds", 0.0) for s in stats.values())
         print(
             f"  burst: {args.burst} Sends within {args.burst_seconds:g} s: acknowledged "
             f"{outcome['acknowledged']}, busy (503) {outcome['busy']}, errors "
@@ -344,9 +371,11 @@ class Bench:
             f"Send p50 {outcome['p50']:.0f} ms, p99 {outcome['p99']:.0f} ms, max {outcome['max']:.0f} ms"
         )
         print(
-            f"         in {wall:.0f} s with the start pages: server CPU {server_cpu:.1f} s "
-            f"({1000 * server_cpu / args.burst:.1f} ms a Send with its start page, "
-            f"{server_cpu / wall:.2f} cores busy), load client CPU {client_cpu:.1f} s"
+            f"         Send phase alone, {wall:.1f} s: server CPU {server_cpu:.2f} s "
+            f"({1000 * server_cpu / args.burst:.2f} ms a Send, {server_cpu / wall:.2f} cores "
+            f"busy); load client CPU {outcome['client_cpu']:.2f} s (its own process); "
+            f"{commits} commits (workers answering {len(stats)}), largest group {largest}, "
+            f"write lock held {held:.1f} s in all ({1000 * held / max(1, commits):.1f} ms a commit)"
         )
         if responses != outcome["acknowledged"] or after[0] != after[1]:
             raise SystemExit("MISMATCH: acknowledged and stored differ")
@@ -354,6 +383,8 @@ class Bench:
             self.keep(f"burst {name}", outcome[name])
         self.keep("burst server CPU ms a Send", 1000 * server_cpu / args.burst)
         self.keep("burst server cores busy", server_cpu / wall)
+        self.keep("burst client CPU s", outcome["client_cpu"])
+        self.keep("burst write lock held s", held)
 
     def crowd(self) -> None:
         args = self.args
@@ -424,23 +455,28 @@ def main() -> None:
     parser.add_argument("--cost-users", type=int, default=8, help="surveys at a time (cost part)")
     parser.add_argument("--no-big", action="store_true", help="leave out the 20,000-code rounds")
     parser.add_argument("--parts", default="burst,crowd,cost", help="the parts to run, in order")
-    parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default cores + 1)")
+    parser.add_argument(
+        "--threads", type=int, default=THREADS, help="gunicorn threads a worker (default 16)"
+    )
     add_walk_arguments(parser)
     args = parser.parse_args()
     parts = args.parts.split(",")
     args.skip_cost = "cost" not in parts  # its four big rounds are not made
-    workers = args.workers or (os.cpu_count() or 1) * 2 + 1
+    workers = args.workers or default_workers()
 
     folder = Path(tempfile.mkdtemp(prefix="lustro-burst-"))
     print(f"preparing (load average {os.getloadavg()[0]:.1f}) ...")
     rounds = prepare(folder, args)
     port = free_port()
-    server = start_server(folder, port, workers)
+    server = start_server(folder, port, workers, args.threads)
     base = f"http://127.0.0.1:{port}"
     bench = Bench(args, folder, rounds, server, base)
     loads: list[float] = []
     try:
-        print(f"server: gunicorn, {workers} workers x 4 threads, {os.cpu_count()} cores shared")
+        print(
+            f"server: gunicorn, {workers} workers x {args.threads} threads, {os.cpu_count()} cores shared"
+        )
         asyncio.run(surveys(base, take(bench.main_codes, 10), 5, args))  # warm-up
         for number in range(1, args.sets + 1):
             loads.append(os.getloadavg()[0])

@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.procstat import cpu_seconds, family, pss_mb  # noqa: E402
 from bench.walker import Respondent, Timings, add_walk_arguments  # noqa: E402
+from survey.serving import THREADS, default_workers  # noqa: E402
 
 BARE_PATH = "/_bench/insert"
 
@@ -82,11 +83,16 @@ def stored(database: Path, round_id: int) -> int:
         return conn.execute(sql, [round_id]).fetchone()[0]
 
 
-def start_server(folder: Path, port: int, workers: int) -> subprocess.Popen:
+def start_server(folder: Path, port: int, workers: int, threads: int = THREADS) -> subprocess.Popen:
     from survey.serving import production_command
 
     command = production_command(
-        str(folder / "survey.db"), "127.0.0.1", port, workers, "bench.bench_app:create_bench_app()"
+        str(folder / "survey.db"),
+        "127.0.0.1",
+        port,
+        workers,
+        "bench.bench_app:create_bench_app()",
+        threads,
     )
     server = subprocess.Popen(
         command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -247,12 +253,12 @@ def main() -> None:
         "--ratio-submits", type=int, default=128, help="submits (and bare inserts) per ratio test"
     )
     parser.add_argument("--ratio-levels", default="16,64", help="concurrency of the ratio tests")
-    parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 × cores + 1)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default cores + 1)")
     add_walk_arguments(parser)
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
     ratio_levels = [int(x) for x in args.ratio_levels.split(",") if x]
-    workers = args.workers or (os.cpu_count() or 1) * 2 + 1
+    workers = args.workers or default_workers()
 
     folder = Path(tempfile.mkdtemp(prefix="lustro-load-"))
     database = folder / "survey.db"
@@ -266,7 +272,7 @@ def main() -> None:
     try:
         idle = pss_mb(family(server.pid))
         print(
-            f"server: gunicorn, {workers} workers x 4 threads, SQLite rollback journal + "
+            f"server: gunicorn, {workers} workers x {THREADS} threads, SQLite rollback journal + "
             f"secure_delete, synchronous=FULL; {os.cpu_count()} cores shared with the load "
             f"client (and whatever else runs here); idle PSS {idle:.0f} MB"
         )

@@ -2,7 +2,7 @@
 
     python bench/workshop.py [--phones 100] [--runs 3] [--window 2.0]
 
-Starts `survey serve --prod` (gunicorn, 2 × cores + 1 workers) on 127.0.0.1 with a fresh
+Starts `survey serve --prod` (gunicorn, cores + 1 workers) on 127.0.0.1 with a fresh
 database holding a closed demo round. Per run: a new workshop on its first dimension;
 every phone joins with its own cookies (join page, side, guess page, each with its CSRF
 token, as a browser without JavaScript would), then polls the state JSON every two

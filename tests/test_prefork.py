@@ -15,6 +15,16 @@ def test_the_production_command_line_loads_the_prefork_hooks():
     assert "--preload" in command
 
 
+def test_the_production_server_runs_a_worker_per_core_and_one_more_of_16_threads(monkeypatch):
+    """Fewer, larger workers than gunicorn's usual 2 x cores + 1: a worker's group commit
+    holds at most as many Sends as it has threads (issue 23)."""
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    command = production_command("x.db")
+    assert command[command.index("--workers") + 1] == "3"
+    assert command[command.index("--threads") + 1] == "16"
+    assert production_command("x.db", workers=5)[command.index("--workers") + 1] == "5"
+
+
 def test_warming_compiles_the_respondent_pages_without_opening_the_database(make_app, tmp_path):
     database = tmp_path / "never-opened.db"
     app = make_app(DATABASE=str(database))

@@ -74,9 +74,7 @@ def demo_command(no_serve: bool, respondents: int, no_report: bool, host: str, p
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", type=int, default=5000, show_default=True, help="Port to serve on.")
 @click.option("--prod", is_flag=True, help="Serve with gunicorn (several workers) for real rounds.")
-@click.option(
-    "--workers", type=click.IntRange(min=1), help="gunicorn workers (default 2 × cores + 1)."
-)
+@click.option("--workers", type=click.IntRange(min=1), help="gunicorn workers (default cores + 1).")
 @with_appcontext
 def serve_command(host: str, port: int, prod: bool, workers: int | None) -> None:
     """Serve the app; no access log records respondents, addresses or times."""

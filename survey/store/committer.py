@@ -64,6 +64,7 @@ class Stats:
     refused_busy: int = 0
     longest_lock_wait: float = 0.0
     largest_group: int = 0
+    held_seconds: float = 0.0  # holding the write lock, BEGIN to the journal zeroed
 
 
 class Committer:
@@ -143,9 +144,8 @@ class Committer:
         with connection.process_writer, connection.writer_turn(db):
             if not self._begin(db):
                 return  # everyone waiting gave up: nothing was taken
-            self.stats.longest_lock_wait = max(
-                self.stats.longest_lock_wait, time.monotonic() - started
-            )
+            taken = time.monotonic()
+            self.stats.longest_lock_wait = max(self.stats.longest_lock_wait, taken - started)
             with self._lock:
                 jobs, self._queue = self._queue, []
                 for job in jobs:
@@ -173,6 +173,7 @@ class Committer:
                 # pre-image of that Send is left in the journal (issue 20, S2).
                 connection.zero_journal(db, wait=False)
             finally:
+                self.stats.held_seconds += time.monotonic() - taken
                 for job in jobs:
                     job.done.set()
 
