@@ -447,3 +447,20 @@ def test_every_chapter_that_words_a_claim_says_what_the_rule_promises(lang, prom
     # The first page's finding states the adjusted range, not the plain 95 % one.
     first = analysis["findings"][0]
     assert first["ci_selected"] and first["ci_selected"] != first["ci95"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "leaves their intervals at 95%"),
+        ("pl", "pozostawia ich przedziały na poziomie 95%"),
+    ],
+)
+def test_a_family_with_every_gap_clear_says_its_intervals_stay_at_95(lang, words):
+    """With every gap of the family clear the selection-adjusted level is 95 % itself: the
+    method page says so instead of "95.0% instead of 95%"."""
+    analysis = build_analysis(lang)
+    analysis["method"]["selection"]["level"] = 0.95
+    text = _text(_pdf(analysis, lang))
+    assert words in text
+    assert "instead of 95" not in text and "zamiast 95" not in text
