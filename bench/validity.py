@@ -45,7 +45,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,7 @@ class Scenario:
     iccs: tuple[float, float] = (0.0, 0.0)  # the data's ICC, drawn per round (uniform between)
     spread: float = 1.0  # side a's latent SD relative to side b's
     skipped: float = SKIPPED  # the chance that a person leaves a statement empty
+    moods: str = "shared"  # a team's mood: one for all dimensions, or "independent" per view
 
 
 DEFAULT_M = 8  # survey.store.rounds.DEFAULT_TEAM_SIZE, when HR leaves it
@@ -163,14 +164,20 @@ def simulate(
         base = latent_centre(0.0, latent_sd)
         shifted = latent_centre(planted, latent_sd)
         moods = [rng.gauss(0, tau) for _ in range(math.ceil(n / m))]
+        own_moods: dict[tuple[int, str, str], float] = {}  # team, dimension, perspective
         rows = []
         for index in range(n):
-            mood = moods[index // m]
+            team = index // m
             latent: dict[tuple[str, str], float] = {}
             person: Person = {}
             for dimension, item, perspective in keys:
                 key = (dimension, perspective)
                 if key not in latent:
+                    mood = moods[team]
+                    if scenario.moods == "independent":
+                        if (team, *key) not in own_moods:
+                            own_moods[(team, *key)] = rng.gauss(0, tau)
+                        mood = own_moods[(team, *key)]
                     centre = base + mood
                     if side == "a" and dimension == PLANTED[0] and perspective == "self":
                         centre = shifted + mood
@@ -413,9 +420,17 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="Worker processes.")
     parser.add_argument("--seed", type=int, default=1, help="Seed of the generator.")
     parser.add_argument("--cli", action="store_true", help="Every round through the CLI.")
+    parser.add_argument(
+        "--moods", choices=("shared", "independent"), default="shared",
+        help="A team's mood: shared by all its views, or drawn anew per dimension and view.",
+    )  # fmt: skip
     parser.add_argument("--check", type=int, default=0, help="Rounds run both ways, compared.")
     args = parser.parse_args()
-    chosen = [s for s in SCENARIOS if not args.only or any(s.name.startswith(o) for o in args.only)]
+    chosen = [
+        replace(s, moods=args.moods)
+        for s in SCENARIOS
+        if not args.only or any(s.name.startswith(o) for o in args.only)
+    ]
     mode, rounds = ("cli" if args.cli else "fast"), args.rounds
     if args.check:
         mode, rounds = "check", args.check
