@@ -468,7 +468,8 @@ def method(
         "each gap's `resamples` says how many splits were used, or exact",
         "paired_test": "Wilcoxon signed-rank, its z shrunk by the square root of the design effect",
         "interval": "95% Welch t interval of the difference (Student t for paired), from the "
-        "effective sample sizes",
+        "effective sample sizes; Welch's degrees of freedom from each side's variance_df, "
+        "(n - 1) / (1 + (m - 1) * ICC^2)",
         "adjustment": "Benjamini-Hochberg",
         "promise": f"among the clear findings, on average at most {ALPHA:.0%} are chance "
         "(false discovery rate); when no gap is real, the chance of any clear claim is "
@@ -485,6 +486,7 @@ def method(
             "icc": teams.icc,
             "design_effect": {s: teams.deff(n) for s, n in shown.items()},
             "effective_n": {s: teams.effective(n) for s, n in shown.items()},
+            "variance_df": {s: teams.variance_df(n) for s, n in shown.items()},
         },
         "selection": {
             "method": "Benjamini-Yekutieli false coverage rate: ci_selected of each clear "

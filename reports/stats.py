@@ -285,6 +285,13 @@ class Teams:
     def effective(self, n: int) -> float:
         return n / self.deff(n)
 
+    def variance_df(self, n: int) -> float:
+        """Degrees of freedom of a side's variance estimated from its n people: answers
+        alike within a team make squared deviations correlate by ICC², so the n − 1 of
+        independent people shrink by 1 + (m − 1)·ICC² (n − 1 when people work alone)."""
+        m = min(self.size, max(n, 1))
+        return max(n - 1, 1) / (1 + (m - 1) * self.icc**2)
+
 
 ALONE = Teams(1)
 
@@ -302,18 +309,16 @@ class GapTest:
     resamples: int | str | None = None  # permutation: how many, or "exact"
 
 
-def _welch(
-    x: Summary, y: Summary, nx: float | None = None, ny: float | None = None
-) -> tuple[float, float]:
+def _welch(x: Summary, y: Summary, teams: Teams = ALONE) -> tuple[float, float]:
     """Standard error and Welch–Satterthwaite degrees of freedom of mean(x) − mean(y),
-    with the groups' effective sizes `nx`, `ny` (their n when not given)."""
-    nx = x.n if nx is None else nx
-    ny = y.n if ny is None else ny
+    with the groups' effective sizes and variance degrees of freedom under `teams`."""
+    nx, ny = teams.effective(x.n), teams.effective(y.n)
     vx, vy = (x.sd or 0.0) ** 2 / nx, (y.sd or 0.0) ** 2 / ny
     se = math.sqrt(vx + vy)
+    fx, fy = teams.variance_df(x.n), teams.variance_df(y.n)
     if se == 0:
-        return 0.0, float(nx + ny - 2)
-    df = (vx + vy) ** 2 / (vx**2 / max(nx - 1, 1) + vy**2 / max(ny - 1, 1))
+        return 0.0, fx + fy
+    df = (vx + vy) ** 2 / (vx**2 / fx + vy**2 / fy)
     return se, df
 
 
@@ -321,8 +326,8 @@ def mean_gap(
     x: Sample, y: Sample, seed: int, teams: Teams = ALONE, decisive_below: float = 0.05
 ) -> GapTest:
     """Compare two independent groups' per-person scores. Welch's t with the standard
-    error and degrees of freedom of the effective sizes (`teams`) when both groups have at
-    least PERMUTATION_BELOW people. Otherwise the larger of two p values, each valid on its
+    error of the effective sizes and the degrees of freedom of every person's spread
+    (`teams`) when both groups have at least PERMUTATION_BELOW people. Otherwise the larger of two p values, each valid on its
     own ground: a permutation test of Welch's t (studentized, unlike the raw difference of
     means; exact for equal spreads whatever their shape), the observed t shrunk by the team
     allowance, and Student's t with the smaller side's degrees of freedom (valid for any
@@ -332,7 +337,7 @@ def mean_gap(
     sx, sy = describe(x), describe(y)
     diff = sx.mean - sy.mean
     raw_se, _ = _welch(sx, sy)
-    se, df = _welch(sx, sy, teams.effective(x.n), teams.effective(y.n))
+    se, df = _welch(sx, sy, teams)
     if se == 0:
         return GapTest(diff, (diff, diff), None if diff == 0 else 0.0, "welch", 0.0, df)
     half = float(stdtrit(df, 0.5 + CONFIDENCE / 2)) * se  # Student t quantile
@@ -522,7 +527,8 @@ def planning(
     if sd <= 0:  # every score alike: any difference at all would show
         return Planning(0.0, test, bar, floor, level, felt_floor)
     vx, vy = sd * sd / e1, sd * sd / e2
-    df = (vx + vy) ** 2 / (vx**2 / max(e1 - 1, 1) + vy**2 / max(e2 - 1, 1))
+    f1, f2 = teams.variance_df(n1), teams.variance_df(n2)
+    df = (vx + vy) ** 2 / (vx**2 / f1 + vy**2 / f2)
     if test == "permutation":  # as mean_gap: the smaller side's degrees of freedom
         df = max(min(e1, e2) - 1, 1.0)
     return Planning(

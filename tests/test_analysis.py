@@ -444,7 +444,7 @@ def test_the_team_allowance_widens_the_standard_error_by_the_root_of_the_design_
         assert six["se"] == pytest.approx(one["se"] * math.sqrt(deff), rel=1e-12)
         half = (six["ci95"][1] - six["ci95"][0]) / 2
         assert half == pytest.approx(float(sps.t.ppf(0.975, six["df"])) * six["se"], rel=1e-9)
-        assert six["df"] < one["df"]  # degrees of freedom of 10 a side, not 20
+        assert six["df"] < one["df"]  # 19 / (1 + 5 · 0.2²) a side, not 19
         assert six["p"] > one["p"]
     felt_one = dimension(alone, "information")["gaps"]["a.felt_misjudgement"]
     felt_six = dimension(teams, "information")["gaps"]["a.felt_misjudgement"]

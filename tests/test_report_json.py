@@ -190,7 +190,13 @@ METHOD = {
     "power": NUMBER,
     "promise": str,
     # The allowance for teams (issue 19 item 1): which m and ICC were used.
-    "teams": {"team_size": int, "icc": NUMBER, "design_effect": dict, "effective_n": dict},
+    "teams": {
+        "team_size": int,
+        "icc": NUMBER,
+        "design_effect": dict,
+        "effective_n": dict,
+        "variance_df": dict,
+    },
     "selection": {"method": str, "level": Null(NUMBER)},
     "reliability_flag_below": NUMBER,
     "suppression": str,

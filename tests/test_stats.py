@@ -242,6 +242,25 @@ def test_the_team_allowance_shrinks_n_by_the_design_effect():
     assert stats.ALONE.deff(40) == 1
 
 
+def test_welchs_degrees_of_freedom_with_teams_come_from_every_person():
+    """A side's spread is estimated from all its people; answers alike in a team make the
+    squared deviations correlate by ICC², so the estimate is less certain by 1 + (m − 1)·ICC²,
+    far less than the mean by 1 + (m − 1)·ICC. Two sides of 40 in teams of 8: about
+    2 · 39 / 1.28 = 60.9 degrees of freedom, not the 31.3 of two effective sides of 16.7."""
+    rng = np.random.default_rng(3)
+    x = stats.Sample.of(_quarters(rng, 3.4, 0.8, 40))
+    y = stats.Sample.of(_quarters(rng, 3.0, 0.9, 40))
+    gap = stats.mean_gap(x, y, 0, stats.Teams(8, 0.2))
+    vx, vy = (stats.describe(s).sd ** 2 / (40 / 2.4) for s in (x, y))
+    per_side = 39 / (1 + 7 * 0.2**2)
+    assert gap.df == pytest.approx((vx + vy) ** 2 / (vx**2 / per_side + vy**2 / per_side))
+    assert 55 < gap.df < 61
+    assert gap.se == pytest.approx((vx + vy) ** 0.5)
+    assert gap.p == pytest.approx(2 * sps.t.sf(abs(gap.diff) / gap.se, gap.df))
+    assert stats.ALONE.variance_df(40) == 39
+    assert stats.Teams(8).variance_df(5) == pytest.approx(4 / 1.16)  # teams ≤ side
+
+
 def test_the_planning_figure_knows_the_tests_floor():
     bar = 0.05 / 30
     at_five = stats.planning(0.8, 5, 5, bar)
