@@ -279,8 +279,12 @@ class Teams:
     size: int = 1
     icc: float = ASSUMED_ICC
 
+    def _team(self, n: int) -> int:
+        """The team size that applies to a side of n: no team is larger than its side."""
+        return min(self.size, max(n, 1))
+
     def deff(self, n: int) -> float:
-        return 1 + (min(self.size, max(n, 1)) - 1) * self.icc
+        return 1 + (self._team(n) - 1) * self.icc
 
     def effective(self, n: int) -> float:
         return n / self.deff(n)
@@ -289,8 +293,7 @@ class Teams:
         """Degrees of freedom of a side's variance estimated from its n people: answers
         alike within a team make squared deviations correlate by ICC², so the n − 1 of
         independent people shrink by 1 + (m − 1)·ICC² (n − 1 when people work alone)."""
-        m = min(self.size, max(n, 1))
-        return max(n - 1, 1) / (1 + (m - 1) * self.icc**2)
+        return max(n - 1, 1) / (1 + (self._team(n) - 1) * self.icc**2)
 
 
 ALONE = Teams(1)
@@ -318,8 +321,13 @@ def _welch(x: Summary, y: Summary, teams: Teams = ALONE) -> tuple[float, float]:
     fx, fy = teams.variance_df(x.n), teams.variance_df(y.n)
     if se == 0:
         return 0.0, fx + fy
-    df = (vx + vy) ** 2 / (vx**2 / fx + vy**2 / fy)
-    return se, df
+    return se, _satterthwaite(vx, vy, fx, fy)
+
+
+def _satterthwaite(vx: float, vy: float, fx: float, fy: float) -> float:
+    """Welch–Satterthwaite degrees of freedom of a sum of two variances of the mean, `vx`
+    and `vy`, whose spreads carry `fx` and `fy` degrees of freedom."""
+    return (vx + vy) ** 2 / (vx**2 / fx + vy**2 / fy)
 
 
 def mean_gap(
@@ -327,11 +335,12 @@ def mean_gap(
 ) -> GapTest:
     """Compare two independent groups' per-person scores. Welch's t with the standard
     error of the effective sizes and the degrees of freedom of every person's spread
-    (`teams`) when both groups have at least PERMUTATION_BELOW people. Otherwise the larger of two p values, each valid on its
-    own ground: a permutation test of Welch's t (studentized, unlike the raw difference of
-    means; exact for equal spreads whatever their shape), the observed t shrunk by the team
-    allowance, and Student's t with the smaller side's degrees of freedom (valid for any
-    two spreads); the interval then uses those degrees of freedom too. A gap counts as
+    (`teams`) when both groups have at least PERMUTATION_BELOW people. Otherwise the
+    larger of two p values, each valid on its own ground: a permutation test of Welch's t
+    (studentized, unlike the raw difference of means; exact for equal spreads whatever
+    their shape), the observed t shrunk by the team allowance, and Student's t with the
+    smaller side's degrees of freedom (valid for any two spreads); the interval then uses
+    those degrees of freedom too. A gap counts as
     clear only when the test and the interval agree. `decisive_below`: a p above it decides
     nothing under the rule, so its Monte Carlo estimate may stop early."""
     sx, sy = describe(x), describe(y)
@@ -527,8 +536,7 @@ def planning(
     if sd <= 0:  # every score alike: any difference at all would show
         return Planning(0.0, test, bar, floor, level, felt_floor)
     vx, vy = sd * sd / e1, sd * sd / e2
-    f1, f2 = teams.variance_df(n1), teams.variance_df(n2)
-    df = (vx + vy) ** 2 / (vx**2 / f1 + vy**2 / f2)
+    df = _satterthwaite(vx, vy, teams.variance_df(n1), teams.variance_df(n2))
     if test == "permutation":  # as mean_gap: the smaller side's degrees of freedom
         df = max(min(e1, e2) - 1, 1.0)
     return Planning(
